@@ -1,0 +1,158 @@
+"""Settings with documented defaults, read from an optional ``pressroom.toml``.
+
+Everything works without the file. Each setting's ``doc`` is the one place it is explained:
+the README's configuration reference is generated from it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+CONFIG_FILE = "pressroom.toml"
+
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "ko": "한국어"}
+
+
+class ConfigError(ValueError):
+    """A setting in pressroom.toml is wrong; the message names the file and the setting."""
+
+
+def _doc(text: str, **kwargs: Any) -> Any:
+    return field(metadata={"doc": text}, **kwargs)
+
+
+@dataclass
+class TranslationSettings:
+    """How CTranslate2 decodes. Each setting is part of the translation memory's key."""
+
+    beam_size: int = _doc(
+        "Beam width. 1 (greedy) is about 2-3x faster than 4 and usually a little worse; "
+        "Argos Translate itself uses 4.",
+        default=2,
+    )
+    compute_type: str = _doc(
+        "CTranslate2 compute type. int8 on CPU is about 2x faster than float32 at near-equal "
+        "quality; 'auto' lets CTranslate2 choose for the device.",
+        default="int8",
+    )
+    device: str = _doc("'cpu', 'cuda' or 'auto'.", default="cpu")
+    threads: int = _doc("Intra-op threads; 0 = one per CPU core.", default=0)
+    max_batch_tokens: int = _doc(
+        "Token budget of one batch (source tokens). Larger batches are faster up to the "
+        "point where padding and memory dominate.",
+        default=4096,
+    )
+    max_input_tokens: int = _doc(
+        "A sentence longer than this many tokens is split at safe points (clause marks, then "
+        "spaces) and the parts rejoined, instead of being truncated by the model.",
+        default=200,
+    )
+    length_ratio: float = _doc(
+        "Maximum output length as a multiple of the input length (plus 10 tokens): stops "
+        "runaway repetition without cutting real translations short.",
+        default=2.0,
+    )
+
+    def cache_key(self) -> str:
+        """The decoding settings that change what the model outputs, as a stable string."""
+        return (
+            f"beam={self.beam_size};ratio={self.length_ratio};"
+            f"max_in={self.max_input_tokens};ct={self.compute_type}"
+        )
+
+
+@dataclass
+class Settings:
+    """Site, organisation and language settings of one pressroom working folder."""
+
+    site_url: str = _doc(
+        "Public address where output/ is published; feed and page links start with it.",
+        default="http://localhost:8000/",
+    )
+    organisation: str = _doc(
+        "Publisher name: feed author, DOCX author, page footer.",
+        default="Pressestelle",
+    )
+    contact: str = _doc(
+        "Default press contact block, used for releases that name none.", default=""
+    )
+    source_language: str = _doc("Language the releases are written in.", default="de")
+    languages: list[str] = _doc(
+        "Target languages, each gets DOCX editions and feeds.",
+        default_factory=lambda: ["en", "ko"],
+    )
+    pivot_language: str = _doc(
+        "Language used as a bridge when no direct model exists (de→en→ko).", default="en"
+    )
+    timezone: str = _doc(
+        "Time zone of release dates written without one.", default="Europe/Berlin"
+    )
+    feed_titles: dict[str, str] = _doc(
+        "Feed title per language code; default '<organisation> – Press releases (<language>)'.",
+        default_factory=dict,
+    )
+    max_feed_items: int = _doc("Newest releases kept in each feed.", default=50)
+    korean_font: str = _doc(
+        "East Asian font named in Korean DOCX editions (w:eastAsia).", default="Malgun Gothic"
+    )
+    translation: TranslationSettings = field(default_factory=TranslationSettings)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def feed_title(self, lang: str) -> str:
+        if lang in self.feed_titles:
+            return self.feed_titles[lang]
+        return f"{self.organisation} – Press releases ({LANGUAGE_NAMES.get(lang, lang)})"
+
+    @property
+    def base_url(self) -> str:
+        return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+
+
+def _apply(target: Any, values: dict[str, Any], where: str) -> None:
+    known = {f.name: f for f in fields(target)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{where}: unknown setting '{key}'")
+        current = getattr(target, key)
+        if isinstance(current, TranslationSettings):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [{key}] must be a table")
+            _apply(current, value, f"{where} [{key}]")
+            continue
+        expected = type(current)
+        if expected is float and isinstance(value, int):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise ConfigError(
+                f"{where}: '{key}' must be {expected.__name__}, not {type(value).__name__}"
+            )
+        setattr(target, key, value)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read ``pressroom.toml`` (or ``path``); a missing default file means all defaults."""
+    settings = Settings()
+    config_path = path or Path(CONFIG_FILE)
+    if not config_path.exists():
+        if path is not None:
+            raise ConfigError(f"{path}: config file not found")
+        return settings
+    try:
+        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{config_path}: not UTF-8 text") from None
+    _apply(settings, data, str(config_path))
+    try:
+        settings.zone
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{config_path}: unknown timezone '{settings.timezone}'") from None
+    return settings

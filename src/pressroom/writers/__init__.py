@@ -1,0 +1,1 @@
+"""Writers: one module per output format (DOCX, feeds, pages)."""
