@@ -1,0 +1,95 @@
+"""Corpus-wide translation: every distinct sentence of a run crosses each engine once.
+
+All sentences of a build that need the same engine are collected, deduplicated, looked up in
+the translation memory, and only the rest is sent to the model, sorted by length so that
+batches carry little padding. A route is a chain of engines (de→en→ko): the English output of
+de→en is what en→ko receives, and because results are kept per engine for the whole run,
+the de→en step of the Korean route reuses the English edition's work instead of repeating it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pressroom.translate.base import Engine
+from pressroom.translate.memory import TranslationMemory, normalise
+
+# Sentences per call to an engine: big enough for CTranslate2's own token-budget batching to
+# run at full speed, small enough for visible progress and frequent memory commits.
+CHUNK_SENTENCES = 256
+
+# Called as progress(engine, sentences_done, sentences_total) for each engine step that
+# needs the model, first with 0 done.
+Progress = Callable[[Engine, int, int], None]
+
+
+@dataclass
+class EngineStats:
+    """What one engine did in a run: sentences answered by the memory and by the model."""
+
+    source: str
+    target: str
+    from_memory: int = 0
+    translated: int = 0
+    demo: bool = False
+
+
+class CorpusTranslator:
+    """Translates sentences along routes of engines, once per engine and sentence per run."""
+
+    def __init__(self, memory: TranslationMemory | None = None) -> None:
+        self.memory = memory
+        self.stats: dict[str, EngineStats] = {}
+        self._done: dict[str, dict[str, str]] = {}
+
+    def translate(
+        self,
+        route: Sequence[Engine],
+        sentences: Sequence[str],
+        progress: Progress | None = None,
+    ) -> dict[str, str]:
+        """Map each sentence to its translation through every engine of ``route`` in turn."""
+        current = {s: s for s in sentences}
+        for engine in route:
+            step = self._run(engine, list(dict.fromkeys(current.values())), progress)
+            current = {s: step[text] for s, text in current.items()}
+        return current
+
+    def _run(
+        self, engine: Engine, sentences: list[str], progress: Progress | None
+    ) -> dict[str, str]:
+        done = self._done.setdefault(engine.identity, {})
+        stats = self.stats.setdefault(
+            engine.identity, EngineStats(engine.source, engine.target, demo=engine.demo)
+        )
+        todo = [s for s in sentences if s not in done]
+        for blank in [s for s in todo if not s.strip()]:
+            done[blank] = ""
+        todo = [s for s in todo if s.strip()]
+        if self.memory and todo:
+            known = self.memory.lookup(engine.identity, todo)
+            for sentence in todo:
+                hit = known.get(normalise(sentence))
+                if hit is not None:
+                    done[sentence] = hit
+                    stats.from_memory += 1
+            todo = [s for s in todo if s not in done]
+        todo.sort(key=len)
+        if progress and todo:
+            progress(engine, 0, len(todo))
+        for start in range(0, len(todo), CHUNK_SENTENCES):
+            chunk = todo[start : start + CHUNK_SENTENCES]
+            outputs = engine.translate_batch(chunk)
+            if len(outputs) != len(chunk):
+                raise RuntimeError(
+                    f"{engine.identity} returned {len(outputs)} translations for {len(chunk)}"
+                )
+            pairs = list(zip(chunk, outputs))
+            done.update(pairs)
+            stats.translated += len(chunk)
+            if self.memory:
+                self.memory.store(engine, pairs)
+            if progress:
+                progress(engine, start + len(chunk), len(todo))
+        return {s: done[s] for s in sentences}

@@ -1,0 +1,101 @@
+"""Translation memory: every sentence is translated once per model and decoding setting.
+
+SQLite (stdlib) in WAL mode: readers never block each other or the writer, and each batch of
+new translations is committed in one transaction, so a killed build leaves the memory as it
+was after the last complete batch, never half-written.
+
+The key is the normalised source sentence plus the engine identity, which already names the
+language pair, the model package (code, version, hash of its files) and the decoding settings:
+a new model or a changed beam size misses the memory only for what depends on it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pressroom.translate.base import Engine
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS translations (
+    engine TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (engine, source)
+) WITHOUT ROWID;
+"""
+
+
+def normalise(sentence: str) -> str:
+    """The memory's view of a sentence: NFC and single spaces, so re-wrapped text still hits."""
+    return " ".join(unicodedata.normalize("NFC", sentence).split())
+
+
+class TranslationMemory:
+    """Stored translations keyed by (engine identity, normalised source sentence)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise sqlite3.DatabaseError(
+                f"{path} was written by a newer pressroom (schema {version})"
+            )
+        self._db.executescript(_SCHEMA)
+        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def lookup(self, engine_identity: str, sentences: Iterable[str]) -> dict[str, str]:
+        """Known translations of ``sentences`` (normalised) for this engine."""
+        keys = list({normalise(s) for s in sentences})
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT source, target FROM translations WHERE engine = ? AND source IN ({marks})",
+                [engine_identity, *chunk],
+            )
+            found.update(rows)
+        return found
+
+    def store(self, engine: Engine, pairs: Sequence[tuple[str, str]]) -> None:
+        """Add translations in one transaction (all of them or none)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (engine.identity, normalise(s), t, engine.source, engine.target, now)
+                    for s, t in pairs
+                ],
+            )
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT on the autocommit connection; ROLLBACK on any error."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
