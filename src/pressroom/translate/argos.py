@@ -1,0 +1,206 @@
+"""The real engine: an Argos package's CTranslate2 model and tokenizer, driven directly.
+
+We do not go through ``argostranslate.translate``: it imports stanza and splits sentences
+itself, while pressroom hands over sentences already segmented. Decoding follows Argos'
+``apply_packaged_translation`` (target prefix, ``replace_unknowns``, ``length_penalty=0.2``),
+with two deliberate differences:
+
+* SentencePiece output is decoded with ``decode_pieces`` only; Argos also turns every "_"
+  into a space, which breaks e-mail addresses and URLs.
+* Batching. CTranslate2 takes one ``max_decoding_length`` per call, so the engine sorts the
+  sentences by length and cuts token-budget batches itself (the budget CTranslate2 would use
+  with ``batch_type="tokens"``), one call per batch, each limited by its own longest
+  sentence. A short sentence that starts repeating is stopped near its own length instead of
+  the longest sentence's, and the sorted batches carry almost no padding.
+
+Sentences longer than ``max_input_tokens`` are split at safe points
+(:func:`pressroom.segment.split_at_safe_points`), translated part by part and rejoined, never
+truncated.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from typing import Protocol
+
+import ctranslate2
+import sentencepiece as spm
+from ctranslate2 import Translator
+
+from pressroom.config import TranslationSettings
+from pressroom.packages import ModelPackage
+from pressroom.segment import Piece, join_pieces, split_at_safe_points
+from pressroom.translate.base import TranslationError
+
+log = logging.getLogger(__name__)
+
+LENGTH_PENALTY = 0.2  # Argos Translate's value
+EXTRA_DECODING_TOKENS = 10
+
+
+class _Tokenizer(Protocol):
+    def encode(self, sentence: str) -> list[str]: ...
+
+    def decode(self, tokens: list[str]) -> str: ...
+
+
+class _SentencePiece:
+    """SentencePiece without Argos' "_" → " " replacement on decode."""
+
+    def __init__(self, model_file: str) -> None:
+        self._processor = spm.SentencePieceProcessor(model_file=model_file)
+
+    def encode(self, sentence: str) -> list[str]:
+        return self._processor.encode(sentence, out_type=str)
+
+    def decode(self, tokens: list[str]) -> str:
+        return self._processor.decode_pieces(tokens)
+
+
+class ArgosEngine:
+    """Translates with one installed Argos package (a :class:`pressroom.translate.base.Engine`).
+
+    The CTranslate2 model is loaded on the first :meth:`translate_batch` that has something to
+    translate, so a build answered entirely by the translation memory loads no model.
+    """
+
+    def __init__(self, package: ModelPackage, settings: TranslationSettings) -> None:
+        self.package = package
+        self.settings = settings
+        self.source = package.from_code
+        self.target = package.to_code
+        self.demo = package.demo
+        self.identity = f"{package.identity()}|{settings.cache_key()}"
+        self._translator: Translator | None = None
+        self._tokenizer: _Tokenizer | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the CTranslate2 model has been loaded."""
+        return self._translator is not None
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+        """Translate every sentence; blank ones give "" without touching the model."""
+        tokenizer = None
+        units: list[list[str]] = []  # token sequences sent to the model
+        plans: list[list[tuple[int, str]]] = []  # per sentence: (unit, joiner) parts
+        for sentence in sentences:
+            if not sentence.strip():
+                plans.append([])
+                continue
+            tokenizer = tokenizer or self._load_tokenizer()
+            tokens = tokenizer.encode(sentence)
+            if len(tokens) <= self.settings.max_input_tokens:
+                plans.append([(len(units), "")])
+                units.append(tokens)
+                continue
+            plan = []
+            for piece in split_at_safe_points(sentence, self._fits):
+                plan.append((len(units), piece.joiner))
+                units.append(tokenizer.encode(piece.text))
+            plans.append(plan)
+        if not units:
+            return [""] * len(sentences)
+        outputs = self._translate_units(units)
+        return [
+            join_pieces(Piece(outputs[unit], joiner) for unit, joiner in plan) for plan in plans
+        ]
+
+    def _fits(self, text: str) -> bool:
+        assert self._tokenizer is not None
+        return len(self._tokenizer.encode(text)) <= self.settings.max_input_tokens
+
+    def _translate_units(self, units: list[list[str]]) -> list[str]:
+        translator = self._translator or self._load_translator()
+        tokenizer = self._tokenizer
+        assert tokenizer is not None
+        settings = self.settings
+        prefix = self.package.target_prefix
+        outputs = [""] * len(units)
+        for batch in _token_batches(units, settings.max_batch_tokens):
+            limit = int(max(len(units[k]) for k in batch) * settings.length_ratio)
+            try:
+                results = translator.translate_batch(
+                    [units[k] for k in batch],
+                    target_prefix=[[prefix]] * len(batch) if prefix else None,
+                    max_batch_size=settings.max_batch_tokens,
+                    batch_type="tokens",
+                    beam_size=settings.beam_size,
+                    max_decoding_length=limit + EXTRA_DECODING_TOKENS,
+                    length_penalty=LENGTH_PENALTY,
+                    replace_unknowns=True,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise TranslationError(f"{self.package.path}: translation failed: {exc}") from exc
+            for k, result in zip(batch, results, strict=True):
+                tokens = result.hypotheses[0]
+                if prefix and tokens[:1] == [prefix]:
+                    tokens = tokens[1:]
+                text = tokenizer.decode(tokens)
+                outputs[k] = text[1:] if text.startswith(" ") else text
+        return outputs
+
+    def _load_tokenizer(self) -> _Tokenizer:
+        if self._tokenizer is None:
+            path = self.package.tokenizer_path
+            try:
+                if path.name == "bpe.model":
+                    from argostranslate.tokenizer import BPETokenizer
+
+                    tokenizer: _Tokenizer = BPETokenizer(path, self.source, self.target)
+                    tokenizer.encode("")  # BPETokenizer loads sacremoses lazily: fail here
+                else:
+                    tokenizer = _SentencePiece(str(path))
+            except (ImportError, OSError, RuntimeError, ValueError) as exc:
+                raise TranslationError(
+                    f"{self.package.path}: cannot load the tokenizer {path.name}: {exc}"
+                ) from exc
+            self._tokenizer = tokenizer
+        return self._tokenizer
+
+    def _load_translator(self) -> Translator:
+        settings = self.settings
+        device = settings.device
+        path = self.package.path / "model"
+        try:
+            if device == "auto":
+                device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+            supported = ctranslate2.get_supported_compute_types(device)
+        except (RuntimeError, ValueError) as exc:
+            raise TranslationError(
+                f"{self.package.path}: device '{device}' is not usable: {exc}"
+            ) from exc
+        compute_type = settings.compute_type
+        if compute_type not in supported and compute_type not in ("auto", "default"):
+            log.warning(
+                "compute type '%s' is not supported on %s (supported: %s); using 'auto'",
+                compute_type, device, ", ".join(sorted(supported)),
+            )
+            compute_type = "auto"
+        try:
+            self._translator = Translator(
+                str(path),
+                device=device,
+                compute_type=compute_type,
+                intra_threads=settings.threads or os.cpu_count() or 1,
+                inter_threads=1,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise TranslationError(f"could not load the model in {path}: {exc}") from exc
+        return self._translator
+
+
+def _token_batches(units: list[list[str]], budget: int) -> list[list[int]]:
+    """Unit indices sorted by length, cut into batches of at most ``budget`` source tokens."""
+    batches: list[list[int]] = []
+    size = 0
+    for k in sorted(range(len(units)), key=lambda k: len(units[k])):
+        if batches and size + len(units[k]) <= budget:
+            batches[-1].append(k)
+            size += len(units[k])
+        else:
+            batches.append([k])
+            size = len(units[k])
+    return batches

@@ -1,0 +1,297 @@
+"""ArgosEngine on synthetic packages: real CTranslate2 decoding, plus an echo model for exact checks."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ctranslate2
+import pytest
+import sentencepiece as spm
+
+from pressroom.config import TranslationSettings
+from pressroom.packages import ModelPackage, install_file, list_packages
+from pressroom.segment import Piece, join_pieces, split_at_safe_points
+from pressroom.translate import argos
+from pressroom.translate.argos import ArgosEngine
+from pressroom.translate.base import Engine, TranslationError
+
+LONG = (
+    "Die Stadt eröffnet am Montag das neue Bürgerbüro am Marktplatz, der Oberbürgermeister "
+    "begrüßt die Gäste um 10 Uhr im Rathaus, und weitere Informationen erhalten Sie unter "
+    "www.example.de oder per E-Mail an presse_team@example.de."
+)
+
+
+def _package(models_dir: Path, source: str) -> ModelPackage:
+    return next(p for p in list_packages(models_dir)[0] if p.from_code == source)
+
+
+class _Spy:
+    """Wraps the real ctranslate2.Translator and records every translate_batch call."""
+
+    instances: list[_Spy] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.inner = ctranslate2.Translator(*args, **kwargs)
+        self.kwargs = kwargs
+        self.calls: list[tuple[list[list[str]], dict[str, Any]]] = []
+        self.results: list[Any] = []
+        _Spy.instances.append(self)
+
+    def translate_batch(self, tokens: list[list[str]], **kwargs: Any) -> Any:
+        self.calls.append((tokens, kwargs))
+        results = self.inner.translate_batch(tokens, **kwargs)
+        self.results.extend(results)
+        return results
+
+
+@dataclass
+class _Result:
+    hypotheses: list[list[str]]
+
+
+class _Echo:
+    """A stand-in model that returns its input tokens, so the output must equal the input."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls: list[list[list[str]]] = []
+
+    def translate_batch(self, tokens: list[list[str]], target_prefix: Any = None, **kwargs: Any) -> list[_Result]:
+        self.calls.append(tokens)
+        prefixes = target_prefix or [[] for _ in tokens]
+        return [_Result([prefix + list(t)]) for prefix, t in zip(prefixes, tokens, strict=True)]
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> type[_Spy]:
+    _Spy.instances = []
+    monkeypatch.setattr(argos, "Translator", _Spy)
+    return _Spy
+
+
+@pytest.fixture
+def echo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(argos, "Translator", _Echo)
+
+
+def test_engine_protocol_and_attributes(models_dir: Path) -> None:
+    package = _package(models_dir, "en")
+    settings = TranslationSettings()
+    engine: Engine = ArgosEngine(package, settings)
+    assert (engine.source, engine.target, engine.demo) == ("en", "ko", True)
+    assert engine.identity == f"{package.identity()}|{settings.cache_key()}"
+
+
+def test_real_model_one_output_per_input_in_order(models_dir: Path, spy: type[_Spy]) -> None:
+    settings = TranslationSettings(max_batch_tokens=1)  # every sentence its own batch
+    engine = ArgosEngine(_package(models_dir, "de"), settings)
+    sentences = ["Die Stadt eröffnet am Montag das neue Bürgerbüro.", "", "Hallo.", "   ",
+                 "Weitere Informationen erhalten Sie unter www.example.de."]  # fmt: skip
+    together = engine.translate_batch(sentences)
+    alone = [engine.translate_batch([s])[0] for s in sentences]
+    assert together == alone
+    assert len(together) == 5 and together[1] == "" and together[3] == ""
+    assert all(together[i] for i in (0, 2, 4))
+    assert len(set(together)) == 4
+    first_call = spy.instances[0].calls[:3]
+    lengths = [len(tokens[0]) for tokens, _ in first_call]
+    assert lengths == sorted(lengths)  # shortest first
+    assert spy.instances[0].kwargs["intra_threads"] == os.cpu_count()
+    assert spy.instances[0].kwargs["inter_threads"] == 1
+
+
+def test_batches_get_their_own_decoding_limit(models_dir: Path, spy: type[_Spy]) -> None:
+    settings = TranslationSettings(max_batch_tokens=40, length_ratio=1.5, beam_size=1)
+    engine = ArgosEngine(_package(models_dir, "de"), settings)
+    sentences = ["Hallo."] * 6 + [LONG]
+    outputs = engine.translate_batch(sentences)
+    assert len(outputs) == 7 and all(outputs)
+    calls = spy.instances[0].calls
+    assert len(calls) >= 2
+    for tokens, kwargs in calls:
+        assert sum(map(len, tokens)) <= 40 or len(tokens) == 1
+        assert kwargs["max_decoding_length"] == int(max(map(len, tokens)) * 1.5) + 10
+        assert kwargs["beam_size"] == 1 and kwargs["replace_unknowns"] is True
+        assert kwargs["batch_type"] == "tokens" and kwargs["length_penalty"] == 0.2
+    for result, (tokens, kwargs) in zip(spy.instances[0].results, calls, strict=False):
+        assert len(result.hypotheses[0]) <= kwargs["max_decoding_length"]
+
+
+def test_blank_inputs_load_no_model(models_dir: Path, spy: type[_Spy]) -> None:
+    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings())
+    assert engine.loaded is False
+    assert engine.translate_batch([]) == []
+    assert engine.translate_batch(["", " ", "\n\t"]) == ["", "", ""]
+    assert engine.loaded is False and spy.instances == []
+    engine.translate_batch(["Hallo."])
+    assert engine.loaded is True and len(spy.instances) == 1
+    engine.translate_batch(["Hallo."])
+    assert len(spy.instances) == 1  # loaded once
+
+
+def test_identity_follows_settings_and_model_files(models_dir: Path) -> None:
+    package = _package(models_dir, "de")
+    base = ArgosEngine(package, TranslationSettings()).identity
+    assert ArgosEngine(package, TranslationSettings()).identity == base
+    assert ArgosEngine(package, TranslationSettings(beam_size=4)).identity != base
+    assert ArgosEngine(package, TranslationSettings(compute_type="float32")).identity != base
+    with (package.path / "model" / "model.bin").open("ab") as handle:
+        handle.write(b"\0")
+    assert ArgosEngine(package, TranslationSettings()).identity != base
+
+
+def test_underscores_survive_decoding(models_dir: Path, echo: None) -> None:
+    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings())
+    text = "Kontakt: presse_team@example.de, https://example.de/presse/2024_06_mitteilung.html"
+    assert engine.translate_batch([text]) == [text]
+
+
+def test_long_sentence_is_split_and_rejoined(models_dir: Path, echo: None) -> None:
+    package = _package(models_dir, "de")
+    engine = ArgosEngine(package, TranslationSettings(max_input_tokens=12))
+    out = engine.translate_batch(["Kurz.", LONG])
+    assert out == ["Kurz.", LONG]  # echo: parts rejoined losslessly, nothing truncated
+    sent = [tokens for call in engine._translator.calls for tokens in call]  # type: ignore[union-attr]
+    assert len(sent) > 4 and all(len(tokens) <= 12 for tokens in sent)
+
+
+def test_long_sentence_output_is_the_join_of_its_parts(models_dir: Path) -> None:
+    package = _package(models_dir, "de")
+    settings = TranslationSettings(max_input_tokens=12, max_batch_tokens=1)
+    engine = ArgosEngine(package, settings)
+    processor = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+    pieces = split_at_safe_points(LONG, lambda t: len(processor.encode(t)) <= 12)
+    assert len(pieces) > 2
+    expected = join_pieces(Piece(engine.translate_batch([p.text])[0], p.joiner) for p in pieces)
+    assert engine.translate_batch([LONG]) == [expected]
+
+
+def _variant(source: Path, target: Path, top: str, metadata_update: dict[str, Any], txt_vocab: bool) -> Path:
+    """Rewrite a synthetic package the way other Argos packages look."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            name = top + "/" + info.filename.split("/", 1)[1]
+            data = src.read(info)
+            if name.endswith("metadata.json"):
+                metadata = json.loads(data)
+                metadata.update(metadata_update)
+                data = json.dumps(metadata).encode()
+            if txt_vocab and name.endswith("shared_vocabulary.json"):  # older CTranslate2 layout
+                name, data = name[:-4] + "txt", "\n".join(json.loads(data)).encode() + b"\n"
+            dst.writestr(name, data)
+        dst.writestr(f"{top}/stanza/README", b"sentence splitter data pressroom ignores")
+    return target
+
+
+def test_argos_layout_variant_with_target_prefix(
+    tmp_path: Path, synthetic_packages: dict[str, Path], spy: type[_Spy]
+) -> None:
+    with zipfile.ZipFile(synthetic_packages["de_en"]) as zf:
+        vocabulary = json.loads(zf.read("translate-de_en-1_0/model/shared_vocabulary.json"))
+    prefix = vocabulary[10]
+    archive = _variant(
+        synthetic_packages["de_en"], tmp_path / "other.argosmodel", "de_en",
+        {"target_prefix": prefix, "code": None}, txt_vocab=True,
+    )  # fmt: skip
+    package = install_file(archive, tmp_path / "models")
+    assert package.path.name == "de_en" and package.target_prefix == prefix
+    assert package.code == "translate-de_en"  # derived when metadata has none
+    engine = ArgosEngine(package, TranslationSettings())
+    (output,) = engine.translate_batch(["Die Stadt eröffnet das Bürgerbüro."])
+    (_, kwargs), = spy.instances[0].calls
+    assert kwargs["target_prefix"] == [[prefix]]
+    tokens = spy.instances[0].results[0].hypotheses[0]
+    assert tokens[0] == prefix
+    processor = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+    assert output == processor.decode_pieces(tokens[1:]).removeprefix(" ")
+
+
+def test_prefix_is_stripped_exactly(tmp_path: Path, synthetic_packages: dict[str, Path], echo: None) -> None:
+    archive = _variant(
+        synthetic_packages["de_en"], tmp_path / "p.argosmodel", "x", {"target_prefix": "__en__"}, txt_vocab=False
+    )
+    engine = ArgosEngine(install_file(archive, tmp_path / "models"), TranslationSettings())
+    assert engine.translate_batch(["Die Stadt."]) == ["Die Stadt."]
+
+
+def test_unsupported_compute_type_falls_back_with_a_warning(
+    models_dir: Path, spy: type[_Spy], caplog: pytest.LogCaptureFixture
+) -> None:
+    supported = ctranslate2.get_supported_compute_types("cpu")
+    wanted = next(t for t in ("float16", "bfloat16", "int8_float16") if t not in supported)
+    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings(compute_type=wanted))
+    with caplog.at_level(logging.WARNING, logger="pressroom.translate.argos"):
+        assert engine.translate_batch(["Hallo."])[0]
+    assert spy.instances[0].kwargs["compute_type"] == "auto"
+    assert wanted in caplog.text and "auto" in caplog.text
+
+
+def test_broken_model_raises_translation_error_naming_the_package(models_dir: Path) -> None:
+    package = _package(models_dir, "de")
+    (package.path / "model" / "model.bin").write_bytes(b"not a model")
+    engine = ArgosEngine(package, TranslationSettings())
+    with pytest.raises(TranslationError, match=str(package.path)):
+        engine.translate_batch(["Hallo."])
+    assert engine.loaded is False
+
+
+def test_translate_failure_raises_translation_error(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Failing(_Echo):
+        def translate_batch(self, tokens: Sequence[Sequence[str]], **kwargs: Any) -> list[_Result]:
+            raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(argos, "Translator", Failing)
+    package = _package(models_dir, "de")
+    with pytest.raises(TranslationError, match="out of memory") as error:
+        ArgosEngine(package, TranslationSettings()).translate_batch(["Hallo."])
+    assert str(package.path) in str(error.value)
+
+
+def _as_bpe_package(package: ModelPackage) -> ModelPackage:
+    (package.path / "sentencepiece.model").unlink()
+    (package.path / "bpe.model").write_text("#version: 0.2\n")
+    return package
+
+
+def test_bpe_package_uses_argos_bpe_tokenizer(
+    models_dir: Path, monkeypatch: pytest.MonkeyPatch, echo: None
+) -> None:
+    made: list[tuple[Path, str, str]] = []
+
+    class FakeBPE:  # sacremoses is not needed to check which tokenizer the engine picks
+        def __init__(self, model_file: Path, from_code: str, to_code: str) -> None:
+            made.append((model_file, from_code, to_code))
+
+        def encode(self, sentence: str) -> list[str]:
+            return sentence.split()
+
+        def decode(self, tokens: list[str]) -> str:
+            return " ".join(tokens)
+
+    monkeypatch.setattr("argostranslate.tokenizer.BPETokenizer", FakeBPE)
+    package = _as_bpe_package(_package(models_dir, "de"))
+    engine = ArgosEngine(package, TranslationSettings())
+    assert engine.translate_batch(["Die  Stadt_x a@b.de"]) == ["Die Stadt_x a@b.de"]
+    assert made == [(package.path / "bpe.model", "de", "en")]
+
+
+def test_unloadable_tokenizer_is_a_translation_error(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class BrokenBPE:
+        def __init__(self, *args: object) -> None:
+            pass
+
+        def encode(self, sentence: str) -> list[str]:
+            raise ModuleNotFoundError("No module named 'sacremoses'")
+
+    monkeypatch.setattr("argostranslate.tokenizer.BPETokenizer", BrokenBPE)
+    package = _as_bpe_package(_package(models_dir, "de"))
+    with pytest.raises(TranslationError, match="bpe.model.*sacremoses") as error:
+        ArgosEngine(package, TranslationSettings()).translate_batch(["Hallo."])
+    assert str(package.path) in str(error.value)
