@@ -312,7 +312,7 @@ def package_server(
         {"type": "sbd", "code": "sbd-xx", "from_code": "xx", "to_code": "yy", "links": []},
     ]  # fmt: skip
     (root / "index.json").write_text(json.dumps(index))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield base
     server.shutdown()

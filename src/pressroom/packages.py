@@ -19,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -38,10 +39,12 @@ MANUAL_INSTALL_HINT = (
 # is not cached (the "racy git" rule): a cache hit always means unchanged content.
 _RACY_WINDOW_NS = 2_000_000_000
 _USER_AGENT = "pressroom (Argos Translate package client)"
+_REINSTALL = "reinstall the package"
+_REMOVE_OR_REINSTALL = "remove the directory or reinstall the package"
 
 
 class PackageError(Exception):
-    """A package file, directory or download is unusable; the message says which and how to fix it."""
+    """A package file, directory or download is unusable; the message says which and how to fix."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class ModelPackage:
         for name in TOKENIZER_FILES:
             if (self.path / name).is_file():
                 return self.path / name
-        raise PackageError(f"{self.path}: no sentencepiece.model or bpe.model; reinstall the package")
+        raise PackageError(f"{self.path}: no sentencepiece.model or bpe.model; {_REINSTALL}")
 
     def identity(self) -> str:
         """``code@version#hash``: names exactly which model files produced a translation.
@@ -120,17 +123,22 @@ def install_file(archive: Path, models_dir: Path) -> ModelPackage:
     is an older copy of the same package (same code, same demo flag) removed: a bad or
     interrupted install leaves the installed packages as they were.
     """
-    top, metadata = _check_archive(archive)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=models_dir))
+    top = _check_archive(archive)
+    try:
+        models_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=models_dir))
+    except OSError as exc:
+        raise PackageError(f"{models_dir}: cannot install packages there ({exc})") from None
     try:
         try:
             with zipfile.ZipFile(archive) as zf:
                 zf.extractall(staging)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, EOFError, ValueError, zlib.error) as exc:
             raise PackageError(
                 f"{archive}: the archive is damaged ({exc}); download the file again"
             ) from None
+        except OSError as exc:
+            raise PackageError(f"{archive}: could not extract into {models_dir} ({exc})") from None
         new = _load_package(staging / top)
         assert new is not None, "_check_archive admits translation packages only"
         installed, _ = list_packages(models_dir)
@@ -143,10 +151,12 @@ def install_file(archive: Path, models_dir: Path) -> ModelPackage:
             os.replace(target, retired)
         try:
             os.replace(staging / top, target)
-        except OSError:
+        except OSError as exc:
             if retired.exists():
                 os.replace(retired, target)
-            raise
+            raise PackageError(
+                f"{archive}: could not move the package into {target} ({exc})"
+            ) from None
         for old in same:
             if old.path != target:
                 shutil.rmtree(old.path, ignore_errors=True)
@@ -178,8 +188,12 @@ def install_from_index(
         index = None
     if not isinstance(index, list):
         raise PackageError(f"the Argos package index at {url} is not a JSON list of packages")
-    entries = [e for e in index if isinstance(e, dict) and e.get("type", "translate") == "translate"]
-    matches = [e for e in entries if e.get("from_code") == from_code and e.get("to_code") == to_code]
+    entries = [
+        e for e in index if isinstance(e, dict) and e.get("type", "translate") == "translate"
+    ]
+    matches = [
+        e for e in entries if e.get("from_code") == from_code and e.get("to_code") == to_code
+    ]
     if not matches:
         pairs = sorted({f"{e.get('from_code')}→{e.get('to_code')}" for e in entries})
         raise PackageError(
@@ -189,7 +203,9 @@ def install_from_index(
     entry = max(matches, key=lambda e: _version_key(str(e.get("package_version", ""))))
     links = [link for link in entry.get("links") or [] if isinstance(link, str)]
     if not links:
-        raise PackageError(f"the Argos package index at {url} lists no download link for {from_code}→{to_code}")
+        raise PackageError(
+            f"the Argos package index at {url} lists no download link for {from_code}→{to_code}"
+        )
     models_dir.mkdir(parents=True, exist_ok=True)
     failures = []
     for link in links:
@@ -248,20 +264,20 @@ def _load_package(path: Path) -> ModelPackage | None:
     try:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PackageError(f"{path}: no metadata.json; remove the directory or reinstall the package") from None
+        raise PackageError(f"{path}: no metadata.json; {_REMOVE_OR_REINSTALL}") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise PackageError(
-            f"{metadata_path}: not valid JSON ({exc}); remove the directory or reinstall the package"
+            f"{metadata_path}: not valid JSON ({exc}); {_REMOVE_OR_REINSTALL}"
         ) from None
     problem = _metadata_problem(metadata)
     if problem:
-        raise PackageError(f"{metadata_path}: {problem}; remove the directory or reinstall the package")
+        raise PackageError(f"{metadata_path}: {problem}; {_REMOVE_OR_REINSTALL}")
     if metadata.get("type", "translate") != "translate":
         return None
     if not (path / "model" / "model.bin").is_file():
-        raise PackageError(f"{path}: no model/model.bin; reinstall the package")
+        raise PackageError(f"{path}: no model/model.bin; {_REINSTALL}")
     if not any((path / name).is_file() for name in TOKENIZER_FILES):
-        raise PackageError(f"{path}: no sentencepiece.model or bpe.model; reinstall the package")
+        raise PackageError(f"{path}: no sentencepiece.model or bpe.model; {_REINSTALL}")
     from_code, to_code = metadata["from_code"], metadata["to_code"]
     kind = metadata.get("type", "translate")
     return ModelPackage(
@@ -287,13 +303,15 @@ def _metadata_problem(metadata: Any) -> str | None:
     return None
 
 
-def _check_archive(archive: Path) -> tuple[str, dict[str, Any]]:
-    """Validate an .argosmodel without extracting it; return its top directory and metadata."""
+def _check_archive(archive: Path) -> str:
+    """Validate an .argosmodel without extracting it; return its top directory's name."""
     if not archive.is_file():
         raise PackageError(f"{archive}: file not found")
     fix = "download the .argosmodel file again"
     if not zipfile.is_zipfile(archive):
-        raise PackageError(f"{archive}: not an Argos package (not a zip archive, or truncated); {fix}")
+        raise PackageError(
+            f"{archive}: not an Argos package (not a zip archive, or truncated); {fix}"
+        )
     try:
         with zipfile.ZipFile(archive) as zf:
             names = zf.namelist()
@@ -301,10 +319,14 @@ def _check_archive(archive: Path) -> tuple[str, dict[str, Any]]:
             for name in names:
                 parts = PurePosixPath(name.replace("\\", "/")).parts
                 if not parts or name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
-                    raise PackageError(f"{archive}: unsafe member path '{name}'; the file is not a valid Argos package")
+                    raise PackageError(
+                        f"{archive}: unsafe member path '{name}'; not a valid Argos package"
+                    )
                 tops.add(parts[0])
                 if len(parts) == 1 and not name.endswith("/"):
-                    raise PackageError(f"{archive}: file '{name}' outside the package directory; {fix}")
+                    raise PackageError(
+                        f"{archive}: file '{name}' outside the package directory; {fix}"
+                    )
             if len(tops) != 1:
                 raise PackageError(
                     f"{archive}: expected exactly one top-level directory, found {len(tops)}; {fix}"
@@ -316,7 +338,9 @@ def _check_archive(archive: Path) -> tuple[str, dict[str, Any]]:
             try:
                 metadata = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as exc:
-                raise PackageError(f"{archive}: metadata.json is not valid JSON ({exc}); {fix}") from None
+                raise PackageError(
+                    f"{archive}: metadata.json is not valid JSON ({exc}); {fix}"
+                ) from None
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise PackageError(f"{archive}: the archive is damaged ({exc}); {fix}") from None
     problem = _metadata_problem(metadata)
@@ -328,7 +352,7 @@ def _check_archive(archive: Path) -> tuple[str, dict[str, Any]]:
         raise PackageError(f"{archive}: no {top}/model/model.bin; {fix}")
     if not any(f"{top}/{name}" in members for name in TOKENIZER_FILES):
         raise PackageError(f"{archive}: no {top}/sentencepiece.model or bpe.model; {fix}")
-    return top, metadata
+    return top
 
 
 def _free_name(models_dir: Path, top: str) -> Path:
@@ -382,13 +406,12 @@ def _content_hash(package_dir: Path) -> str:
     inode are unchanged, and files modified less than two seconds before hashing are never
     cached, since a rewrite within the same timestamp tick could keep the same mtime.
     """
-    files = sorted(
-        [p for p in (package_dir / "model").rglob("*") if p.is_file()]
-        + [package_dir / name for name in (*TOKENIZER_FILES, "metadata.json") if (package_dir / name).is_file()]
-    )
-    stats = {p: p.stat() for p in files}
+    files = [p for p in (package_dir / "model").rglob("*") if p.is_file()]
+    files += [package_dir / name for name in (*TOKENIZER_FILES, "metadata.json")]
+    stats = {p: p.stat() for p in sorted(files) if p.is_file()}
     signature = tuple(
-        (p.relative_to(package_dir).as_posix(), s.st_size, s.st_mtime_ns, s.st_ino) for p, s in stats.items()
+        (p.relative_to(package_dir).as_posix(), s.st_size, s.st_mtime_ns, s.st_ino)
+        for p, s in stats.items()
     )
     memo = _hash_memo.get(package_dir)
     if memo is not None and memo[0] == signature:
@@ -406,7 +429,7 @@ def _content_hash(package_dir: Path) -> str:
     for name, size, mtime, inode in signature:
         key = [size, mtime, inode]
         entry = cached.get(name)
-        if isinstance(entry, dict) and entry.get("stat") == key and isinstance(entry.get("sha256"), str):
+        if isinstance(entry, dict) and entry.get("stat") == key and "sha256" in entry:
             digests[name] = entry
             continue
         if mtime > started - _RACY_WINDOW_NS:
