@@ -1,0 +1,290 @@
+"""Sentence segmentation for the translation models, German first, without any downloads.
+
+Argos Translate's own splitters (Stanza, MiniSBD, spaCy) fetch resources at run time and fail
+offline, and the models translate sentence by sentence: a wrong split after "Dr." or in
+"24. Juli" ruins the translation, a missing one makes over-long inputs. So pressroom segments
+itself, with rules tuned on German press releases.
+
+Sentences are only ever split at whitespace, and the whitespace inside each sentence is
+normalised to single spaces, so ``" ".join(split_sentences(t)) == " ".join(t.split())``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+#: German abbreviations after which a full stop does not end a sentence. Multi-part
+#: abbreviations may be written with or without spaces ("z. B." matches "z.B." as well);
+#: a capitalised form of a lower-case entry ("Ca.", "Vgl.") counts too. Extend freely.
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "Abs.", "Abt.", "Art.", "Aug.", "Bd.", "bspw.", "bzw.", "ca.", "Chr.", "Co.", "d. h.",
+        "Dez.", "Di.", "Dipl.", "Dipl.-Ing.", "Do.", "Dr.", "Dr.-Ing.", "Dr. med.", "Dr. phil.",
+        "Dr. rer. nat.", "Dr. rer. pol.", "e. V.", "etc.", "evtl.",
+        "Feb.", "ff.", "Fr.", "gem.", "geb.", "ggf.", "h. c.", "Hr.", "Hrn.", "Hrsg.",
+        "i. d. R.", "inkl.", "insb.", "Jan.", "Jh.", "Jhd.", "Kap.", "lt.", "Mi.", "Min.",
+        "Mio.", "Mo.", "Mrd.", "Nov.", "Nr.", "o. ä.", "Okt.", "Prof.", "s. o.", "s. u.", "Sa.",
+        "Sept.", "So.", "sog.", "St.", "Std.", "Str.", "Tel.", "u. a.", "u. ä.", "usw.",
+        "vgl.", "z. B.", "z. T.", "zzgl.",
+    }
+)  # fmt: skip
+
+#: Abbreviations for other languages (English in practice; Korean rarely abbreviates).
+GENERIC_ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        "a.m.", "approx.", "Apr.", "Aug.", "cf.", "Co.", "Corp.", "Dec.", "Dept.", "Dr.", "e.g.",
+        "etc.", "Feb.", "Fig.", "Gen.", "Gov.", "i.e.", "Inc.", "Jan.", "Jr.", "Ltd.", "Mr.",
+        "Mrs.", "Ms.", "Mt.", "No.", "Nos.", "Nov.", "Oct.", "p.m.", "Ph.D.", "pp.", "Prof.",
+        "Rep.", "Sen.", "Sep.", "Sept.", "Sr.", "St.", "U.S.", "vs.",
+    }
+)  # fmt: skip
+
+#: Abbreviations that often close a sentence ("Äpfel, Birnen usw. Die ..."): they end one
+#: when a sentence starter follows (German) or any capitalised word (other languages).
+SENTENCE_FINAL_ABBREVIATIONS: frozenset[str] = frozenset({"usw.", "etc."})
+
+#: Abbreviations that are also ordinary words ("Veranstaltungen dieser Art. Die ..."): they
+#: only count as abbreviations before a number ("Art. 5 GG").
+ABBREVIATIONS_BEFORE_NUMBERS: frozenset[str] = frozenset({"Art."})
+
+#: Words that begin German sentences but never follow an ordinal: "Platz 3. Die Stadt" ends a
+#: sentence, while "am 24. Juli" or "3. Liga" do not.
+GERMAN_SENTENCE_STARTERS: frozenset[str] = frozenset(
+    {
+        "Ab", "Alle", "Allerdings", "Als", "Am", "An", "Auch", "Auf", "Aus", "Außerdem", "Bei",
+        "Beim", "Bereits", "Bis", "Da", "Dabei", "Dafür", "Daher", "Damit", "Danach", "Dann",
+        "Darüber", "Das", "Dass", "Dem", "Den", "Denn", "Der", "Deshalb", "Des", "Die", "Dies",
+        "Diese", "Diesem", "Diesen", "Dieser", "Dieses", "Doch", "Dort", "Du", "Ein", "Eine",
+        "Einem", "Einen", "Einer", "Eines", "Er", "Es", "Für", "Gleichzeitig", "Heute", "Hier",
+        "Ich", "Ihr", "Ihre", "Im", "In", "Ins", "Insgesamt", "Jedoch", "Man", "Mit", "Nach",
+        "Nun", "Ob", "Seit", "Sie", "So", "Um", "Und", "Unser", "Unsere", "Unter", "Vom", "Von",
+        "Vor", "Was", "Weil", "Wenn", "Wer", "Wie", "Wir", "Wo", "Zudem", "Zum", "Zur",
+    }
+)  # fmt: skip
+
+_END = ".!?…"
+_CLOSERS = "\"'»«“”‘’)]"
+_OPENERS = "„\"“‚'»«‘([‹›"
+_LOOKBACK = 64  # characters inspected before a full stop; every abbreviation is shorter
+
+# A run of end punctuation, closing quotes/brackets that belong to the sentence, whitespace;
+# common lower-case letters after it are ruled out here already, the rest in _is_starter.
+# The lookbehind and possessive quantifiers keep the scan linear on runs like "!!!!".
+_CANDIDATE = re.compile(
+    rf"(?<![{_END}])(?P<punct>[{_END}]++)(?P<close>[{re.escape(_CLOSERS)}]*+)"
+    r"(?P<ws>\s++)(?![a-zäöüß])"
+)
+_WORD = re.compile(r"\w+")
+_GERMAN_ORDINAL = re.compile(r"\d{1,3}|\d{1,2}\.\d{1,2}")  # "24." or "17.06."
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    abbreviations: frozenset[str]  # spaces removed: "z.B."
+    german: bool  # ordinals ("24. Juli") and German sentence starters
+    numbers_end_sentences: bool  # False for Korean, where "2025. 7. 24." is a date
+
+
+def _keys(abbreviations: Iterable[str]) -> frozenset[str]:
+    return frozenset(a.replace(" ", "") for a in abbreviations)
+
+
+_GENERIC_RULES = _Rules(_keys(GENERIC_ABBREVIATIONS), german=False, numbers_end_sentences=True)
+_RULES = {
+    "de": _Rules(_keys(ABBREVIATIONS), german=True, numbers_end_sentences=True),
+    "ko": _Rules(_keys(GENERIC_ABBREVIATIONS), german=False, numbers_end_sentences=False),
+}
+
+
+def split_sentences(text: str, lang: str = "de") -> list[str]:
+    """Split a paragraph into sentences for sentence-by-sentence translation.
+
+    Splits only at whitespace after . ! ? … (plus closing quotes/brackets, which stay with the
+    sentence) when an upper-case or caseless letter, a digit or an opening quote/bracket
+    follows, and not after abbreviations, initials or German ordinals. ``lang`` "de" uses the
+    German rules, "ko" never ends a sentence after a number (dates like "2025. 7. 24."), any
+    other language gets generic English-style rules.
+    Invariant: ``" ".join(result) == " ".join(text.split())``; no sentence is empty.
+    """
+    rules = _RULES.get(lang.lower()[:2], _GENERIC_RULES)
+    sentences: list[str] = []
+    start = len(text) - len(text.lstrip())
+    for match in _CANDIDATE.finditer(text):
+        if match.end() < len(text) and _ends_sentence(text, start, match, rules):
+            sentences.append(" ".join(text[start : match.start("ws")].split()))
+            start = match.end()
+    rest = " ".join(text[start:].split())
+    if rest:
+        sentences.append(rest)
+    return sentences
+
+
+def _is_starter(char: str) -> bool:
+    """Whether a sentence may begin with ``char``; caseless scripts (Hangul) always may."""
+    return char.isdigit() or char in _OPENERS or (char.isalpha() and not char.islower())
+
+
+def _ends_sentence(text: str, start: int, match: re.Match[str], rules: _Rules) -> bool:
+    """Decide one candidate; ``start`` is where the current sentence begins."""
+    following = text[match.end()]
+    if not _is_starter(following):
+        return False
+    if match.group("close") or match.group("punct") != ".":
+        return True  # "?", "!", "…", "..." or a full stop inside a closing quote
+    dot = match.start("punct")
+    window = text[max(start, dot - _LOOKBACK) : dot]
+    tokens = window.split()
+    if not tokens or window[-1].isspace():
+        return True  # a lone "." token
+    word = tokens[-1]
+    core = word.lstrip(_OPENERS)
+    if len(core) == 1 and core.isalpha():
+        return False  # an initial ("Gerd E. Mäuser") or part of "z. B.", "d. h."
+    next_word = match_.group() if (match_ := _WORD.match(text, match.end())) else ""
+    abbreviation = _find_abbreviation(core, tokens[-3:-1], rules.abbreviations)
+    if abbreviation in ABBREVIATIONS_BEFORE_NUMBERS:
+        return not following.isdigit()
+    if abbreviation in SENTENCE_FINAL_ABBREVIATIONS:
+        return next_word in GERMAN_SENTENCE_STARTERS if rules.german else True
+    if abbreviation:
+        return False
+    if dot - len(word) == start and _NUMBER.fullmatch(core):
+        return False  # a list marker opening the sentence: "1. Die Stadt", "1081. Pressekonf…"
+    if rules.german and _GERMAN_ORDINAL.fullmatch(core):
+        # "am 24. Juli", "17. UEFA", "1. FC": an ordinal unless a sentence starter follows.
+        return next_word in GERMAN_SENTENCE_STARTERS
+    return rules.numbers_end_sentences or not _NUMBER.fullmatch(core)
+
+
+def _find_abbreviation(core: str, previous: list[str], keys: frozenset[str]) -> str:
+    """The abbreviation that ends with ``core`` + ".", or "" if there is none.
+
+    ``previous`` are the tokens before it, so spaced forms like "Dr. med." are found too.
+    """
+    joined = core
+    candidates = [core]
+    for token in reversed(previous):
+        joined = token.lstrip(_OPENERS) + joined
+        candidates.append(joined)
+    for candidate in candidates:
+        key = candidate + "."
+        if key in keys:
+            return key
+        lowered = key[:1].lower() + key[1:]
+        if key[:1].isupper() and lowered in keys:
+            return lowered  # sentence-initial "Ca.", "Vgl."
+    return ""
+
+
+# Characters after which an over-long sentence is best cut: the clause boundaries of MT input.
+_STRONG_CLAUSE_MARKS = frozenset(";:–—!?…")
+_WEAK_CLAUSE_MARKS = frozenset(",)]}")
+_SPACE = re.compile(" ")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One part of an over-long sentence, as returned by :func:`split_at_safe_points`.
+
+    ``joiner`` is what goes between this part and the next: " " after a cut at whitespace,
+    "" after a hard cut inside a word and after the last part. Rejoin with :func:`join_pieces`;
+    to rejoin translations, keep the joiners: ``Piece(translated, piece.joiner)``.
+    """
+
+    text: str
+    joiner: str
+
+
+def join_pieces(pieces: Iterable[Piece]) -> str:
+    """Rejoin parts losslessly; the result is ``" ".join(sentence.split())``."""
+    return "".join(piece.text + piece.joiner for piece in pieces)
+
+
+def split_at_safe_points(sentence: str, fits: Callable[[str], bool]) -> list[Piece]:
+    """Split a sentence too long for the model into parts that each satisfy ``fits``.
+
+    Greedy: each part is the longest prefix of the rest that fits, except that a cut after a
+    clause mark is preferred while it keeps at least half of that length, because clauses
+    translate better than fragments: the last cut after ; : – — ! ? … or else after , ) ].
+    A single word that does not fit is cut by characters (joiner ""). Nothing is dropped:
+    ``fits`` is assumed monotonic (a prefix of a fitting text fits), each part is checked with
+    it, and a lone character is returned even if it does not fit. Whitespace is normalised as
+    in :func:`split_sentences`; an empty sentence gives []. Rejoin with :func:`join_pieces`.
+    """
+    text = " ".join(sentence.split())
+    spaces = [match.start() for match in _SPACE.finditer(text)]
+    pieces: list[Piece] = []
+    start = 0
+    while start < len(text):
+        if fits(text[start:]):
+            pieces.append(Piece(text[start:], ""))
+            break
+        cut = _best_space_cut(text, start, spaces, fits)
+        if cut is None:
+            word_end = text.find(" ", start)
+            limit = (len(text) if word_end < 0 else word_end) - start
+            end = start + _longest_fitting_length(text, start, limit, fits)
+            joiner = " " if end == word_end else ""  # a forced one-character word
+            pieces.append(Piece(text[start:end], joiner))
+            start = end + len(joiner)
+        else:
+            pieces.append(Piece(text[start:cut], " "))
+            start = cut + 1
+    return pieces
+
+
+def _best_space_cut(
+    text: str, start: int, spaces: list[int], fits: Callable[[str], bool]
+) -> int | None:
+    """Index of the space to cut at for the part beginning at ``start``; None if no word fits."""
+    lo = bisect_right(spaces, start)
+    hi = len(spaces) - 1
+    if lo > hi or not fits(text[start : spaces[lo]]):
+        return None
+    first = lo
+    while lo < hi:  # binary search for the last space whose prefix fits
+        mid = (lo + hi + 1) // 2
+        if fits(text[start : spaces[mid]]):
+            lo = mid
+        else:
+            hi = mid - 1
+    longest = spaces[lo]
+    chosen, chosen_rank = longest, 0
+    for index in range(lo, first - 1, -1):  # from the right: the latest cut of each rank
+        cut = spaces[index]
+        if 2 * (cut - start) < longest - start:
+            break
+        rank = _clause_rank(text, cut)
+        if rank > chosen_rank:
+            chosen, chosen_rank = cut, rank
+            if rank == 2:
+                break
+    return chosen if chosen == longest or fits(text[start:chosen]) else longest
+
+
+def _clause_rank(text: str, space: int) -> int:
+    """Rank of a cut at the space ``space``: 2 after ; : – — ! ? …, 1 after , ) ], else 0."""
+    before = text[space - 1]
+    if before in _STRONG_CLAUSE_MARKS:
+        return 2
+    if before == "-" and (space == 1 or text[space - 2] == " "):
+        return 2  # a dash written " - ", not the hyphen of "Kurs- und"
+    return 1 if before in _WEAK_CLAUSE_MARKS else 0
+
+
+def _longest_fitting_length(
+    text: str, start: int, limit: int, fits: Callable[[str], bool]
+) -> int:
+    """Hard cut inside a word of ``limit`` characters: the most that fit, at least one."""
+    lo, hi = 1, limit - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(text[start : start + mid]):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
