@@ -295,3 +295,10 @@ def test_unloadable_tokenizer_is_a_translation_error(models_dir: Path, monkeypat
     with pytest.raises(TranslationError, match="bpe.model.*sacremoses") as error:
         ArgosEngine(package, TranslationSettings()).translate_batch(["Hallo."])
     assert str(package.path) in str(error.value)
+
+
+def test_tokenizer_removed_after_listing(models_dir: Path) -> None:
+    package = _package(models_dir, "de")
+    (package.path / "sentencepiece.model").unlink()
+    with pytest.raises(TranslationError, match="no sentencepiece.model or bpe.model"):
+        ArgosEngine(package, TranslationSettings()).translate_batch(["Hallo."])

@@ -30,7 +30,7 @@ import sentencepiece as spm
 from ctranslate2 import Translator
 
 from pressroom.config import TranslationSettings
-from pressroom.packages import ModelPackage
+from pressroom.packages import ModelPackage, PackageError
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
 from pressroom.translate.base import TranslationError
 
@@ -144,7 +144,10 @@ class ArgosEngine:
 
     def _load_tokenizer(self) -> _Tokenizer:
         if self._tokenizer is None:
-            path = self.package.tokenizer_path
+            try:
+                path = self.package.tokenizer_path
+            except PackageError as exc:  # removed since the package was listed
+                raise TranslationError(str(exc)) from exc
             try:
                 if path.name == "bpe.model":
                     from argostranslate.tokenizer import BPETokenizer
