@@ -1,0 +1,89 @@
+"""Where every output file lives and which URL it is published under, in one place.
+
+The pipeline, the DOCX notice, the feeds and the pages all link to each other; deriving every
+path and URL here keeps them from drifting apart, and keeps a hostile slug from writing
+outside ``output/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import quote
+
+from pressroom.config import Settings
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+INDEX_FILE = "index.html"
+
+
+class FeedKind(NamedTuple):
+    """One feed format: its file name in the language folder, MIME type and display name."""
+
+    file: str
+    mime: str
+    name: str
+
+
+FEEDS = {
+    "rss": FeedKind("rss.xml", "application/rss+xml", "RSS"),
+    "atom": FeedKind("atom.xml", "application/atom+xml", "Atom"),
+}
+
+# Files the writers own in each language folder; a release must not overwrite one.
+RESERVED_FILES = frozenset({INDEX_FILE, *(kind.file for kind in FEEDS.values())})
+
+
+def _segment(name: str) -> str:
+    """``name`` if it is one harmless path segment; otherwise a ValueError naming it."""
+    if (
+        not name
+        or name in {".", ".."}
+        or any(char in name for char in "/\\")
+        or any(ord(char) < 0x20 for char in name)
+    ):
+        raise ValueError(f"unsafe name for an output file or folder: {name!r}")
+    return name
+
+
+def edition_file(slug: str, ext: str) -> str:
+    """File name of one edition's ``ext`` file (``slug.docx``) in its language folder."""
+    name = _segment(f"{_segment(slug)}.{_segment(ext)}")
+    if name in RESERVED_FILES:
+        raise ValueError(f"release slug {slug!r} would overwrite the generated {name}")
+    return name
+
+
+def site_path(*segments: str) -> str:
+    """URL path relative to the site root (``ko/slug.html``), each segment percent-encoded."""
+    return "/".join(quote(_segment(segment), safe="") for segment in segments)
+
+
+def edition_url(settings: Settings, lang: str, slug: str, ext: str) -> str:
+    """Absolute URL of an edition's page (``ext="html"``) or DOCX (``ext="docx"``)."""
+    return settings.base_url + site_path(lang, edition_file(slug, ext))
+
+
+def index_url(settings: Settings, lang: str | None = None) -> str:
+    """Absolute URL of a language's index page, or of the site's root index without ``lang``."""
+    return settings.base_url + (site_path(lang, INDEX_FILE) if lang else INDEX_FILE)
+
+
+def feed_url(settings: Settings, lang: str, kind: str) -> str:
+    """Absolute URL of a language's ``rss`` or ``atom`` feed."""
+    return settings.base_url + site_path(lang, FEEDS[kind].file)
+
+
+def contained_path(output_dir: Path, *segments: str) -> Path:
+    """``output_dir/segments...``, refusing anything that would resolve outside ``output_dir``
+    (a ``..`` or separator in a name, or a symlink inside ``output_dir`` pointing elsewhere)."""
+    root = output_dir.resolve()
+    path = root.joinpath(*(_segment(segment) for segment in segments)).resolve()
+    if not path.is_relative_to(root):
+        raise ValueError(f"{'/'.join(segments)!r} would be written outside {output_dir}")
+    return path
+
+
+def output_path(output_dir: Path, lang: str, slug: str, ext: str) -> Path:
+    """Where an edition's ``ext`` file is written: ``output_dir/lang/slug.ext``, never outside."""
+    return contained_path(output_dir, lang, edition_file(slug, ext))
