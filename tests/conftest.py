@@ -1,10 +1,23 @@
-"""Shared fixtures about model packages: tiny synthetic Argos packages, built once per session."""
+"""Suite-wide set-up: the network guard, and tiny synthetic Argos packages built once per session."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from pathlib import Path
 
 import pytest
+
+# Block the network for this process and, through PYTHONPATH, for every Python child process
+# (the CLI tests run `pressroom` as a subprocess). Loopback stays open for the index tests.
+_GUARD_DIR = Path(__file__).parent / "netguard"
+os.environ["PRESSROOM_BLOCK_NETWORK"] = "1"
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_GUARD_DIR), os.environ.get("PYTHONPATH")]))
+_spec = importlib.util.spec_from_file_location("pressroom_netguard", _GUARD_DIR / "sitecustomize.py")
+assert _spec and _spec.loader
+_guard = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_guard)
+_guard.install()
 
 from pressroom.packages import install_file
 from pressroom.synthetic import build_package
