@@ -1,0 +1,138 @@
+"""Bytes of a .md or .txt release to clean text, whatever editor or mail program wrote them.
+
+Press offices still produce Windows-1252 files (Notepad, old Word "save as text") and UTF-16
+files (Word's "Unicode text"); copy-paste from web pages brings zero-width spaces and control
+characters that would break the XML inside DOCX and feeds. Everything is turned into NFC text
+with ``\\n`` line ends here, once, so the format readers only see clean text.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+import charset_normalizer
+
+from pressroom.readers.common import ReaderError
+
+MAX_RELEASE_BYTES = 2_000_000
+"""Largest .md/.txt file read. A press release is a few kilobytes; anything this big is a
+wrong file (a log, a data export) that would only waste translation time."""
+
+# XML 1.0 forbids C0 controls except tab/newline (and CR, already normalised away), U+FFFE/FFFF
+# and lone surrogates. Zero-width characters, the BOM and soft hyphens are invisible but split
+# words for the translation model.
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff\u200b-\u200d\u2060\ufeff\u00ad]"
+)
+# Characters that turn up in German text decoded as Windows-1252, beyond ASCII.
+_WESTERN = set("„“”‚‘’–—…€•§°²³µ«»·½¼¾©®™\u00a0") | {
+    chr(c) for c in range(0xC0, 0x100) if chr(c) not in "×÷"
+}
+_MAGIC_HINTS = (
+    (b"PK\x03\x04", "it looks like a Word .docx file or a zip archive"),
+    (b"\xd0\xcf\x11\xe0", "it looks like an old Word .doc file or another Office file"),
+    (b"%PDF", "it looks like a PDF"),
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def read_text_file(path: Path) -> tuple[str, list[str]]:
+    """Read and decode ``path``; returns the clean text and the warnings to show the user."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_RELEASE_BYTES:
+            raise ReaderError(
+                f"{path}: is too large for a press release ({size / 1e6:.1f} MB, "
+                f"{size:,} bytes); the limit is {MAX_RELEASE_BYTES / 1e6:.1f} MB "
+                f"({MAX_RELEASE_BYTES:,} bytes)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReaderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return decode_bytes(data, path)
+
+
+def decode_bytes(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """Decode release bytes to NFC text with ``\\n`` line ends and no invisible characters."""
+    warnings: list[str] = []
+    text = _decode(data, path, warnings)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\x0c")
+    if controls > max(3, len(text) // 50):
+        raise ReaderError(f"{path}: does not look like a text file (it contains binary data)")
+    text, removed = remove_invisible(text)
+    if removed:
+        warnings.append(invisible_warning(removed))
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    if not text.strip():
+        raise ReaderError(f"{path}: is empty")
+    return text, warnings
+
+
+def remove_invisible(text: str) -> tuple[str, int]:
+    """Drop characters that are invalid in XML or invisible; returns the text and how many."""
+    cleaned, count = _INVISIBLE.subn("", text)
+    return cleaned, count
+
+
+def invisible_warning(count: int) -> str:
+    """The warning for removed characters: says how many, so the author can look for them."""
+    plural = "s" if count > 1 else ""
+    return f"removed {count} invisible or control character{plural} (such as zero-width spaces)"
+
+
+def _decode(data: bytes, path: Path, warnings: list[str]) -> str:
+    if not data.strip():
+        raise ReaderError(f"{path}: is empty")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec, "surrogatepass")
+            except UnicodeDecodeError:
+                raise ReaderError(
+                    f"{path}: starts like {codec.upper()} text but cannot be decoded "
+                    "(the file may be cut off); save it again as UTF-8 text"
+                ) from None
+    for magic, hint in _MAGIC_HINTS:
+        if data.startswith(magic):
+            raise ReaderError(f"{path}: does not look like a text file ({hint})")
+    if b"\x00" in data:
+        raise ReaderError(f"{path}: does not look like a text file (it contains binary data)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Valid UTF-8 apart from encoded lone surrogates: still UTF-8; the surrogates are
+        # removed later with the other invisible characters.
+        return data.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = ""
+    if text and _looks_western(text):
+        warnings.append("not UTF-8; read as Windows-1252")
+        return text
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise ReaderError(f"{path}: does not look like a text file (unknown encoding)")
+    warnings.append(f"not UTF-8; read as {best.encoding}")
+    return str(best)
+
+
+def _looks_western(text: str) -> bool:
+    """True when the non-ASCII characters are those German text in Windows-1252 has."""
+    non_ascii = [ch for ch in text if ord(ch) > 0x7F]
+    odd = sum(1 for ch in non_ascii if ch not in _WESTERN)
+    return odd <= len(non_ascii) // 20
