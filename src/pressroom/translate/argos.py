@@ -37,6 +37,7 @@ from pressroom.translate.base import TranslationError
 log = logging.getLogger(__name__)
 
 LENGTH_PENALTY = 0.2  # Argos Translate's value
+LENGTH_BUCKET = 1.3
 EXTRA_DECODING_TOKENS = 10
 
 
@@ -119,22 +120,30 @@ class ArgosEngine:
         settings = self.settings
         prefix = self.package.target_prefix
         outputs = [""] * len(units)
-        for batch in _token_batches(units, settings.max_batch_tokens):
-            limit = int(max(len(units[k]) for k in batch) * settings.length_ratio)
-            try:
-                results = translator.translate_batch(
+        batches = _token_batches(units, settings.max_batch_tokens)
+        try:
+            # Submitted asynchronously, the batches run in parallel on the translator's
+            # workers (inter_threads), each with a decoding limit fitted to its own lengths.
+            pending = [
+                translator.translate_batch(
                     [units[k] for k in batch],
                     target_prefix=[[prefix]] * len(batch) if prefix else None,
                     max_batch_size=settings.max_batch_tokens,
                     batch_type="tokens",
                     beam_size=settings.beam_size,
-                    max_decoding_length=limit + EXTRA_DECODING_TOKENS,
+                    max_decoding_length=int(max(len(units[k]) for k in batch) * settings.length_ratio)
+                    + EXTRA_DECODING_TOKENS,
                     length_penalty=LENGTH_PENALTY,
                     replace_unknowns=True,
+                    asynchronous=True,
                 )
-            except (RuntimeError, ValueError) as exc:
-                raise TranslationError(f"{self.package.path}: translation failed: {exc}") from exc
-            for k, result in zip(batch, results, strict=True):
+                for batch in batches
+            ]
+            results = [[item.result() for item in batch_results] for batch_results in pending]
+        except (RuntimeError, ValueError) as exc:
+            raise TranslationError(f"{self.package.path}: translation failed: {exc}") from exc
+        for batch, batch_results in zip(batches, results, strict=True):
+            for k, result in zip(batch, batch_results, strict=True):
                 tokens = result.hypotheses[0]
                 if prefix and tokens[:1] == [prefix]:
                     tokens = tokens[1:]
@@ -187,8 +196,8 @@ class ArgosEngine:
                 str(path),
                 device=device,
                 compute_type=compute_type,
-                intra_threads=settings.threads or os.cpu_count() or 1,
-                inter_threads=1,
+                inter_threads=settings.threads or os.cpu_count() or 1,
+                intra_threads=1,
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise TranslationError(f"could not load the model in {path}: {exc}") from exc
@@ -196,14 +205,20 @@ class ArgosEngine:
 
 
 def _token_batches(units: list[list[str]], budget: int) -> list[list[int]]:
-    """Unit indices sorted by length, cut into batches of at most ``budget`` source tokens."""
+    """Unit indices sorted by length, cut into batches of at most ``budget`` source tokens.
+
+    A batch also ends where lengths grow by more than LENGTH_BUCKET over its shortest unit:
+    the decoding limit is set per batch from its longest unit, so mixing a 10-token and a
+    100-token sentence would let the short one run on to 200 tokens if it never emits </s>.
+    """
     batches: list[list[int]] = []
-    size = 0
+    size = first = 0
     for k in sorted(range(len(units)), key=lambda k: len(units[k])):
-        if batches and size + len(units[k]) <= budget:
+        length = len(units[k])
+        if batches and size + length <= budget and length <= first * LENGTH_BUCKET + 4:
             batches[-1].append(k)
-            size += len(units[k])
+            size += length
         else:
             batches.append([k])
-            size = len(units[k])
+            size = first = length
     return batches

@@ -1,0 +1,419 @@
+"""The build: releases in, editions translated, DOCX, pages and feeds out.
+
+Stages, each in its own module: ``readers`` → ``langid`` → ``segment`` → ``translate`` →
+``writers``. This module only orders them and keeps the promise that one bad release never
+stops the others: every per-release problem becomes a :class:`FileProblem` and the build goes
+on. Problems that make the whole build pointless (no releases folder, a model missing for the
+source language, another build running) raise :class:`BuildError` before anything is written.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from filelock import FileLock, Timeout
+
+from pressroom.config import LANGUAGE_NAMES, Settings
+from pressroom.langid import detect_language
+from pressroom.model import Edition, Release
+from pressroom.readers import ReaderError, find_releases, read_release
+from pressroom.segment import split_sentences
+from pressroom.state import PublishState
+from pressroom.translate.base import Engine, TranslationError
+from pressroom.translate.corpus import CorpusTranslator, EngineStats
+from pressroom.translate.memory import TranslationMemory
+from pressroom.translate.routing import EngineProvider
+from pressroom.writers.docx import write_docx
+from pressroom.writers.feeds import write_feeds
+from pressroom.writers.links import edition_url, output_path
+from pressroom.writers.pages import write_pages
+
+STATE_DIR = ".pressroom"
+
+
+class BuildError(Exception):
+    """The build cannot run at all; the message says why and what to do."""
+
+
+@dataclass
+class FileProblem:
+    """A problem with one release file, in plain words."""
+
+    path: Path
+    message: str
+
+
+class Reporter(Protocol):
+    """Where the build reports progress and problems (the CLI shows them with rich)."""
+
+    def stage(self, name: str, total: int) -> None: ...
+
+    def advance(self, name: str, completed: int, total: int) -> None: ...
+
+    def problem(self, problem: FileProblem, *, fatal: bool) -> None: ...
+
+
+class SilentReporter:
+    """A reporter that shows nothing (library use, tests)."""
+
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, name: str, completed: int, total: int) -> None:
+        pass
+
+    def problem(self, problem: FileProblem, *, fatal: bool) -> None:
+        pass
+
+
+@dataclass
+class BuildOptions:
+    """What to build from where; ``targets`` None means the languages from the settings."""
+
+    releases_dir: Path = Path("releases")
+    output_dir: Path = Path("output")
+    targets: list[str] | None = None
+    use_memory: bool = True
+    memory_path: Path | None = None
+    allow_demo: bool = False
+
+
+@dataclass
+class BuildResult:
+    """What a build did: published editions per language, problems, translation counts."""
+
+    published: dict[str, list[str]] = field(default_factory=dict)
+    failed: list[FileProblem] = field(default_factory=list)
+    warnings: list[FileProblem] = field(default_factory=list)
+    held_back: list[FileProblem] = field(default_factory=list)
+    engines: list[EngineStats] = field(default_factory=list)
+    releases_seen: int = 0
+    seconds: float = 0.0
+    demo: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """0 everything published, 1 some releases failed (the rest were published)."""
+        return 1 if self.failed else 0
+
+
+def build(
+    settings: Settings,
+    options: BuildOptions,
+    engines: EngineProvider,
+    reporter: Reporter | None = None,
+    now: datetime | None = None,
+) -> BuildResult:
+    """Run the whole pipeline once; see the module docstring for what can fail how."""
+    reporter = reporter or SilentReporter()
+    started = time.perf_counter()
+    now = now or datetime.now(settings.zone)
+    if not options.releases_dir.is_dir():
+        raise BuildError(
+            f"The releases folder {options.releases_dir} does not exist. Create it and put "
+            "the German press releases (.md, .txt or .docx) into it."
+        )
+    state_dir = options.output_dir / STATE_DIR
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"Cannot create {state_dir}: {exc.strerror}") from None
+    lock = FileLock(state_dir / "build.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise BuildError(
+            f"Another pressroom build is writing to {options.output_dir} right now "
+            f"(lock file {lock.lock_file}). Wait for it to finish, then run again."
+        ) from None
+    try:
+        result = _build_locked(settings, options, engines, reporter, now)
+    finally:
+        lock.release()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_locked(
+    settings: Settings,
+    options: BuildOptions,
+    engines: EngineProvider,
+    reporter: Reporter,
+    now: datetime,
+) -> BuildResult:
+    result = BuildResult()
+    targets = [t for t in (options.targets or settings.languages) if t != settings.source_language]
+    languages = [settings.source_language, *targets]
+
+    releases = _read_all(settings, options.releases_dir, result, reporter)
+    releases = _publishable(releases, now, result, reporter)
+    plans = _plan(releases, languages, settings, engines, result, reporter)
+    result.demo = any(engine.demo for plan in plans for route in plan.routes.values() for engine in route)
+    if result.demo and not options.allow_demo:
+        raise BuildError(
+            "The installed model packages are pressroom DEMO placeholders (random weights, "
+            "the output is gibberish). They are only used by 'pressroom build --demo', which "
+            "writes to a separate demo folder. Install real models with "
+            "'pressroom models install de:en en:ko' or from .argosmodel files."
+        )
+
+    memory = None
+    if options.use_memory:
+        memory = TranslationMemory(options.memory_path or options.output_dir / STATE_DIR / "memory.sqlite")
+    try:
+        translator = CorpusTranslator(memory)
+        editions = _translate(plans, translator, result, reporter)
+    finally:
+        if memory:
+            memory.close()
+    result.engines = list(translator.stats.values())
+
+    _write(editions, languages, settings, options.output_dir, now, result, reporter)
+    return result
+
+
+def _problem(result_list: list[FileProblem], reporter: Reporter, path: Path, message: str, fatal: bool) -> None:
+    problem = FileProblem(path, message)
+    result_list.append(problem)
+    reporter.problem(problem, fatal=fatal)
+
+
+def _read_all(
+    settings: Settings, folder: Path, result: BuildResult, reporter: Reporter
+) -> list[Release]:
+    paths = find_releases(folder)
+    result.releases_seen = len(paths)
+    reporter.stage("Reading releases", len(paths))
+    releases: list[Release] = []
+    slugs: dict[str, Path] = {}
+    for index, path in enumerate(paths, 1):
+        try:
+            release = read_release(path, settings)
+        except ReaderError as exc:
+            _problem(result.failed, reporter, path, str(exc).removeprefix(f"{path}: "), True)
+            continue
+        finally:
+            reporter.advance("Reading releases", index, len(paths))
+        if release.slug in slugs:
+            _problem(
+                result.failed,
+                reporter,
+                path,
+                f"uses the slug '{release.slug}', which {slugs[release.slug].name} already has; "
+                "give one of them its own 'slug:' in the front matter",
+                True,
+            )
+            continue
+        slugs[release.slug] = path
+        if not release.lang:
+            body = " ".join([release.title, *(b.text for b in release.blocks)])
+            release.lang, _ = detect_language(body, settings.source_language)
+        for warning in release.warnings:
+            _problem(result.warnings, reporter, path, warning, False)
+        releases.append(release)
+    return releases
+
+
+def _publishable(
+    releases: list[Release], now: datetime, result: BuildResult, reporter: Reporter
+) -> list[Release]:
+    """Releases whose date has come; an embargoed one waits for a build after its date."""
+    ready = []
+    for release in releases:
+        if release.date > now:
+            _problem(
+                result.held_back,
+                reporter,
+                release.source_path,
+                f"embargoed until {release.date:%Y-%m-%d %H:%M %Z}; it will be published by the "
+                "first build after that time",
+                False,
+            )
+        else:
+            ready.append(release)
+    return ready
+
+
+@dataclass
+class _Plan:
+    release: Release
+    publish_original: bool
+    routes: dict[str, list[Engine]]
+
+
+def _plan(
+    releases: list[Release],
+    languages: list[str],
+    settings: Settings,
+    engines: EngineProvider,
+    result: BuildResult,
+    reporter: Reporter,
+) -> list[_Plan]:
+    """Decide per release which editions it gets, before any translation starts.
+
+    A missing model for the source language stops the build (exit 2, nothing written); a
+    release in another language gets what its own language allows.
+    """
+    missing: set[tuple[str, str]] = set()
+    plans = []
+    for release in releases:
+        routes: dict[str, list[Engine]] = {}
+        skipped = []
+        for target in languages:
+            if target == release.lang:
+                continue
+            route = engines.route(release.lang, target)
+            if route:
+                routes[target] = route
+            elif release.lang == settings.source_language:
+                missing.add((release.lang, target))
+            elif target != settings.source_language:
+                skipped.append(target)
+        publish_original = release.lang in languages
+        if not publish_original and not routes:
+            _problem(
+                result.failed,
+                reporter,
+                release.source_path,
+                f"is written in {LANGUAGE_NAMES.get(release.lang, release.lang)!s} "
+                f"('{release.lang}'), and no installed model translates it into "
+                f"{', '.join(languages)}. Write it in German, or set 'lang:' in its front "
+                "matter if the language was detected wrongly.",
+                True,
+            )
+            continue
+        if skipped:
+            _problem(
+                result.warnings,
+                reporter,
+                release.source_path,
+                f"is written in '{release.lang}'; no model for {release.lang}→"
+                f"{'/'.join(skipped)}, so those editions are left out",
+                False,
+            )
+        plans.append(_Plan(release, publish_original, routes))
+    if missing:
+        pairs = ", ".join(f"{s}→{t}" for s, t in sorted(missing))
+        sources = " ".join(f"{s}:{t}" for s, t in sorted(missing))
+        raise BuildError(
+            f"No translation model installed for {pairs}. Install it with "
+            f"'pressroom models install {sources}' (needs internet), or copy the .argosmodel "
+            "files here and run 'pressroom models install FILE.argosmodel'."
+        )
+    return plans
+
+
+def _translate(
+    plans: list[_Plan], translator: CorpusTranslator, result: BuildResult, reporter: Reporter
+) -> list[Edition]:
+    """Translate every planned edition, corpus-wide per route, and assemble the editions."""
+    sentences_of: dict[str, list[list[str]]] = {
+        plan.release.slug: [
+            split_sentences(text, plan.release.lang) for text in plan.release.translatable_texts()
+        ]
+        for plan in plans
+    }
+    jobs: dict[tuple[str, ...], list[_Plan]] = defaultdict(list)
+    route_of: dict[tuple[str, ...], list[Engine]] = {}
+    for plan in plans:
+        for route in plan.routes.values():
+            key = tuple(engine.identity for engine in route)
+            jobs[key].append(plan)
+            route_of[key] = route
+
+    def progress(engine: Engine, done: int, total: int) -> None:
+        name = f"Translating {engine.source}→{engine.target}"
+        if done == 0:
+            reporter.stage(name, total)
+        reporter.advance(name, done, total)
+
+    translations: dict[tuple[str, ...], dict[str, str]] = {}
+    failed_slugs: set[str] = set()
+    # Shorter routes first: de→en runs before de→en→ko, which then reuses its output.
+    for key in sorted(jobs, key=len):
+        sentences = [s for plan in jobs[key] for text in sentences_of[plan.release.slug] for s in text]
+        try:
+            translations[key] = translator.translate(route_of[key], sentences, progress)
+        except TranslationError as exc:
+            for plan in jobs[key]:
+                failed_slugs.add(plan.release.slug)
+                _problem(result.failed, reporter, plan.release.source_path, f"could not be translated: {exc}", True)
+
+    editions = []
+    for plan in plans:
+        release = plan.release
+        if release.slug in failed_slugs:
+            continue
+        if plan.publish_original:
+            editions.append(Edition.original(release))
+        for target, route in plan.routes.items():
+            table = translations[tuple(engine.identity for engine in route)]
+            texts = [" ".join(table[s] for s in text) for text in sentences_of[release.slug]]
+            editions.append(
+                Edition.from_texts(
+                    release,
+                    target,
+                    texts,
+                    demo=any(engine.demo for engine in route),
+                    engine=" → ".join(engine.identity for engine in route),
+                )
+            )
+    return editions
+
+
+def _write(
+    editions: Sequence[Edition],
+    languages: list[str],
+    settings: Settings,
+    output_dir: Path,
+    now: datetime,
+    result: BuildResult,
+    reporter: Reporter,
+) -> None:
+    """DOCX per edition, then pages and feeds per language over what was written."""
+    state = PublishState(output_dir / STATE_DIR / "state.sqlite")
+    written: dict[str, list[Edition]] = {lang: [] for lang in languages}
+    docx_sizes: dict[str, dict[str, int]] = defaultdict(dict)
+    broken: set[str] = set()
+    reporter.stage("Writing editions", len(editions))
+    try:
+        for index, edition in enumerate(editions, 1):
+            reporter.advance("Writing editions", index, len(editions))
+            if edition.slug in broken:
+                continue
+            state.stamp(edition, now)
+            original = edition_url(settings, edition.release.lang, edition.slug, "html")
+            try:
+                path = output_path(output_dir, edition.lang, edition.slug, "docx")
+                write_docx(edition, path, settings, original_url=original)
+            except OSError as exc:
+                raise BuildError(f"Cannot write {path}: {exc.strerror or exc}") from None
+            except Exception as exc:  # noqa: BLE001 - one release's bad content must not stop the rest
+                broken.add(edition.slug)
+                _problem(
+                    result.failed,
+                    reporter,
+                    edition.release.source_path,
+                    f"its {edition.lang} DOCX could not be written: {exc}",
+                    True,
+                )
+                continue
+            docx_sizes[edition.lang][edition.slug] = path.stat().st_size
+            written[edition.lang].append(edition)
+    finally:
+        state.close()
+    for lang in written:
+        written[lang] = [e for e in written[lang] if e.slug not in broken]
+    try:
+        write_pages(written, output_dir, settings)
+        for lang, lang_editions in written.items():
+            write_feeds(lang_editions, lang, output_dir / lang, settings, docx_sizes=docx_sizes[lang])
+    except OSError as exc:
+        raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None
+    result.published = {lang: [e.slug for e in eds] for lang, eds in written.items()}
