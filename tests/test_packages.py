@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import socket
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from indexserver import closed_port_url, serve_index
 
 from pressroom import packages
 from pressroom.packages import (
@@ -288,11 +284,6 @@ def test_identity_differs_between_packages(models_dir: Path) -> None:
 # --- install_from_index ---------------------------------------------------------------------
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture
 def package_server(
     tmp_path: Path, synthetic_packages: dict[str, Path], monkeypatch: pytest.MonkeyPatch
@@ -302,22 +293,15 @@ def package_server(
     root = tmp_path / "www"
     root.mkdir()
     shutil.copy(synthetic_packages["de_en"], root / "translate-de_en-1_0.argosmodel")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(root)))
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     index = [
         {"type": "translate", "code": "translate-de_en", "from_code": "de", "to_code": "en",
-         "package_version": "1.0", "links": [base + "missing.argosmodel", base + "translate-de_en-1_0.argosmodel"]},
+         "package_version": "1.0", "links": ["missing.argosmodel", "translate-de_en-1_0.argosmodel"]},
         {"type": "translate", "code": "translate-en_ko", "from_code": "en", "to_code": "ko",
-         "package_version": "1.0", "links": [base + "missing.argosmodel"]},
+         "package_version": "1.0", "links": ["missing.argosmodel"]},
         {"type": "sbd", "code": "sbd-xx", "from_code": "xx", "to_code": "yy", "links": []},
     ]  # fmt: skip
-    (root / "index.json").write_text(json.dumps(index))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serve_index(root, index) as base:
+        yield base
 
 
 def test_install_from_index_downloads_and_installs(package_server: str, tmp_path: Path) -> None:
@@ -355,10 +339,7 @@ def test_failed_download_names_the_links_and_the_manual_fix(package_server: str,
 
 
 def test_offline_index_error_names_the_url_and_the_fix(tmp_path: Path) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/index.json"  # nothing listens there any more
+    url = closed_port_url()
     with pytest.raises(PackageError) as error:
         install_from_index("de", "en", tmp_path / "models", index_url=url)
     message = str(error.value)

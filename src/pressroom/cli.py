@@ -82,8 +82,8 @@ class RichReporter:
         self._progress.console.print(f"{label} {problem.path}: {problem.message}", highlight=False)
 
 
-def _summary(result: BuildResult, output: Path) -> None:
-    table = Table(title=f"Published to {output}/" + ("  [bold yellow](DEMO: not real translations)[/]" if result.demo else ""))
+def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
+    table = Table(title=f"Published to {output}/")
     table.add_column("Language")
     table.add_column("Editions", justify="right")
     for lang, slugs in result.published.items():
@@ -95,10 +95,14 @@ def _summary(result: BuildResult, output: Path) -> None:
             f"{stats.from_memory} from the translation memory" + (" [yellow](demo model)[/]" if stats.demo else ""),
             highlight=False,
         )
+    if result.engines and not models_loaded:
+        console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
+    if result.demo:
+        console.print("[bold yellow]DEMO: the translations are gibberish from placeholder models.[/]", highlight=False)
     verdict = "[green]all published[/]" if not result.failed else f"[red]{len(result.failed)} problem(s); the other releases were published[/]"
+    waiting = f"{len(result.held_back)} embargoed (published by a build after their date), " if result.held_back else ""
     console.print(
-        f"{result.releases_seen} release file(s), {len(result.held_back)} embargoed, "
-        f"{verdict} in {result.seconds:.1f} s",
+        f"{result.releases_seen} release file(s), {waiting}{verdict} in {result.seconds:.1f} s",
         highlight=False,
     )
 
@@ -141,7 +145,7 @@ def build_command(
             result = build(settings, options, engines, RichReporter(progress))
         except BuildError as exc:
             raise _fail(str(exc)) from None
-    _summary(result, output)
+    _summary(result, output, engines.loaded_models())
     raise typer.Exit(result.exit_code)
 
 

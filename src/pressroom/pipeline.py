@@ -300,13 +300,27 @@ def _plan(
         plans.append(_Plan(release, publish_original, routes))
     if missing:
         pairs = ", ".join(f"{s}→{t}" for s, t in sorted(missing))
-        sources = " ".join(f"{s}:{t}" for s, t in sorted(missing))
+        sources = " ".join(f"{s}:{t}" for s, t in _missing_legs(sorted(missing), engines, settings.pivot_language))
         raise BuildError(
             f"No translation model installed for {pairs}. Install it with "
             f"'pressroom models install {sources}' (needs internet), or copy the .argosmodel "
             "files here and run 'pressroom models install FILE.argosmodel'."
         )
     return plans
+
+
+def _missing_legs(
+    missing: list[tuple[str, str]], engines: EngineProvider, pivot: str
+) -> list[tuple[str, str]]:
+    """The packages to install for ``missing``: the absent legs of each route via ``pivot``.
+
+    Argos publishes packages to and from English, so for de→ko the fix is en:ko, not de:ko.
+    """
+    legs: list[tuple[str, str]] = []
+    for source, target in missing:
+        route = [(source, target)] if pivot in (source, target) else [(source, pivot), (pivot, target)]
+        legs += [leg for leg in route if leg not in legs and not engines.route(*leg)]
+    return legs
 
 
 def _translate(
