@@ -35,6 +35,21 @@ CREATE TABLE IF NOT EXISTS translations (
 """
 
 
+@contextmanager
+def write_transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT on an autocommit connection; ROLLBACK on any error.
+
+    IMMEDIATE takes the write lock at the start, so two builds never interleave a batch.
+    """
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
 def normalise(sentence: str) -> str:
     """The memory's view of a sentence: NFC and single spaces, so re-wrapped text still hits."""
     return " ".join(unicodedata.normalize("NFC", sentence).split())
@@ -74,7 +89,7 @@ class TranslationMemory:
     def store(self, engine: Engine, pairs: Sequence[tuple[str, str]]) -> None:
         """Add translations in one transaction (all of them or none)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._transaction():
+        with write_transaction(self._db):
             self._db.executemany(
                 "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -88,14 +103,3 @@ class TranslationMemory:
 
     def close(self) -> None:
         self._db.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT on the autocommit connection; ROLLBACK on any error."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
