@@ -1,0 +1,92 @@
+"""Approved translations: what a reviewer corrected or accepted, with who and when.
+
+Keyed by (source language, target language, normalised source segment) and nothing else: an
+approval does not depend on the model that produced the machine translation, so it survives
+model upgrades, and a segment whose German text changes simply has no approval any more.
+Kept apart from the translation memory, which ``--no-cache`` ignores: approvals always apply.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pressroom.translate.memory import normalise, write_transaction
+
+REVIEWS_FILE = "reviews.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS approved (
+    source_lang TEXT NOT NULL,
+    target_lang TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    approved_at TEXT NOT NULL,
+    review_file TEXT NOT NULL,
+    PRIMARY KEY (source_lang, target_lang, source)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A human-approved translation of one segment."""
+
+    target: str
+    reviewer: str
+    approved_at: str
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One segment a reviewer approved, as read from a review file."""
+
+    source_lang: str
+    target_lang: str
+    source: str
+    target: str
+
+
+class Approvals:
+    """The SQLite store of approvals in the output's state folder."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+
+    def lookup(self, source_lang: str, target_lang: str, sources: Iterable[str]) -> dict[str, Approval]:
+        """Approvals for ``sources``, keyed by the segments as given (not normalised)."""
+        found: dict[str, Approval] = {}
+        for source in sources:
+            row = self._db.execute(
+                "SELECT target, reviewer, approved_at FROM approved "
+                "WHERE source_lang = ? AND target_lang = ? AND source = ?",
+                (source_lang, target_lang, normalise(source)),
+            ).fetchone()
+            if row:
+                found[source] = Approval(*row)
+        return found
+
+    def approve(self, corrections: Sequence[Correction], reviewer: str, review_file: str) -> None:
+        """Store ``corrections`` in one transaction: a review file is taken whole or not at all."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with write_transaction(self._db):
+            self._db.executemany(
+                "INSERT OR REPLACE INTO approved VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (c.source_lang, c.target_lang, normalise(c.source), c.target, reviewer, now, review_file)
+                    for c in corrections
+                ],
+            )
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM approved").fetchone()[0]
+
+    def close(self) -> None:
+        self._db.close()
