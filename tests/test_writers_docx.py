@@ -19,11 +19,12 @@ from lxml import etree
 
 from pressroom.config import Settings
 from pressroom.model import Block, BlockKind, Edition, Release
-from pressroom.writers.docx import render_docx, write_docx
+from pressroom.writers.docx import render_bilingual_docx, render_docx, write_docx
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOSTILE = "<script>alert(1)</script> ]]> &amp; Ende"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
 ORIGINAL_URL = "https://presse.example.org/de/solarpark.html"
 
 BLOCKS = [
@@ -120,14 +121,15 @@ def test_block_styles_follow_source_blocks() -> None:
     edition = make_editions(make_release())["en"]
     document = _open(render_docx(edition, Settings(), original_url=ORIGINAL_URL))
     block_styles = [EXPECTED_STYLE[block.kind, block.ordered] for block in BLOCKS]
-    # notice, title, summary, the blocks, contact heading, contact text
+    # notice, title, date, summary, the blocks, contact heading, contact text
     assert _styles(document) == [
-        "Normal", "Title", "Subtitle", *block_styles, "Heading 2", "Normal"
+        "Normal", "Title", "Normal", "Subtitle", *block_styles, "Heading 2", "Normal"
     ]
     texts = [paragraph.text for paragraph in document.paragraphs]
     assert texts[1] == EN_TEXTS[0]
-    assert texts[2] == EN_TEXTS[1]
-    assert texts[3 : 3 + len(BLOCKS)] == EN_TEXTS[2:]
+    assert texts[2] == "2025-03-14"  # the release's own date, written the English way
+    assert texts[3] == EN_TEXTS[1]
+    assert texts[4 : 4 + len(BLOCKS)] == EN_TEXTS[2:]
     assert texts[-2] == "Press contact"
     assert texts[-1] == CONTACT  # line breaks kept (python-docx reads w:br back as "\n")
 
@@ -151,9 +153,17 @@ def test_each_numbered_list_restarts() -> None:
     assert len(num_ids) == 3
     assert num_ids[0] == num_ids[1] != num_ids[2]
     numbering = _part(data, "word/numbering.xml")
+    abstracts = set()
     for num_id in set(num_ids):
         num = numbering.find(f"{W}num[@{W}numId='{num_id}']")
         assert num.find(f"{W}lvlOverride/{W}startOverride").get(f"{W}val") == "1"
+        abstracts.add(num.find(f"{W}abstractNumId").get(f"{W}val"))
+    # a definition of its own per list: LibreOffice counts on across lists sharing one
+    assert len(abstracts) == 2
+    definitions = [a.get(f"{W}abstractNumId") for a in numbering.iter(f"{W}abstractNum")]
+    assert abstracts <= set(definitions) and len(definitions) == len(set(definitions))
+    children = [child.tag for child in numbering]
+    assert children.index(f"{W}num") > max(i for i, t in enumerate(children) if t == f"{W}abstractNum")
 
 
 def test_core_properties() -> None:
@@ -285,3 +295,65 @@ def test_every_block_text_survives(lang: str) -> None:
     text = "\n".join(p.text for p in _open(render_docx(edition, Settings())).paragraphs)
     for block in edition.blocks:
         assert block.text in text
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "notice"),
+    [
+        ("en", "de", "Dies ist eine maschinelle Übersetzung des englischen Originals"),
+        ("en", "ko", "이 문서는 영어 원문을 기계 번역한 것입니다"),
+        ("de", "en", "This is a machine translation of the German original"),
+        ("fr", "en", "This is a machine translation of the original"),  # no name for 'fr' known
+    ],
+)
+def test_notice_names_the_language_of_the_original(source: str, target: str, notice: str) -> None:
+    release = make_release()
+    release.lang = source
+    edition = Edition.from_texts(release, target, EN_TEXTS)
+    document = _open(render_docx(edition, Settings(), original_url=ORIGINAL_URL))
+    assert document.paragraphs[0].text == f"{notice}: {ORIGINAL_URL}"
+
+
+def _cells(table: etree._Element) -> list[list[etree._Element]]:
+    return [row.findall(f"{W}tc") for row in table.findall(f"{W}tr")]
+
+
+def _cell_text(cell: etree._Element) -> str:
+    return "".join(t.text or "" for t in cell.iter(f"{W}t"))
+
+
+def test_bilingual_review_edition_puts_original_and_translation_side_by_side() -> None:
+    settings = Settings(korean_font="Noto Sans KR")
+    edition = make_editions(make_release())["ko"]
+    data = render_bilingual_docx(edition, settings, original_url=ORIGINAL_URL)
+    document = _open(data)
+    assert document.paragraphs[0].text.startswith("이 문서는 독일어 원문을")
+    assert document.paragraphs[1].style.name == "Title"
+    (table,) = _part(data, "word/document.xml").iter(f"{W}tbl")
+    rows = _cells(table)
+    assert all(len(row) == 2 for row in rows)
+    assert [_cell_text(cell) for cell in rows[0]] == ["Deutsch", "한국어"]
+    assert table.find(f"{W}tr/{W}trPr/{W}tblHeader") is not None  # repeated on each page
+    release = edition.release
+    assert [_cell_text(row[0]) for row in rows[1:]] == release.translatable_texts()
+    assert [_cell_text(row[1]) for row in rows[1:]] == KO_TEXTS
+    styles = {s.style_id: s.name for s in document.styles}
+    styles[""] = "Normal"  # the default style is not named on the paragraph
+    for row, block in zip(rows[3:], BLOCKS):
+        names = [styles[cell.xpath("string(w:p/w:pPr/w:pStyle/@w:val)", namespaces=NS)] for cell in row]
+        assert names == [EXPECTED_STYLE[block.kind, block.ordered]] * 2
+    for column, (tag, font) in enumerate([("de-DE", None), ("ko-KR", "Noto Sans KR")]):
+        for row in rows:
+            for run in row[column].iter(f"{W}r"):
+                assert run.find(f"{W}rPr/{W}lang").get(f"{W}val") == tag
+                fonts = run.find(f"{W}rPr/{W}rFonts")
+                assert (fonts.get(f"{W}eastAsia") if fonts is not None else None) == font
+    numbered = [
+        [cell.find(f"{W}p/{W}pPr/{W}numPr/{W}numId").get(f"{W}val") for cell in row]
+        for row, block in zip(rows[3:], BLOCKS)
+        if block.ordered
+    ]
+    (left, right), (left_next, right_next) = numbered
+    assert left == left_next != right == right_next  # one list per column, each counting 1, 2
+    assert "보도 문의" in [p.text for p in document.paragraphs]
+    assert document.core_properties.language == "ko-KR"

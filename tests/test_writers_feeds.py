@@ -73,6 +73,153 @@ def _xml(path: Path) -> etree._Element:
     return etree.parse(str(path)).getroot()  # strict parser: raises on malformed XML
 
 
+# --- The W3C Feed Validator's rules ------------------------------------------------------------
+# The validator (validator.w3.org/feed, source github.com/w3c/feedvalidator) is Python 2 code
+# that is not on PyPI, so it cannot run here. These checks hold the feeds to the rules of it
+# that pressroom's feeds touch, by the names of its messages.
+
+RFC822 = re.compile(
+    r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}"
+)
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2})?")  # ISO 639 code, optional country
+MIME = re.compile(r"[a-z]+/[a-z0-9.+-]+")
+UNSAFE_ELEMENTS = {"script", "iframe", "embed", "object", "style", "form", "meta", "link"}
+
+
+def _absolute(url: str | None) -> bool:
+    return bool(url) and url.startswith(("http://", "https://"))
+
+
+def _html_problems(where: str, markup: str | None) -> list[str]:
+    """NotHtml / SecurityRisk / ContainsRelRef: escaped HTML must be safe and self-contained."""
+    if not markup:
+        return []
+    problems = []
+    for element in lxml.html.fragment_fromstring(markup, create_parent="div").iter():
+        if element.tag in UNSAFE_ELEMENTS:
+            problems.append(f"{where}: SecurityRisk <{element.tag}>")
+        if any(name.startswith("on") for name in element.attrib):
+            problems.append(f"{where}: SecurityRisk event handler")
+        for name in ("href", "src"):
+            if element.get(name) is not None and not _absolute(element.get(name)):
+                problems.append(f"{where}: ContainsRelRef {element.get(name)}")
+    return problems
+
+
+def rss_problems(path: Path, feed_url: str) -> list[str]:
+    """The RSS 2.0 rules of the W3C Feed Validator that apply to pressroom's feeds."""
+    problems: list[str] = []
+    channel = _xml(path).find("channel")
+    for name in ("title", "link", "description"):
+        if not (channel.findtext(name) or "").strip():
+            problems.append(f"MissingElement channel/{name}")
+    if not _absolute(channel.findtext("link")):
+        problems.append("InvalidURL channel/link")
+    if not LANGUAGE.fullmatch(channel.findtext("language") or ""):
+        problems.append(f"InvalidLanguage {channel.findtext('language')}")
+    self_links = [l for l in channel.findall(f"{ATOM}link") if l.get("rel") == "self"]
+    if [(l.get("href"), l.get("type")) for l in self_links] != [(feed_url, "application/rss+xml")]:
+        problems.append("SelfDoesntMatchLocation / MissingAtomSelfLink")
+    for name in ("lastBuildDate", "pubDate"):
+        value = channel.findtext(name)
+        if value is not None and not RFC822.fullmatch(value):
+            problems.append(f"InvalidRFC2822Date channel/{name} {value}")
+    guids: set[str] = set()
+    for index, item in enumerate(channel.iter("item")):
+        where = f"item {index}"
+        for name in ("title", "link", "description", "guid", "pubDate", "enclosure", f"{CONTENT}"):
+            if len(item.findall(name)) > 1:
+                problems.append(f"{where}: DuplicateElement {name}")
+        if not item.findtext("title"):
+            problems.append(f"{where}: MissingItemTitle")
+        if not _absolute(item.findtext("link")):
+            problems.append(f"{where}: MissingItemLink / InvalidURL")
+        guid = item.find("guid")
+        if guid is None:
+            problems.append(f"{where}: MissingGuid")
+        else:
+            permalink = guid.get("isPermaLink", "true")
+            if permalink not in ("true", "false"):
+                problems.append(f"{where}: InvalidBooleanAttribute isPermaLink")
+            if permalink == "true" and not _absolute(guid.text):
+                problems.append(f"{where}: InvalidHttpGUID {guid.text}")
+            if guid.text in guids:
+                problems.append(f"{where}: DuplicateValue guid")
+            guids.add(guid.text)
+        if not RFC822.fullmatch(item.findtext("pubDate") or ""):
+            problems.append(f"{where}: InvalidRFC2822Date {item.findtext('pubDate')}")
+        for enclosure in item.findall("enclosure"):
+            if not _absolute(enclosure.get("url")):
+                problems.append(f"{where}: InvalidURLAttribute enclosure url")
+            if not (enclosure.get("length") or "").isdigit() or int(enclosure.get("length")) <= 0:
+                problems.append(f"{where}: InvalidIntegerAttribute enclosure length")
+            if not MIME.fullmatch(enclosure.get("type") or ""):
+                problems.append(f"{where}: InvalidMIMEAttribute enclosure type")
+        if item.find("author") is not None:  # must be an e-mail address; dc:creator names people
+            problems.append(f"{where}: InvalidContact author")
+        problems += _html_problems(f"{where} description", item.findtext("description"))
+        problems += _html_problems(f"{where} content:encoded", item.findtext(CONTENT))
+    return problems
+
+
+def atom_problems(path: Path, feed_url: str) -> list[str]:
+    """The Atom (RFC 4287) rules of the W3C Feed Validator that apply to pressroom's feeds."""
+    problems: list[str] = []
+    feed = _xml(path)
+    if not LANGUAGE.fullmatch(feed.get(XML_LANG) or ""):
+        problems.append("InvalidLanguage feed xml:lang")
+    for name in ("id", "title", "updated"):
+        if len(feed.findall(f"{ATOM}{name}")) != 1:
+            problems.append(f"MissingElement / DuplicateElement feed/{name}")
+    if not _absolute(feed.findtext(f"{ATOM}id")):
+        problems.append("InvalidFullLink feed/id")
+    if not RFC3339.fullmatch(feed.findtext(f"{ATOM}updated") or ""):
+        problems.append("InvalidRFC3339Date feed/updated")
+    feed_author = bool(feed.findtext(f"{ATOM}author/{ATOM}name"))
+    self_links = [l.get("href") for l in feed.findall(f"{ATOM}link") if l.get("rel") == "self"]
+    if self_links != [feed_url]:
+        problems.append("SelfDoesntMatchLocation / MissingSelf")
+    ids: set[str] = set()
+    for index, entry in enumerate(feed.iter(f"{ATOM}entry")):
+        where = f"entry {index}"
+        entry_id = entry.findtext(f"{ATOM}id")
+        if not _absolute(entry_id) or entry_id in ids:
+            problems.append(f"{where}: InvalidFullLink / DuplicateEntries id")
+        ids.add(entry_id)
+        if not entry.findtext(f"{ATOM}title"):
+            problems.append(f"{where}: MissingElement title")
+        for name in ("updated", "published"):
+            if not RFC3339.fullmatch(entry.findtext(f"{ATOM}{name}") or ""):
+                problems.append(f"{where}: InvalidRFC3339Date {name}")
+        if not feed_author and not entry.findtext(f"{ATOM}author/{ATOM}name"):
+            problems.append(f"{where}: MissingAuthor")
+        links = entry.findall(f"{ATOM}link")
+        keys = [(l.get("rel", "alternate"), l.get("type"), l.get("hreflang")) for l in links]
+        if len(set(keys)) != len(keys):
+            problems.append(f"{where}: DuplicateAtomLink")
+        if not any(key[0] == "alternate" for key in keys):
+            problems.append(f"{where}: MissingAlternateLink")
+        for link in links:
+            if not _absolute(link.get("href")):
+                problems.append(f"{where}: InvalidFullLink link")
+            if link.get("hreflang") is not None and not LANGUAGE.fullmatch(link.get("hreflang")):
+                problems.append(f"{where}: InvalidLanguage hreflang")
+            if link.get("type") is not None and not MIME.fullmatch(link.get("type")):
+                problems.append(f"{where}: InvalidMIMEType link")
+            if link.get("rel") == "enclosure" and not int(link.get("length") or 0) > 0:
+                problems.append(f"{where}: InvalidIntegerAttribute enclosure length")
+        content = entry.find(f"{ATOM}content")
+        if content is None or content.get("type") != "html":
+            problems.append(f"{where}: MissingContent / content type")
+        else:
+            problems += _html_problems(f"{where} content", content.text)
+        if not entry.findtext(f"{ATOM}summary"):  # pressroom's own rule: readers list by it
+            problems.append(f"{where}: no summary")
+    return problems
+
+
 @pytest.mark.parametrize("name", ["rss.xml", "atom.xml"])
 def test_feeds_parse_cleanly(english: Written, name: str) -> None:
     out, editions, _ = english
@@ -250,3 +397,77 @@ def test_order_is_by_release_date_not_update_time(
     write_feeds(editions, "en", tmp_path, settings, docx_sizes=_sizes(editions, settings))
     links = [e.link for e in feedparser.parse((tmp_path / "atom.xml").read_bytes()).entries]
     assert links[-1] == f"{BASE}en/winterdienst.html"
+
+
+def _feed_url(lang: str, kind: str) -> str:
+    return f"{BASE}{lang}/{kind}.xml"
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "ko"])
+@pytest.mark.parametrize("demo", [False, True])
+def test_feeds_keep_the_feed_validator_rules(tmp_path: Path, settings: Settings, lang: str, demo: bool) -> None:
+    editions = _editions(lang, demo=demo)
+    editions[0].summary = ""  # a release without summary must still be valid and summarised
+    write_feeds(editions, lang, tmp_path, settings, docx_sizes=_sizes(editions, settings))
+    assert rss_problems(tmp_path / "rss.xml", _feed_url(lang, "rss")) == []
+    assert atom_problems(tmp_path / "atom.xml", _feed_url(lang, "atom")) == []
+
+
+def test_empty_feeds_keep_the_feed_validator_rules(tmp_path: Path, settings: Settings) -> None:
+    write_feeds([], "ko", tmp_path, settings, docx_sizes={})
+    assert rss_problems(tmp_path / "rss.xml", _feed_url("ko", "rss")) == []
+    assert atom_problems(tmp_path / "atom.xml", _feed_url("ko", "atom")) == []
+
+
+def test_the_rule_checks_catch_what_the_validator_would(english: Written) -> None:
+    """The checks above can fail: a feed broken the ways feeds commonly break is reported."""
+    out, _, _ = english
+    rss = (out / "rss.xml").read_text(encoding="utf-8")
+    rss = rss.replace("<language>en</language>", "<language>English</language>")
+    rss = rss.replace("Fri, 14 Mar 2025", "Fr, 14 Mär 2025")  # a localised month name
+    rss = rss.replace(f">{BASE}en/radweg.html</guid>", ">radweg</guid>")
+    rss = re.sub(r'length="\d+"', 'length="0"', rss, count=1)
+    rss = rss.replace('<enclosure ', '<enclosure onload="x" ', 1)
+    rss = rss.replace("&lt;h2&gt;", '&lt;a href="../x.html"&gt;x&lt;/a&gt;&lt;script&gt;&lt;/script&gt;&lt;h2&gt;', 1)
+    (out / "rss.xml").write_text(rss, encoding="utf-8")
+    found = " | ".join(rss_problems(out / "rss.xml", _feed_url("en", "atom")))
+    for message in ("InvalidLanguage", "InvalidRFC2822Date", "InvalidHttpGUID",
+                    "InvalidIntegerAttribute", "SelfDoesntMatchLocation", "ContainsRelRef",
+                    "SecurityRisk <script>"):
+        assert message in found
+    atom = (out / "atom.xml").read_text(encoding="utf-8")
+    atom = atom.replace("2025-03-14T09:30:00+01:00", "14.03.2025 09:30")
+    page = f'{BASE}en/solarpark.html" rel="alternate" type="text/html" hreflang="'
+    atom = atom.replace(page + 'en"', page + 'englisch"')
+    atom = re.sub(r"<summary>.*?</summary>", "", atom, count=1)
+    (out / "atom.xml").write_text(atom, encoding="utf-8")
+    found = " | ".join(atom_problems(out / "atom.xml", _feed_url("en", "atom")))
+    for message in ("InvalidRFC3339Date", "InvalidLanguage hreflang", "no summary"):
+        assert message in found
+
+
+def test_release_without_summary_is_summarised_by_its_first_paragraph(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """feedgen would put the whole text into <description> and drop content:encoded."""
+    edition = _editions("en")[0]
+    edition.summary = ""
+    edition.blocks[0] = edition.blocks[0].with_text("Word " * 100)
+    write_feeds([edition], "en", tmp_path, settings, docx_sizes={edition.slug: 1})
+    item = _xml(tmp_path / "rss.xml").find("channel/item")
+    description = item.findtext("description")
+    assert description.startswith("Word Word") and description.endswith(" …")
+    assert len(description) <= 282
+    assert "<h2>" in item.findtext(CONTENT)  # the full text is still there, as HTML
+    entry = feedparser.parse((tmp_path / "atom.xml").read_bytes()).entries[0]
+    assert entry.summary == description
+
+
+def test_feed_titles_speak_the_feed_language(tmp_path: Path, settings: Settings) -> None:
+    for lang, title in [("ko", "Stadtwerke Müllheim – 보도자료 (한국어)"),
+                        ("de", "Stadtwerke Müllheim – Pressemitteilungen (Deutsch)")]:
+        write_feeds([], lang, tmp_path / lang, settings, docx_sizes={})
+        assert feedparser.parse((tmp_path / lang / "rss.xml").read_bytes()).feed.title == title
+    settings.feed_titles = {"ko": "슈투트가르트 보도자료"}
+    write_feeds([], "ko", tmp_path / "own", settings, docx_sizes={})
+    assert feedparser.parse((tmp_path / "own" / "atom.xml").read_bytes()).feed.title == "슈투트가르트 보도자료"

@@ -197,3 +197,28 @@ def test_output_path_refuses_symlink_out_of_output_dir(tmp_path: Path) -> None:
 def test_slug_is_percent_encoded_in_urls(settings: Settings) -> None:
     url = edition_url(settings, "de", "straße frei?", "html")
     assert url == f"{BASE}de/stra%C3%9Fe%20frei%3F.html"
+
+
+def test_root_index_tells_every_reader_in_their_language(site: Path) -> None:
+    page = _page(site / "index.html")
+    choose = {span.get("lang"): span.text for span in page.find(".//p").iter("span")}
+    assert choose == {"de": "Sprache wählen", "en": "Choose a language", "ko": "언어 선택"}
+    items = {li.get("lang"): li.text_content() for li in page.find_class("languages")[0]}
+    assert items["ko"].startswith("한국어: 보도자료 — 구독: RSS · Atom")
+    assert items["de"].startswith("Deutsch: Pressemitteilungen — Abonnieren: RSS")
+
+
+def test_page_description_and_notice_follow_the_release(tmp_path: Path, settings: Settings) -> None:
+    """No summary: the description is the first paragraph; the notice names the original's language."""
+    release = make_release()
+    release.lang = "en"
+    release.summary = ""
+    edition = Edition.from_texts(release, "de", [*EN_TEXTS[:1], "", *EN_TEXTS[2:]])
+    write_pages({"en": [Edition.original(release)], "de": [edition]}, tmp_path, settings)
+    page = _page(tmp_path / "de" / "solarpark.html")
+    assert page.find("head/meta[@name='description']").get("content") == EN_TEXTS[2]
+    (notice,) = page.find_class("notice")
+    assert notice.text_content().startswith(
+        "Dies ist eine maschinelle Übersetzung des englischen Originals: "
+    )
+    assert notice.find("a").get("hreflang") == "en"

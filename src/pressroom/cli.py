@@ -116,6 +116,7 @@ def build_command(
     config: ConfigOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory: translate every sentence again.")] = False,
     demo_mode: Annotated[bool, typer.Option("--demo", help="Use placeholder demo models (gibberish output, clearly labelled) and write to demo-output/.")] = False,
+    bilingual: Annotated[bool, typer.Option("--bilingual", help="Also write a review edition per translation, original and translation side by side: <lang>/<slug>.bilingual.docx (not in feeds or pages).")] = False,
 ) -> None:
     """Translate every release in the releases folder and publish DOCX, pages and feeds."""
     settings = _settings(config)
@@ -137,7 +138,7 @@ def build_command(
     engines = PackageEngines(models, settings.translation, pivot=settings.pivot_language)
     for problem in engines.problems:
         errors.print(f"[yellow]! note[/] {problem}", highlight=False)
-    options = BuildOptions(releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode)
+    options = BuildOptions(releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode, bilingual=bilingual)
     with Progress(
         TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False
     ) as progress:

@@ -97,7 +97,8 @@ class Settings:
         "Time zone of release dates written without one.", default="Europe/Berlin"
     )
     feed_titles: dict[str, str] = _doc(
-        "Feed title per language code; default '<organisation> – Press releases (<language>)'.",
+        "Feed title per language code; default '<organisation> – Press releases (<language>)', "
+        "with 'Press releases' in the feed's language.",
         default_factory=dict,
     )
     max_feed_items: int = _doc("Newest releases kept in each feed.", default=50)
@@ -109,11 +110,6 @@ class Settings:
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
-
-    def feed_title(self, lang: str) -> str:
-        if lang in self.feed_titles:
-            return self.feed_titles[lang]
-        return f"{self.organisation} – Press releases ({LANGUAGE_NAMES.get(lang, lang)})"
 
     @property
     def base_url(self) -> str:

@@ -29,7 +29,7 @@ from pressroom.translate.base import Engine, TranslationError
 from pressroom.translate.corpus import CorpusTranslator, EngineStats
 from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import EngineProvider
-from pressroom.writers.docx import write_docx
+from pressroom.writers.docx import write_bilingual_docx, write_docx
 from pressroom.writers.feeds import write_feeds
 from pressroom.writers.links import edition_url, output_path
 from pressroom.writers.pages import write_pages
@@ -82,6 +82,7 @@ class BuildOptions:
     use_memory: bool = True
     memory_path: Path | None = None
     allow_demo: bool = False
+    bilingual: bool = False  # also write <slug>.bilingual.docx review editions (not published)
 
 
 @dataclass
@@ -174,7 +175,7 @@ def _build_locked(
             memory.close()
     result.engines = list(translator.stats.values())
 
-    _write(editions, languages, settings, options.output_dir, now, result, reporter)
+    _write(editions, languages, settings, options, now, result, reporter)
     return result
 
 
@@ -385,12 +386,13 @@ def _write(
     editions: Sequence[Edition],
     languages: list[str],
     settings: Settings,
-    output_dir: Path,
+    options: BuildOptions,
     now: datetime,
     result: BuildResult,
     reporter: Reporter,
 ) -> None:
-    """DOCX per edition, then pages and feeds per language over what was written."""
+    """DOCX per edition (and its review edition), then pages and feeds per language."""
+    output_dir = options.output_dir
     state = PublishState(output_dir / STATE_DIR / "state.sqlite")
     written: dict[str, list[Edition]] = {lang: [] for lang in languages}
     docx_sizes: dict[str, dict[str, int]] = defaultdict(dict)
@@ -406,6 +408,9 @@ def _write(
             try:
                 path = output_path(output_dir, edition.lang, edition.slug, "docx")
                 write_docx(edition, path, settings, original_url=original)
+                if options.bilingual and edition.machine_translated:
+                    side_by_side = output_path(output_dir, edition.lang, edition.slug, "bilingual.docx")
+                    write_bilingual_docx(edition, side_by_side, settings, original_url=original)
             except OSError as exc:
                 raise BuildError(f"Cannot write {path}: {exc.strerror or exc}") from None
             except Exception as exc:  # noqa: BLE001 - one release's bad content must not stop the rest

@@ -9,6 +9,7 @@ document management systems, and page numbers as a field Word keeps up to date.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
@@ -19,19 +20,22 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from pressroom.atomic import atomic_write_bytes
-from pressroom.config import Settings
+from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.model import Block, BlockKind, Edition
 from pressroom.writers.labels import (
     DEMO_BANNER,
     contact_lines,
     display_title,
+    format_date,
     label,
     locale_tag,
+    mt_notice,
     xml_safe,
 )
 
@@ -61,24 +65,62 @@ def render_docx(
     edition: Edition, settings: Settings, *, original_url: str | None = None
 ) -> bytes:
     """The edition as DOCX bytes; the machine-translation notice links to ``original_url``."""
-    document = _Builder(Document(), edition.lang, settings)
-    if edition.demo:
-        document.banner(DEMO_BANNER)
-    if edition.machine_translated:
-        document.notice(label(edition.lang, "mt_notice"), original_url)
-    document.paragraph(display_title(edition), "Title")
+    document = _Builder.new(edition.lang, settings)
+    document.front_matter(edition, original_url)
     if edition.summary:
         document.paragraph(edition.summary, "Subtitle")
     document.blocks(edition.blocks)
-    contact = contact_lines(edition, settings)
-    if contact:
-        document.paragraph(label(edition.lang, "contact"), "Heading 2")
-        document.paragraph("\n".join(contact), "Normal")  # python-docx turns "\n" into w:br
-    document.page_setup(settings.organisation)
-    _set_core_properties(document.doc, edition, settings)
-    buffer = BytesIO()
-    document.doc.save(buffer)
-    return buffer.getvalue()
+    document.contact(edition)
+    return document.save(edition)
+
+
+def write_bilingual_docx(
+    edition: Edition, path: Path, settings: Settings, *, original_url: str | None = None
+) -> None:
+    """Write the review edition of a translated ``edition`` to ``path`` atomically."""
+    atomic_write_bytes(path, render_bilingual_docx(edition, settings, original_url=original_url))
+
+
+def render_bilingual_docx(
+    edition: Edition, settings: Settings, *, original_url: str | None = None
+) -> bytes:
+    """Original and translation side by side, one table row per block, for proofreading.
+
+    A reviewer compares each paragraph with its source without scrolling between two files;
+    every cell is tagged with its own language, so Word checks each column's spelling in it.
+    """
+    release = edition.release
+    document = _Builder.new(edition.lang, settings)
+    source = document.in_language(release.lang)
+    document.front_matter(edition, original_url)
+    document.paragraph(label(edition.lang, "review_edition"), "Subtitle")
+    table = document.doc.add_table(rows=1, cols=2)
+    table.style = document.doc.styles["Table Grid"]
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(_on("w:tblHeader"))  # repeated on every page
+    for builder, cell in zip((source, document), header.cells):
+        builder.run(cell.paragraphs[0], LANGUAGE_NAMES.get(builder.lang, builder.lang)).bold = True
+    rows = [("Heading 1", release.title, display_title(edition))]
+    if release.summary or edition.summary:
+        rows.append(("Subtitle", release.summary, edition.summary))
+    for style, left, right in rows:
+        cells = table.add_row().cells
+        source.fill(cells[0].paragraphs[0], left, style)
+        document.fill(cells[1].paragraphs[0], right, style)
+    numbers = zip(source.list_numbers(release.blocks), document.list_numbers(edition.blocks))
+    for left, right, (left_num, right_num) in zip(release.blocks, edition.blocks, numbers):
+        cells = table.add_row().cells
+        source.block(cells[0].paragraphs[0], left, left_num)
+        document.block(cells[1].paragraphs[0], right, right_num)
+    document.contact(edition)
+    return document.save(edition)
+
+
+def _on(tag: str) -> BaseOxmlElement:
+    """A switched-on Word property element such as ``<w:tblHeader w:val="true"/>``."""
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    return element
 
 
 class _Builder:
@@ -86,10 +128,22 @@ class _Builder:
 
     def __init__(self, doc: DocumentObject, lang: str, settings: Settings) -> None:
         self.doc = doc
+        self.lang = lang
+        self.settings = settings
         self.tag = locale_tag(lang)
         self.korean = lang == "ko"
-        self.east_asian_font = settings.korean_font
-        self._tag_styles()
+
+    @classmethod
+    def new(cls, lang: str, settings: Settings) -> _Builder:
+        """A fresh A4 document in ``lang``: styles tagged, footer with page numbers."""
+        builder = cls(Document(), lang, settings)
+        builder._tag_styles()
+        builder.page_setup()
+        return builder
+
+    def in_language(self, lang: str) -> _Builder:
+        """A builder for runs in another language in the same document (the review edition)."""
+        return _Builder(self.doc, lang, self.settings)
 
     def _tag_styles(self) -> None:
         """Language (and for Korean the East Asian font) on the defaults every style inherits."""
@@ -102,14 +156,37 @@ class _Builder:
             # A theme font attribute wins over an explicit one, so it has to go.
             for fonts in styles.iter(qn("w:rFonts")):
                 fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
-                fonts.set(qn("w:eastAsia"), self.east_asian_font)
+                fonts.set(qn("w:eastAsia"), self.settings.korean_font)
+
+    def front_matter(self, edition: Edition, original_url: str | None) -> None:
+        """Demo banner, machine-translation notice, title and date: what a reader must see first."""
+        if edition.demo:
+            self.banner(DEMO_BANNER)
+        if edition.machine_translated:
+            self.notice(mt_notice(edition), original_url)
+        self.paragraph(display_title(edition), "Title")
+        self.paragraph(format_date(edition.release.date, edition.lang), "Normal")
+
+    def contact(self, edition: Edition) -> None:
+        """The press contact block under its heading, line breaks kept."""
+        lines = contact_lines(edition, self.settings)
+        if lines:
+            self.paragraph(label(edition.lang, "contact"), "Heading 2")
+            self.paragraph("\n".join(lines), "Normal")  # python-docx turns "\n" into w:br
+
+    def save(self, edition: Edition) -> bytes:
+        """Core properties set, the document as DOCX bytes."""
+        _set_core_properties(self.doc, edition, self.settings)
+        buffer = BytesIO()
+        self.doc.save(buffer)
+        return buffer.getvalue()
 
     def run(self, paragraph: Paragraph, text: str) -> Run:
         """A run tagged with the edition's language (and East Asian font), not only via style."""
         run = paragraph.add_run(xml_safe(text))
         properties = run._r.get_or_add_rPr()
         if self.korean:
-            properties.get_or_add_rFonts().set(qn("w:eastAsia"), self.east_asian_font)
+            properties.get_or_add_rFonts().set(qn("w:eastAsia"), self.settings.korean_font)
         lang = OxmlElement("w:lang")
         lang.set(qn("w:val"), self.tag)
         if self.korean:
@@ -118,9 +195,14 @@ class _Builder:
         return run
 
     def paragraph(self, text: str, style: str) -> Paragraph:
-        paragraph = self.doc.add_paragraph(style=style)
-        self.run(paragraph, text)
+        paragraph = self.doc.add_paragraph()
+        self.fill(paragraph, text, style)
         return paragraph
+
+    def fill(self, paragraph: Paragraph, text: str, style: str) -> None:
+        """Give an empty paragraph (new, or a table cell's own) its style and text."""
+        paragraph.style = self.doc.styles[style]
+        self.run(paragraph, text)
 
     def banner(self, text: str) -> None:
         """Bold on yellow at the very top: nobody should mistake demo output for a translation."""
@@ -149,36 +231,65 @@ class _Builder:
         paragraph._p.append(link)
 
     def blocks(self, blocks: Sequence[Block]) -> None:
-        """Block kinds to styles; each numbered list restarts at 1 instead of continuing."""
-        num_id: int | None = None  # the numbered list the next ordered item continues
-        for block in blocks:
-            paragraph = self.paragraph(block.text, _style(block))
-            if block.kind is not BlockKind.LIST_ITEM or not block.ordered:
-                num_id = None
-                continue
-            if num_id is None:
-                num_id = self._new_numbering()
+        """Block kinds to styles, one paragraph each."""
+        for block, num_id in zip(blocks, self.list_numbers(blocks)):
+            self.block(self.doc.add_paragraph(), block, num_id)
+
+    def block(self, paragraph: Paragraph, block: Block, num_id: int | None) -> None:
+        """One block in ``paragraph``; a numbered list item joins the list ``num_id``."""
+        self.fill(paragraph, block.text, _style(block))
+        if num_id is not None:
             num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = 0
             num_pr.get_or_add_numId().val = num_id
 
+    def list_numbers(self, blocks: Sequence[Block]) -> list[int | None]:
+        """Per block, the numbered list it belongs to (None for anything else).
+
+        Each run of numbered items gets its own list, so every list starts at 1 instead of
+        continuing the count of the one before.
+        """
+        numbers: list[int | None] = []
+        current: int | None = None
+        for block in blocks:
+            if block.kind is BlockKind.LIST_ITEM and block.ordered:
+                if current is None:
+                    current = self._new_numbering()
+            else:
+                current = None
+            numbers.append(current)
+        return numbers
+
     def _new_numbering(self) -> int:
-        """A fresh w:num on the "List Number" definition, starting again at 1."""
+        """A new list with its own copy of the "List Number" definition, starting at 1.
+
+        A w:num of its own would do for Word, but LibreOffice counts on across all lists of
+        one definition when their items interleave (the two columns of the review edition).
+        """
         numbering = self.doc.part.numbering_part.element
         style_num_id = self.doc.styles["List Number"].element.pPr.numPr.numId.val
-        abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+        template_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+        abstracts = numbering.findall(qn("w:abstractNum"))
+        template = next(a for a in abstracts if a.get(qn("w:abstractNumId")) == str(template_id))
+        abstract_id = 1 + max(int(a.get(qn("w:abstractNumId"))) for a in abstracts)
+        abstract = deepcopy(template)
+        abstract.set(qn("w:abstractNumId"), str(abstract_id))
+        abstract.find(qn("w:nsid")).set(qn("w:val"), f"{0x50520000 + abstract_id:08X}")
+        for link in abstract.iter(qn("w:pStyle")):  # the style stays linked to the original only
+            link.getparent().remove(link)
+        abstracts[-1].addnext(abstract)  # the schema wants every w:abstractNum before any w:num
         num = numbering.add_num(abstract_id)
         num.add_lvlOverride(ilvl=0).add_startOverride(1)
         return num.numId
 
-    def page_setup(self, organisation: str) -> None:
+    def page_setup(self) -> None:
         """A4 (the template is US Letter), and a footer with the organisation and a PAGE field,
         which Word fills in with the number of each page."""
         section = self.doc.sections[0]
         section.page_width, section.page_height = Mm(210), Mm(297)
         paragraph = section.footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.run(paragraph, f"{organisation} · ")
+        self.run(paragraph, f"{self.settings.organisation} · ")
         paragraph._p.append(parse_xml(PAGE_FIELD))
 
 

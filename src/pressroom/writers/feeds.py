@@ -23,7 +23,14 @@ from pressroom import __version__
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import Settings
 from pressroom.model import Edition
-from pressroom.writers.labels import DEMO_PREFIX, display_title, label, xml_safe
+from pressroom.writers.labels import (
+    DEMO_PREFIX,
+    display_title,
+    feed_title,
+    label,
+    summary_text,
+    xml_safe,
+)
 from pressroom.writers.links import DOCX_MIME, FEEDS, edition_url, feed_url, index_url
 from pressroom.writers.pages import blocks_html, newest_first
 
@@ -86,7 +93,7 @@ def _generator(
     fg.load_extension("dc", atom=False, rss=True)
     demo = DEMO_PREFIX if any(edition.demo for edition in editions) else ""
     fg.id(feed_url(settings, lang, kind))
-    fg.title(xml_safe(demo + settings.feed_title(lang)))
+    fg.title(xml_safe(demo + feed_title(settings, lang)))
     fg.description(
         xml_safe(label(lang, "feed_description").format(organisation=settings.organisation))
     )
@@ -109,8 +116,9 @@ def _generator(
         entry.updated(_updated(edition))
         entry.author(name=xml_safe(settings.organisation))
         entry.dc.dc_creator(xml_safe(settings.organisation))
-        if edition.summary:
-            entry.summary(xml_safe(edition.summary))
+        # Always both: a summary for the item list, the full text as content:encoded.
+        # (feedgen puts the content into RSS <description> when there is no summary.)
+        entry.summary(xml_safe(summary_text(edition)))
         entry.content(blocks_html(edition.blocks), type="html")
         for tag in edition.release.tags:
             entry.category(term=xml_safe(tag))

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from pressroom.config import Settings
-from pressroom.model import Edition
+from pressroom.config import LANGUAGE_NAMES, Settings
+from pressroom.model import BlockKind, Edition
 
 DEMO_BANNER = (
     "DEMO — NOT A TRANSLATION: produced by a placeholder model with random weights; "
@@ -23,41 +23,59 @@ LOCALES = {"de": "de-DE", "en": "en-US", "ko": "ko-KR"}
 LABELS: dict[str, dict[str, str]] = {
     "de": {
         "contact": "Pressekontakt",
-        "mt_notice": "Dies ist eine maschinelle Übersetzung des deutschen Originals",
+        "mt_notice": "Dies ist eine maschinelle Übersetzung des {source} Originals",
+        "mt_notice_any": "Dies ist eine maschinelle Übersetzung des Originals",
+        "review_edition": "Prüffassung: Original und maschinelle Übersetzung nebeneinander",
         "download_docx": "Als Word-Dokument herunterladen (DOCX)",
         "releases": "Pressemitteilungen",
         "no_releases": "Noch keine Pressemitteilungen.",
         "subscribe": "Abonnieren",
         "other_languages": "Andere Sprachen",
         "all_languages": "Alle Sprachen",
+        "choose_language": "Sprache wählen",
         "feed_description": "Pressemitteilungen von {organisation}",
         "date_format": "{d.day:02}.{d.month:02}.{d.year}",
     },
     "en": {
         "contact": "Press contact",
-        "mt_notice": "This is a machine translation of the German original",
+        "mt_notice": "This is a machine translation of the {source} original",
+        "mt_notice_any": "This is a machine translation of the original",
+        "review_edition": "Review edition: original and machine translation side by side",
         "download_docx": "Download as Word document (DOCX)",
         "releases": "Press releases",
         "no_releases": "No press releases yet.",
         "subscribe": "Subscribe",
         "other_languages": "Other languages",
         "all_languages": "All languages",
+        "choose_language": "Choose a language",
         "feed_description": "Press releases from {organisation}",
         "date_format": "{d.year}-{d.month:02}-{d.day:02}",
     },
     "ko": {
         "contact": "보도 문의",
-        "mt_notice": "이 문서는 독일어 원문을 기계 번역한 것입니다",
+        "mt_notice": "이 문서는 {source} 원문을 기계 번역한 것입니다",
+        "mt_notice_any": "이 문서는 원문을 기계 번역한 것입니다",
+        "review_edition": "검토용: 원문과 기계 번역 대조",
         "download_docx": "Word 문서로 내려받기 (DOCX)",
         "releases": "보도자료",
         "no_releases": "아직 보도자료가 없습니다.",
         "subscribe": "구독",
         "other_languages": "다른 언어",
         "all_languages": "모든 언어",
+        "choose_language": "언어 선택",
         "feed_description": "{organisation} 보도자료",
         "date_format": "{d.year}년 {d.month}월 {d.day}일",
     },
 }
+
+# The source language as the machine-translation notice of each language needs it grammatically
+# ("des deutschen Originals"); a source language missing here gets the notice without its name.
+NOTICE_SOURCES: dict[str, dict[str, str]] = {
+    "de": {"de": "deutschen", "en": "englischen", "ko": "koreanischen"},
+    "en": {"de": "German", "en": "English", "ko": "Korean"},
+    "ko": {"de": "독일어", "en": "영어", "ko": "한국어"},
+}
+SUMMARY_LENGTH = 280  # characters of the first paragraph a release without summary is shown by
 
 # Everything XML 1.0 does not allow (C0 controls except tab/newline/CR, lone surrogates,
 # U+FFFE/U+FFFF): lxml and python-docx refuse such text instead of writing it.
@@ -67,6 +85,39 @@ _XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 def label(lang: str, key: str) -> str:
     """The phrase ``key`` in ``lang``; English for a language without its own table."""
     return LABELS.get(lang, LABELS["en"])[key]
+
+
+def mt_notice(edition: Edition) -> str:
+    """The machine-translation notice in the edition's language, naming the original's language."""
+    source = NOTICE_SOURCES.get(edition.lang, NOTICE_SOURCES["en"]).get(edition.release.lang)
+    if source is None:
+        return label(edition.lang, "mt_notice_any")
+    return label(edition.lang, "mt_notice").format(source=source)
+
+
+def feed_title(settings: Settings, lang: str) -> str:
+    """The configured title of ``lang``'s feeds, else '<organisation> – <releases> (<language>)'."""
+    if lang in settings.feed_titles:
+        return settings.feed_titles[lang]
+    name = LANGUAGE_NAMES.get(lang, lang)
+    return f"{settings.organisation} – {label(lang, 'releases')} ({name})"
+
+
+def summary_text(edition: Edition) -> str:
+    """The edition's summary; without one, the start of its first paragraph.
+
+    Feed readers list items by a short text, and a search engine shows the page's description:
+    both need something even when the release has no summary of its own.
+    """
+    if edition.summary.strip():
+        return edition.summary
+    body = next((b.text for b in edition.blocks if b.kind is not BlockKind.HEADING), "")
+    body = " ".join(body.split())
+    if len(body) <= SUMMARY_LENGTH:
+        return body
+    cut = body[:SUMMARY_LENGTH]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > SUMMARY_LENGTH // 2 else cut).rstrip(" ,;:") + " …"
 
 
 def locale_tag(lang: str) -> str:

@@ -19,8 +19,11 @@ from pressroom.writers.labels import (
     DEMO_BANNER,
     contact_lines,
     display_title,
+    feed_title,
     format_date,
     label,
+    mt_notice,
+    summary_text,
     xml_safe,
 )
 from pressroom.writers.links import (
@@ -132,7 +135,7 @@ def _feed_head_links(lang: str, settings: Settings) -> list[str]:
     """Autodiscovery: feed readers given any page find that language's feeds."""
     return [
         f'<link rel="alternate" type="{kind.mime}" hreflang="{_e(lang)}" '
-        f'title="{_e(settings.feed_title(lang))} ({kind.name})" '
+        f'title="{_e(feed_title(settings, lang))} ({kind.name})" '
         f'href="{_e(feed_url(settings, lang, key))}">'
         for key, kind in FEEDS.items()
     ]
@@ -176,8 +179,9 @@ def _release_page(
             f'<link rel="alternate" hreflang="x-default" '
             f'href="{_e(edition_url(settings, source_lang, slug, "html"))}">'
         )
-    if edition.summary:
-        head.append(f'<meta name="description" content="{_e(edition.summary)}">')
+    description = summary_text(edition)
+    if description:
+        head.append(f'<meta name="description" content="{_e(description)}">')
 
     nav = [
         f'<a href="{_e(_up(INDEX_FILE))}">{_e(label(lang, "all_languages"))}</a>',
@@ -192,7 +196,7 @@ def _release_page(
     if edition.demo:
         body.append(f'<p class="demo" role="note">{_e(DEMO_BANNER)}</p>')
     if edition.machine_translated:
-        notice = _e(label(lang, "mt_notice"))
+        notice = _e(mt_notice(edition))
         original = siblings.get(source_lang)
         if original is not None:
             href = _up(source_lang, edition_file(slug, "html"))
@@ -221,7 +225,7 @@ def _release_page(
 def _language_index(
     lang: str, editions: Sequence[Edition], languages: Sequence[str], settings: Settings
 ) -> str:
-    title = settings.feed_title(lang)
+    title = feed_title(settings, lang)
     others = ", ".join(
         _language_link(_up(other, INDEX_FILE), other) for other in languages if other != lang
     )
@@ -246,11 +250,19 @@ def _language_index(
 
 
 def _root_index(languages: Sequence[str], settings: Settings) -> str:
+    """The entry page: every language says in its own words what is there and how to subscribe."""
     items = "\n".join(
-        f"<li>{_language_link(site_path(lang, INDEX_FILE), lang)} — "
+        f'<li lang="{_e(lang)}">{_language_link(site_path(lang, INDEX_FILE), lang)}: '
+        f"{_e(label(lang, 'releases'))} — {_e(label(lang, 'subscribe'))}: "
         f"{_subscribe_links(lang, settings)}</li>"
         for lang in languages
     )
+    choose = " · ".join(
+        f'<span lang="{_e(lang)}">{_e(label(lang, "choose_language"))}</span>' for lang in languages
+    )
     head = [link for lang in languages for link in _feed_head_links(lang, settings)]
-    body = f"<h1>{_e(settings.organisation)}</h1>\n<ul>\n{items}\n</ul>"
+    body = (
+        f"<h1>{_e(settings.organisation)}</h1>\n<p>{choose}</p>\n"
+        f'<ul class="languages">\n{items}\n</ul>'
+    )
     return _page(settings.source_language, settings.organisation, head, body, settings)
