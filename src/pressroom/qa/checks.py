@@ -1,0 +1,283 @@
+"""Quality checks per segment: the known failure modes of machine translation, found before readers do.
+
+A *segment* is one translatable unit of a release, in document order: the title is segment 0,
+the summary segment 1, and the body blocks (paragraphs, subheadings, quotes, list items)
+segments 2, 3, … — the order of :meth:`pressroom.model.Release.translatable_texts`. Indices
+only change when the release's own structure changes, so the review workflow can key on them.
+
+Each check has a stable ``code``, a ``severity`` (``error``: the translation is wrong or
+incomplete and must not go out unread; ``warning``: worth a look) and a plain explanation.
+Checks that look at single sentences (length, untranslated text, translation in pieces) name
+the sentence in their message; the finding still belongs to its segment.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+from pressroom.langid import detect_language
+from pressroom.qa.numbers import compare_numbers
+from pressroom.qa.protect import Protector, Span, Translation
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A kind of problem: its stable code, severity and what it means for a reader."""
+
+    code: str
+    severity: str
+    explanation: str
+
+
+CHECKS: dict[str, Check] = {
+    check.code: check
+    for check in (
+        Check("empty", ERROR, "The translation is empty although the original has text."),
+        Check("truncated", ERROR, "The translation is much shorter than the original: part of it is probably missing."),
+        Check("too-long", WARNING, "The translation is much longer than the original: the model may have invented or repeated text."),
+        Check("untranslated", ERROR, "The text was not translated: it is still in the original (or the bridge) language."),
+        Check("number-mismatch", ERROR, "A number, amount or date of the original is missing or different in the translation."),
+        Check("protected-missing", ERROR, "A name, web or e-mail address, phone number, hashtag or file name is missing or changed."),
+        Check("glossary-term-missing", WARNING, "The approved translation from the glossary is not used."),
+        Check("repeated-words", ERROR, "Words repeat in a loop, a typical machine-translation failure."),
+        Check("unbalanced-marks", WARNING, "Brackets or quotation marks are not closed, or differ from the original."),
+        Check("translated-in-pieces", WARNING, "The model lost a protected name or term, so the sentence was translated in parts around it; the wording may be stilted."),
+    )
+}  # fmt: skip
+
+# Character length of a translation relative to German (measured on press-release sentences:
+# English runs about 10 % shorter, Korean less than half as many characters).
+LENGTH_FACTORS = {"de": 1.0, "en": 0.9, "ko": 0.45}
+MIN_RATIO, MAX_RATIO = 0.5, 2.2  # relative to the expected length
+MIN_LENGTH_CHECKED = 20  # characters; shorter sentences vary too much
+LOOP_REPEATS = 3  # the same word or phrase this many times in a row is a loop
+LOOP_MAX_WORDS = 4
+_WORD = re.compile(r"\w+")
+_BRACKETS = ("()", "[]", "{}")
+_DOUBLE_QUOTES = "\"„“”«»"
+
+
+@dataclass
+class Finding:
+    """One problem in one segment of one edition (the ``qa-report.json`` contract)."""
+
+    release: str
+    lang: str
+    segment: int
+    code: str
+    severity: str
+    source: str
+    target: str
+    message: str
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Unit:
+    """One segment of an edition: source and translation, and the sentence pairs inside it.
+
+    ``in_pieces`` lists the sentences (indices into ``sentences``) translated in pieces
+    because the model lost a placeholder.
+    """
+
+    source: str
+    target: str
+    sentences: list[tuple[str, str]] = field(default_factory=list)
+    in_pieces: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_sentences(cls, sentences: Sequence[str], table: Mapping[str, Translation]) -> Unit:
+        """The segment made of ``sentences``, translated by ``table`` (sentences joined by spaces)."""
+        pairs = [(s, table[s].text) for s in sentences]
+        return cls(
+            " ".join(sentences),
+            " ".join(t for _, t in pairs),
+            pairs,
+            [i for i, s in enumerate(sentences) if table[s].in_pieces],
+        )
+
+
+@dataclass
+class EditionRecord:
+    """What the checks need of one translated edition; stored so ``pressroom qa`` can re-check."""
+
+    release: str
+    lang: str
+    source_lang: str
+    title: str
+    units: list[Unit]
+
+
+@dataclass
+class _Context:
+    source_lang: str
+    lang: str
+    protector: Protector
+    foreign: frozenset[str]
+
+
+def check_editions(
+    records: Iterable[EditionRecord], protector: Protector, pivot: str = "en"
+) -> list[Finding]:
+    """Every finding for every segment of ``records``, in record and segment order."""
+    findings = []
+    for record in records:
+        context = _Context(
+            record.source_lang,
+            record.lang,
+            protector,
+            frozenset({record.source_lang, pivot} - {record.lang}),
+        )
+        for index, unit in enumerate(record.units):
+            for code, message in check_unit(unit, context):
+                findings.append(
+                    Finding(record.release, record.lang, index, code, CHECKS[code].severity, unit.source, unit.target, message)
+                )
+    return findings
+
+
+def review_notes(findings: Iterable[Finding]) -> dict[tuple[str, str], dict[int, list[str]]]:
+    """Per edition (lang, release), per segment, the messages a reviewer should see in the DOCX."""
+    notes: dict[tuple[str, str], dict[int, list[str]]] = {}
+    for f in findings:
+        notes.setdefault((f.lang, f.release), {}).setdefault(f.segment, []).append(f"{f.severity} ({f.code}): {f.message}")
+    return notes
+
+
+def check_unit(unit: Unit, context: _Context) -> list[tuple[str, str]]:
+    """(code, message) for each problem of one segment."""
+    if not _has_content(unit.source):
+        return []
+    if not unit.target.strip():
+        return [("empty", "The translation of this part is empty.")]
+    spans = context.protector.spans(unit.source, context.source_lang)
+    problems = _sentence_problems(unit, context)
+    problems += _protected_problems(unit.target, spans, context.lang)
+    problems += _number_problems(unit, spans, context)
+    problems += _repetition_problems(unit)
+    problems += _mark_problems(unit)
+    return problems
+
+
+def _has_content(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _sentence_problems(unit: Unit, context: _Context) -> list[tuple[str, str]]:
+    problems = []
+    expected = LENGTH_FACTORS.get(context.lang, 1.0) / LENGTH_FACTORS.get(context.source_lang, 1.0)
+    for index, (source, target) in enumerate(unit.sentences or [(unit.source, unit.target)]):
+        quoted = f"„{_short(source)}“"
+        if index in unit.in_pieces:
+            problems.append(("translated-in-pieces", f"The sentence {quoted} was translated in parts around its protected names or terms."))
+        if len(source) >= MIN_LENGTH_CHECKED and _has_content(target):
+            ratio = len(target) / len(source) / expected
+            if ratio < MIN_RATIO:
+                problems.append(("truncated", f"The translation of {quoted} has only {ratio:.0%} of the expected length."))
+            elif ratio > MAX_RATIO:
+                problems.append(("too-long", f"The translation of {quoted} is {ratio:.1f} times the expected length."))
+        untranslated = _untranslated(source, target, context)
+        if untranslated:
+            problems.append(("untranslated", f"{quoted} {untranslated}"))
+    return problems
+
+
+def _untranslated(source: str, target: str, context: _Context) -> str:
+    """Why ``target`` is not a translation of ``source``, or ""."""
+    spans = context.protector.spans(source, context.source_lang)
+    if sum(ch.isalpha() for ch in _without(source, spans)) < 3:
+        return ""  # only names, addresses or numbers: nothing to translate
+    if _normal(source) == _normal(target):
+        return "came back unchanged."
+    lang, probability = detect_language(_without(target, spans, context.lang), context.lang)
+    if lang in context.foreign and probability >= 0.9:
+        return f"still reads as '{lang}' after translation."
+    return ""
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def _without(text: str, spans: Iterable[Span], lang: str | None = None) -> str:
+    """``text`` with the spans (their source text, or their ``lang`` value) cut out."""
+    for span in spans:
+        text = text.replace(span.value(lang) if lang else span.text, " ")
+    return text
+
+
+def _protected_problems(target: str, spans: list[Span], lang: str) -> list[tuple[str, str]]:
+    needed = Counter((span.kind, span.value(lang)) for span in spans)
+    terms = {(span.kind, span.value(lang)): span.term for span in spans}
+    problems = []
+    for (kind, value), count in needed.items():
+        term = terms[(kind, value)]
+        if target.count(value) >= count:
+            continue
+        if kind == "glossary term" and term is not None:
+            approved = f"'{value}' for '{term.source}'" if value != term.source else f"'{value}' (kept as in German)"
+            problems.append(("glossary-term-missing", f"The approved term {approved} ({term.where}) is not used."))
+        else:
+            problems.append(("protected-missing", f"The {kind} '{value}' is missing or changed in the translation."))
+    return problems
+
+
+def _number_problems(unit: Unit, spans: list[Span], context: _Context) -> list[tuple[str, str]]:
+    missing, extra = compare_numbers(
+        _without(unit.source, spans), context.source_lang, _without(unit.target, spans, context.lang), context.lang
+    )
+    parts = []
+    if missing:
+        parts.append(f"{', '.join(n.text for n in missing)} of the original {'is' if len(missing) == 1 else 'are'} missing or different")
+    if extra:
+        parts.append(f"{', '.join(n.text for n in extra)} in the translation {'is' if len(extra) == 1 else 'are'} not in the original")
+    return [("number-mismatch", "Numbers differ: " + "; ".join(parts) + ".")] if parts else []
+
+
+def longest_loop(text: str) -> tuple[int, str]:
+    """The most repeats in a row of one word or phrase (up to LOOP_MAX_WORDS words), and the phrase."""
+    words = _WORD.findall(text.casefold())
+    best = (1, "")
+    for size in range(1, LOOP_MAX_WORDS + 1):
+        for start in range(len(words) - size):
+            phrase = words[start : start + size]
+            repeats = 1
+            while words[start + repeats * size : start + (repeats + 1) * size] == phrase:
+                repeats += 1
+            if repeats > best[0]:
+                best = (repeats, " ".join(phrase))
+    return best
+
+
+def _repetition_problems(unit: Unit) -> list[tuple[str, str]]:
+    repeats, phrase = longest_loop(unit.target)
+    if repeats >= LOOP_REPEATS and repeats > longest_loop(unit.source)[0]:
+        return [("repeated-words", f"'{phrase}' repeats {repeats} times in a row.")]
+    return []
+
+
+def _mark_problems(unit: Unit) -> list[tuple[str, str]]:
+    problems = []
+    for pair in _BRACKETS:
+        opened, closed = unit.target.count(pair[0]), unit.target.count(pair[1])
+        if opened != closed and unit.source.count(pair[0]) == unit.source.count(pair[1]):
+            problems.append(("unbalanced-marks", f"The translation has {opened} '{pair[0]}' but {closed} '{pair[1]}'."))
+    source_quotes = sum(unit.source.count(q) for q in _DOUBLE_QUOTES)
+    target_quotes = sum(unit.target.count(q) for q in _DOUBLE_QUOTES)
+    if source_quotes % 2 == 0 and (target_quotes % 2 or target_quotes < source_quotes):
+        problems.append(
+            ("unbalanced-marks", f"The original has {source_quotes} quotation marks, the translation {target_quotes}.")
+        )
+    return problems

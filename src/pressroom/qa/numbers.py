@@ -1,0 +1,195 @@
+"""Numbers as values, so a translation may format them its own way but not change them.
+
+"1.234,56 €" and "€1,234.56" are the same amount; "24. Juli 2025", "July 24, 2025" and
+"2025년 7월 24일" the same date; "3,6 Millionen Euro", "3.6 million euros" and "360만 유로" the
+same sum. Each number in a text becomes a set of candidate values (exact decimals), and the
+source's and the translation's numbers are matched one to one where their candidates meet:
+
+* digits are read with the text's own separators (German: ``.`` groups, ``,`` decimals;
+  English and Korean the other way round); a number the model copied in German format
+  ("3,2 million") still matches, this check is about values, not style;
+* a scale word after a number ("Millionen", "Mio.", "million", "만", "억") scales it:
+  "3,6 Millionen" is 3600000, and so is "360만"; "3 p.m." / "오후 3시" also count as 15;
+* dates and times are split into their parts ("24.07.2025" → 24, 7, 2025; "10.30 Uhr" →
+  10, 30), and a month name next to a number counts as the month's number;
+* version strings ("2.1.3") must come out exactly as written;
+* number words two to twelve ("zwei", "three") count as numbers.
+
+Known gaps, by design pragmatic: Korean native number words ("두 명"), weekday names, Roman
+numerals and fractions written as words are not read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_MONTHS = {
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "en": "January February March April May June July August September October November December",
+}
+_MONTH_ABBREVIATIONS = {
+    "de": "Jan Feb Mär Apr Mai Jun Jul Aug Sep Okt Nov Dez",
+    "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+}
+_EXTRA_MONTHS = {"Jänner": 1, "Sept": 9}
+_WORDS = {
+    "de": "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf",
+    "en": "two three four five six seven eight nine ten eleven twelve",
+}
+_SCALES = {
+    "tausend": 3, "thousand": 3, "천": 3, "만": 4, "mio": 6, "million": 6, "millionen": 6,
+    "억": 8, "mn": 6, "mrd": 9, "milliarde": 9, "milliarden": 9, "billion": 9, "bn": 9, "조": 12,
+}  # fmt: skip
+_SCALE = re.compile(
+    r"\s?(Millionen|Million|Milliarden|Milliarde|Mio\.?|Mrd\.?|Tausend|million|billion|"
+    r"thousand|bn|mn|천|만|억|조)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+_AFTERNOON_AFTER = re.compile(r"\s?(p\.\s?m\.|pm\b|PM\b)")
+_AFTERNOON_BEFORE = re.compile(r"오후\s?$")
+
+_DATE = re.compile(
+    r"(?<![\d.,])(?:(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4}|\d{2}(?!\d))?"
+    r"|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
+    r"|(?P<a3>\d{1,2})/(?P<b3>\d{1,2})/(?P<y3>\d{2,4}))(?![\d,]|\.\d)"
+)
+_TIME = re.compile(
+    r"(?<![\d.,])(?P<h>\d{1,2})(?::(?P<m1>\d{2})|\.(?P<m2>\d{2})(?=\s?(?:Uhr|h\b|a\.\s?m\.|p\.\s?m\.|am\b|pm\b)))"
+    r"(?![\d])"
+)
+_VERSION = re.compile(r"(?<![\d.,])v?\d+(?:\.\d+){2,}(?![\d])")
+_NUMBER = re.compile(r"(?<![\d])\d+(?:[.,]\d+)*")
+_SEPARATORS = {"de": (".", ","), "default": (",", ".")}  # (group, decimal)
+
+
+@dataclass(frozen=True)
+class Number:
+    """One number as written (``text``) and every value it may stand for (``values``)."""
+
+    text: str
+    values: frozenset[str]
+
+
+def _canon(value: Decimal) -> str:
+    return str(value.normalize())
+
+
+def _read(token: str, group: str, decimal: str) -> Decimal | None:
+    """The token's value with these separators, or None if it is not written that way."""
+    whole, _, fraction = token.partition(decimal)
+    if decimal in fraction or group in fraction:
+        return None
+    groups = whole.split(group)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
+        return None
+    try:
+        return Decimal("".join(groups) + ("." + fraction if fraction else ""))
+    except InvalidOperation:
+        return None
+
+
+def _values(token: str, lang: str) -> set[Decimal]:
+    own = _SEPARATORS.get(lang, _SEPARATORS["default"])
+    other = _SEPARATORS["default"] if own == _SEPARATORS["de"] else _SEPARATORS["de"]
+    return {v for seps in (own, other) if (v := _read(token, *seps)) is not None}
+
+
+def _month_pattern(lang: str) -> tuple[re.Pattern[str], dict[str, int]]:
+    names = {n: i for i, n in enumerate(_MONTHS.get(lang, _MONTHS["en"]).split(), 1)}
+    names |= {n: i for i, n in enumerate(_MONTH_ABBREVIATIONS.get(lang, _MONTH_ABBREVIATIONS["en"]).split(), 1)}
+    names |= _EXTRA_MONTHS
+    alternatives = "|".join(sorted(map(re.escape, names), key=len, reverse=True))
+    # Only next to a number: "24. Juli", "July 24", "Mai 2025"; not the verb "may".
+    pattern = re.compile(rf"(?<=\d\.\s)(?:{alternatives})\b\.?|(?:{alternatives})\b\.?(?=\s\d)")
+    return pattern, names
+
+
+_MONTH_PATTERNS = {lang: _month_pattern(lang) for lang in ("de", "en")}
+_WORD_PATTERNS = {
+    lang: (re.compile(r"\b(" + "|".join(words.split()) + r")\b", re.IGNORECASE), words.split())
+    for lang, words in _WORDS.items()
+}
+
+
+def extract_numbers(text: str, lang: str) -> list[Number]:
+    """The numbers of ``text`` (written in ``lang``), in order of appearance."""
+    found: list[tuple[int, Number]] = []
+    taken = [False] * len(text)
+
+    def add(start: int, end: int, written: str, values: set[Decimal] | set[str]) -> None:
+        found.append((start, Number(written, frozenset(v if isinstance(v, str) else _canon(v) for v in values))))
+        for i in range(start, end):
+            taken[i] = True
+
+    def free(match: re.Match[str]) -> bool:
+        return not any(taken[match.start() : match.end()])
+
+    for match in _DATE.finditer(text):
+        for name, part in match.groupdict().items():
+            if part:
+                add(match.start(name), match.end(name), part, {Decimal(part)})
+    for match in _VERSION.finditer(text):
+        parts = match.group().lstrip("v").split(".")
+        if free(match) and any(len(p) != 3 for p in parts[1:]):  # not "1.234.567"
+            add(match.start(), match.end(), match.group(), {match.group().lstrip("v")})
+    for match in _TIME.finditer(text):
+        if free(match):
+            hour = Decimal(match.group("h"))
+            minutes = match.group("m1") or match.group("m2")
+            add(match.start("h"), match.end("h"), match.group("h"), _hours(hour, text, match.start(), match.end()))
+            add(match.end("h") + 1, match.end(), minutes, {Decimal(minutes)})
+    for match in _NUMBER.finditer(text):
+        if free(match):
+            values = _values(match.group(), lang)
+            scale = _SCALE.match(text, match.end())
+            if scale:  # "3,6 Millionen" is 3600000, never 3.6
+                factor = Decimal(10) ** _SCALES[scale.group(1).lower().rstrip(".")]
+                values = {v * factor for v in values}
+            if len(values) == 1 and (value := next(iter(values))) == value.to_integral_value():
+                values |= _hours(value, text, match.start(), match.end())
+            add(match.start(), match.end(), match.group(), values)
+    if lang in _MONTH_PATTERNS:
+        pattern, names = _MONTH_PATTERNS[lang]
+        for match in pattern.finditer(text):
+            add(match.start(), match.end(), match.group(), {Decimal(names[match.group().rstrip(".")])})
+        words_pattern, words = _WORD_PATTERNS[lang]
+        for match in words_pattern.finditer(text):
+            add(match.start(), match.end(), match.group(), {Decimal(words.index(match.group().lower()) + 2)})
+    return [number for _, number in sorted(found, key=lambda item: item[0])]
+
+
+def _hours(hour: Decimal, text: str, start: int, end: int) -> set[Decimal]:
+    """An hour, plus 12 when "p.m." follows or "오후" precedes it."""
+    afternoon = _AFTERNOON_AFTER.match(text, end) or _AFTERNOON_BEFORE.search(text, 0, start)
+    return {hour, hour + 12} if afternoon and hour < 12 else {hour}
+
+
+def compare_numbers(
+    source: str, source_lang: str, target: str, target_lang: str
+) -> tuple[list[Number], list[Number]]:
+    """Numbers of the source with no match in the target, and target numbers not in the source.
+
+    Matching is one to one (a maximum bipartite matching), so "5 und 5" needs two fives.
+    """
+    wanted = extract_numbers(source, source_lang)
+    offered = extract_numbers(target, target_lang)
+    match_of: dict[int, int] = {}  # offered index -> wanted index
+
+    def assign(w: int, seen: set[int]) -> bool:
+        for o, number in enumerate(offered):
+            if o in seen or not wanted[w].values & number.values:
+                continue
+            seen.add(o)
+            if o not in match_of or assign(match_of[o], seen):
+                match_of[o] = w
+                return True
+        return False
+
+    for w in range(len(wanted)):
+        assign(w, set())
+    matched = set(match_of.values())
+    missing = [n for w, n in enumerate(wanted) if w not in matched]
+    extra = [n for o, n in enumerate(offered) if o not in match_of]
+    return missing, extra

@@ -1,0 +1,331 @@
+"""Protected content: what the model must not translate comes out exactly as approved.
+
+Before a sentence goes to an engine, every protected span is replaced by a numbered placeholder
+``⟦1⟧``, ``⟦2⟧``… in order of appearance: URLs, e-mail addresses, phone numbers, hashtags,
+@handles and file names (found automatically), names from the do-not-translate list, and
+glossary terms. After translation each placeholder is replaced by the span's value in the
+target language: the source text for names and addresses, the approved term for glossary
+entries. The model never sees a name, so "Claus Kleber" cannot become "claus adhesive".
+
+Models do not reliably copy placeholders, so restoring never trusts them:
+
+* An intact placeholder, or a recognisably altered one (``⟦ 1 ⟧``, ``[1]``, ``⟦1``), is put
+  back in canonical form.
+* When one is dropped, doubled or invented, the sentence is translated again in pieces: the
+  text between the placeholders is translated piece by piece and the placeholders are put
+  back between the pieces in source order. Every span is then present by construction; the
+  sentence is marked ``in_pieces`` and reported for review, because fragments translate less
+  fluently.
+
+Routes through a pivot language (de→en→ko) keep the placeholders across both hops and repair
+them after each hop, so the English step never has to guess which English words were a term;
+the Korean edition gets the Korean approved term.
+
+The translation memory stores what the engines saw: masked sentences and pieces. Changing an
+approved translation in the glossary therefore needs no retranslation (restoring is done anew
+on every build); adding a term changes the masked form of the sentences that contain it, so
+those, and only those, are translated again.
+
+Glossary matching in German sources covers inflected forms (the endings -e, -en, -er, -es,
+-n, -s, -in, -innen on each word: "Oberbürgermeisters", "Oberbürgermeisterin") and compounds
+with the term as first part ("Gemeinderatssitzung", "SSB-Busse", masked as ``⟦1⟧-Sitzung``)
+or as last part ("Stadtbahnhaltestelle", masked as ``Stadtbahn-⟦1⟧``) for terms of five or
+more letters. Umlaut plurals ("Stadträte") are not matched: list them as terms of their own.
+Names (do-not-translate entries) match exactly, case-sensitively, as whole words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from pressroom.qa.glossary import Glossary, Term
+from pressroom.translate.base import Engine
+from pressroom.translate.corpus import CorpusTranslator, Progress
+
+OPEN, CLOSE = "⟦", "⟧"
+_CANONICAL = re.compile(r"⟦(\d+)⟧")
+# Placeholders as models alter them: spaces inside, one bracket lost, ASCII brackets.
+_LOOSE = re.compile(
+    r"⟦\s*(?P<a>\d{1,3})\s*⟧?|(?<![\d.,])(?P<b>\d{1,3})\s*⟧|\[\[?\s*(?P<c>\d{1,3})\s*\]\]?"
+)
+
+_TRAIL = r"(?<![.,;:!?)\]»“”'])"  # URLs end before trailing punctuation
+AUTO_PATTERNS: dict[str, re.Pattern[str]] = {
+    "e-mail address": re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?![\w-])"),
+    "web address": re.compile(
+        r"(?:https?://|www\.)[^\s<>\"„“”«»]+" + _TRAIL
+        + r"|(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:de|com|org|net|eu|info|io|gov|edu|kr)(?:/[^\s<>\"„“”«»]*"
+        + _TRAIL + r")?(?![\w-])"
+    ),
+    "phone number": re.compile(
+        r"(?<![\w+])(?:\+\d{1,3}[ ]?(?:\(0\)[ ]?)?\d{2,5}|\(0\d{2,5}\)|0\d{2,5})"
+        r"(?:[ /-]?\d{2,})+(?:-\d{1,6})?(?![\w])"
+    ),
+    "hashtag": re.compile(r"(?<![\w&#])#[^\W\d_]\w*"),
+    "handle": re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,}(?![\w@])"),
+    "file name": re.compile(
+        r"(?<![\w/.-])[\w-]+(?:\.[\w-]+)*\.(?:pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|jpe?g|png"
+        r"|gif|svg|zip|csv|txt|mp3|mp4|html?)(?![\w])",
+        re.IGNORECASE,
+    ),
+}
+_MIN_PHONE_DIGITS = 6
+
+_SUFFIX = "(?:innen|ern|en|er|es|em|in|e|n|s)?"
+_MIN_COMPOUND_TERM = 5  # letters; shorter terms only match as whole words
+_MIN_COMPOUND_PART = 3  # letters of the other part of a compound
+
+
+@dataclass(frozen=True)
+class Span:
+    """A protected part of a source sentence: ``kind`` for messages, ``text`` as written.
+
+    ``term`` is the glossary entry for glossary terms and names; None for what was found
+    automatically (addresses, numbers, tags), which always stays as written.
+    """
+
+    kind: str
+    text: str
+    term: Term | None = None
+
+    def value(self, lang: str) -> str:
+        """What the span becomes in ``lang``."""
+        return self.term.value(lang) if self.term else self.text
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A sentence with its protected spans replaced by placeholders ``⟦1⟧``… (in ``spans`` order)."""
+
+    text: str
+    spans: tuple[Span, ...] = ()
+
+    def restore(self, translated: str, lang: str) -> str:
+        """Put each span's ``lang`` value where its (canonical) placeholder is."""
+        if not self.spans:
+            return translated
+        return _CANONICAL.sub(lambda m: self._value(int(m.group(1)), lang, m.group()), translated)
+
+    def _value(self, number: int, lang: str, placeholder: str) -> str:
+        return self.spans[number - 1].value(lang) if 0 < number <= len(self.spans) else placeholder
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    rank: tuple[int, int]
+    span: Span
+    head: str = ""
+    tail: str = ""
+
+
+class Protector:
+    """Finds protected spans with one glossary; masks sentences and restores translations."""
+
+    def __init__(self, glossary: Glossary | None = None) -> None:
+        self.glossary = glossary or Glossary()
+
+    @cached_property
+    def _matchers(self) -> list[tuple[Term, re.Pattern[str], bool]]:
+        """(term, pattern, compound-capable) per entry, longest term first so it wins overlaps."""
+        terms = sorted(self.glossary.terms, key=lambda t: len(t.source), reverse=True)
+        return [(term, *_term_pattern(term)) for term in terms]
+
+    def spans(self, text: str, source_lang: str) -> list[Span]:
+        """The protected spans of ``text`` in order (what :meth:`mask` replaces)."""
+        return [c.span for c in self._candidates(text, source_lang)]
+
+    def mask(self, text: str, source_lang: str) -> Masked:
+        """``text`` with placeholders; glossary terms apply to the glossary's source language,
+        names and automatic spans to every language."""
+        candidates = self._candidates(text, source_lang)
+        if not candidates:
+            return Masked(text)
+        parts: list[str] = []
+        position = 0
+        for number, candidate in enumerate(candidates, 1):
+            parts += [text[position : candidate.start], candidate.head, placeholder(number), candidate.tail]
+            position = candidate.end
+        parts.append(text[position:])
+        return Masked("".join(parts), tuple(c.span for c in candidates))
+
+    def _candidates(self, text: str, source_lang: str) -> list[_Candidate]:
+        found: list[_Candidate] = []
+        for priority, (kind, pattern) in enumerate(AUTO_PATTERNS.items()):
+            for match in pattern.finditer(text):
+                if kind == "phone number" and sum(c.isdigit() for c in match.group()) < _MIN_PHONE_DIGITS:
+                    continue
+                found.append(_Candidate(match.start(), match.end(), (0, priority), Span(kind, match.group())))
+        glossary_language = source_lang == self.glossary.source_lang
+        for order, (term, pattern, compound) in enumerate(self._matchers):
+            if term.keep_everywhere or glossary_language:
+                found += _term_candidates(text, term, pattern, compound, (1, order))
+        accepted: list[_Candidate] = []
+        for candidate in sorted(found, key=lambda c: c.rank):
+            if all(candidate.end <= other.start or candidate.start >= other.end for other in accepted):
+                accepted.append(candidate)
+        return sorted(accepted, key=lambda c: c.start)
+
+
+def _term_pattern(term: Term) -> tuple[re.Pattern[str], bool]:
+    """A term's regex; inflection and compounds only for translated terms that are real words."""
+    words = term.source.split()
+    letters = sum(ch.isalpha() for ch in term.source)
+    compound = not term.keep_everywhere and letters >= _MIN_COMPOUND_TERM and not term.source.isupper()
+    if not compound:
+        return re.compile(r"(?<![\w])" + r"\s+".join(map(re.escape, words)) + r"(?![\w])"), False
+    inflected = [re.escape(w) + ("" if w.isupper() or any(c.isdigit() for c in w) else _SUFFIX) for w in words]
+    first = inflected[0]
+    if words[0][0].isalpha():  # lower-case first letter: the term as the last part of a compound
+        first = f"[{re.escape(words[0][0].upper())}{re.escape(words[0][0].lower())}]" + first[len(re.escape(words[0][0])) :]
+    core = r"\s+".join([first, *inflected[1:]])
+    return (
+        re.compile(
+            r"(?<![\w-])(?P<head>(?:\w+-)*\w*?)(?P<term>" + core + r")"
+            r"(?P<tail>-[\w-]+|[^\W\d_]{%d,})?(?![\w])" % _MIN_COMPOUND_PART
+        ),
+        True,
+    )
+
+
+def _term_candidates(
+    text: str, term: Term, pattern: re.Pattern[str], compound: bool, rank: tuple[int, int]
+) -> list[_Candidate]:
+    kind = "name" if term.keep_everywhere else "glossary term"
+    if not compound:
+        return [_Candidate(m.start(), m.end(), rank, Span(kind, m.group(), term)) for m in pattern.finditer(text)]
+    found = []
+    for match in pattern.finditer(text):
+        head, written, tail = match.group("head"), match.group("term"), match.group("tail") or ""
+        joined = bool(head) and not head.endswith("-")
+        if joined and (len(head) < _MIN_COMPOUND_PART + 1 or not head[0].isupper()):
+            continue  # "Vermessen" is no compound of "Messe"
+        if written[0] != term.source[0] and not joined:
+            continue  # a lower-case first letter only inside a compound
+        # A part joined without a hyphen is split off with one ("Stadtbahnhaltestelle" →
+        # "Stadtbahn-⟦1⟧", "Gemeinderatssitzung" → "⟦1⟧-Sitzung"); a hyphen already separates.
+        start = match.start() if joined else match.start("term")
+        end = match.end("term") if tail.startswith("-") else match.end()
+        found.append(_Candidate(start, end, rank, Span(kind, written, term), head + "-" if joined else "", _joined_tail(tail)))
+    return found
+
+
+def _joined_tail(tail: str) -> str:
+    """The rest of a compound after a masked term, as its own hyphenated part ("-Sitzung")."""
+    return "" if not tail or tail.startswith("-") else "-" + tail[0].upper() + tail[1:]
+
+
+def placeholder(number: int) -> str:
+    """The canonical placeholder for the ``number``-th span (1-based)."""
+    return f"{OPEN}{number}{CLOSE}"
+
+
+def placeholder_count(text: str) -> int:
+    """How many canonical placeholders a masked text has."""
+    return len(_CANONICAL.findall(text))
+
+
+def repair_placeholders(output: str, source: str) -> str | None:
+    """``output`` with every placeholder of ``source`` once, in canonical form; None if that
+    cannot be had (one dropped, doubled or invented)."""
+    count = placeholder_count(source)
+
+    def canonical(match: re.Match[str]) -> str:
+        number = int(match.group("a") or match.group("b") or match.group("c"))
+        if match.group() != placeholder(number) and match.group() in source:
+            return match.group()  # "[1]" that was already in the source text
+        return placeholder(number) if 0 < number <= count else match.group()
+
+    fixed = _LOOSE.sub(canonical, output)
+    numbers = [int(n) for n in _CANONICAL.findall(fixed)]
+    return fixed if sorted(numbers) == list(range(1, count + 1)) else None
+
+
+def strip_placeholders(text: str) -> str:
+    """Text without anything placeholder-like (a piece must not bring in a stray one)."""
+    return " ".join(_LOOSE.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A sentence's translation along a route, restored for the route's target language.
+
+    ``in_pieces``: the model lost a placeholder at some hop, so the text between protected
+    spans was translated piece by piece; reviewers should read it.
+    """
+
+    text: str
+    in_pieces: bool = False
+
+
+@dataclass
+class _Hop:
+    outputs: dict[str, str] = field(default_factory=dict)
+    in_pieces: set[str] = field(default_factory=set)
+
+
+class ProtectedTranslator:
+    """A :class:`CorpusTranslator` behind masking, placeholder repair and restoring."""
+
+    def __init__(self, corpus: CorpusTranslator, protector: Protector) -> None:
+        self.corpus = corpus
+        self.protector = protector
+
+    def translate(
+        self, route: Sequence[Engine], sentences: Sequence[str], progress: Progress | None = None
+    ) -> dict[str, Translation]:
+        """Each sentence's translation through every engine of ``route``, spans restored."""
+        masks = {s: self.protector.mask(s, route[0].source) for s in dict.fromkeys(sentences)}
+        current = {m.text: m.text for m in masks.values()}
+        in_pieces: set[str] = set()
+        for engine in route:
+            hop = self._hop(engine, list(dict.fromkeys(current.values())), progress)
+            in_pieces |= {m for m, text in current.items() if text in hop.in_pieces}
+            current = {m: hop.outputs[text] for m, text in current.items()}
+        target = route[-1].target
+        return {
+            s: Translation(mask.restore(current[mask.text], target), mask.text in in_pieces)
+            for s, mask in masks.items()
+        }
+
+    def _hop(self, engine: Engine, inputs: list[str], progress: Progress | None) -> _Hop:
+        """One engine step; outputs keep every placeholder, repaired or rebuilt from pieces."""
+        raw = self.corpus.translate([engine], inputs, progress)
+        hop = _Hop()
+        for text in inputs:
+            fixed = repair_placeholders(raw[text], text) if placeholder_count(text) else raw[text]
+            if fixed is None:
+                hop.in_pieces.add(text)
+            else:
+                hop.outputs[text] = fixed
+        if hop.in_pieces:
+            parts = {text: _CANONICAL_SPLIT.split(text) for text in hop.in_pieces}
+            pieces = [p.strip() for split in parts.values() for p in split[::2] if _translatable(p)]
+            done = self.corpus.translate([engine], pieces, progress)
+            for text, split in parts.items():
+                hop.outputs[text] = _reassemble(split, lambda piece: strip_placeholders(done[piece]))
+        return hop
+
+
+_CANONICAL_SPLIT = re.compile(r"(⟦\d+⟧)")
+
+
+def _translatable(piece: str) -> bool:
+    return any(ch.isalpha() for ch in piece)
+
+
+def _reassemble(split: list[str], translated: Callable[[str], str]) -> str:
+    """Pieces (even indices) translated, placeholders (odd) kept, the source's spacing kept."""
+    out = []
+    for index, part in enumerate(split):
+        if index % 2 or not _translatable(part):
+            out.append(part)
+            continue
+        lead = part[: len(part) - len(part.lstrip())]
+        trail = part[len(part.rstrip()) :]
+        out.append(lead + translated(part.strip()) + trail)
+    return "".join(out)
