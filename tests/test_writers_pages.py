@@ -32,9 +32,14 @@ def settings() -> Settings:
     return Settings(site_url=SITE, organisation="Stadtwerke Müllheim")
 
 
-@pytest.fixture
-def site(tmp_path: Path, settings: Settings) -> Path:
-    """Everything the writers produce for three releases, as the pipeline would call them."""
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Everything the writers produce for three releases, as the pipeline would call them.
+
+    Built once for the module: the tests only read it.
+    """
+    tmp_path = tmp_path_factory.mktemp("site")
+    settings = Settings(site_url=SITE, organisation="Stadtwerke Müllheim")
     editions_by_lang: dict[str, list[Edition]] = {lang: [] for lang in LANGS}
     for slug, date in DATES.items():
         editions = make_editions(make_release(slug, date), demo=slug == "radweg")
