@@ -21,7 +21,7 @@ from test_writers_docx import (
 )
 
 from pressroom.config import Settings
-from pressroom.model import Edition
+from pressroom.model import BlockKind, Edition
 from pressroom.writers.docx import render_docx
 from pressroom.writers.feeds import write_feeds
 
@@ -471,3 +471,12 @@ def test_feed_titles_speak_the_feed_language(tmp_path: Path, settings: Settings)
     settings.feed_titles = {"ko": "슈투트가르트 보도자료"}
     write_feeds([], "ko", tmp_path / "own", settings, docx_sizes={})
     assert feedparser.parse((tmp_path / "own" / "atom.xml").read_bytes()).feed.title == "슈투트가르트 보도자료"
+
+
+def test_release_with_only_headings_is_summarised_by_its_title(tmp_path: Path, settings: Settings) -> None:
+    edition = _editions("en")[0]
+    edition.summary = ""
+    edition.blocks = [block for block in edition.blocks if block.kind is BlockKind.HEADING]
+    write_feeds([edition], "en", tmp_path, settings, docx_sizes={edition.slug: 1})
+    assert _xml(tmp_path / "rss.xml").findtext("channel/item/description") == EN_TEXTS[0]
+    assert atom_problems(tmp_path / "atom.xml", _feed_url("en", "atom")) == []

@@ -104,15 +104,15 @@ def feed_title(settings: Settings, lang: str) -> str:
 
 
 def summary_text(edition: Edition) -> str:
-    """The edition's summary; without one, the start of its first paragraph.
+    """The edition's summary; without one, the start of its first paragraph (or the title).
 
     Feed readers list items by a short text, and a search engine shows the page's description:
     both need something even when the release has no summary of its own.
     """
     if edition.summary.strip():
         return edition.summary
-    body = next((b.text for b in edition.blocks if b.kind is not BlockKind.HEADING), "")
-    body = " ".join(body.split())
+    texts = [b.text for b in edition.blocks if b.kind is not BlockKind.HEADING and b.text.strip()]
+    body = " ".join((texts[0] if texts else edition.title).split())
     if len(body) <= SUMMARY_LENGTH:
         return body
     cut = body[:SUMMARY_LENGTH]
