@@ -105,6 +105,12 @@ class Settings:
     korean_font: str = _doc(
         "East Asian font named in Korean DOCX editions (w:eastAsia).", default="Malgun Gothic"
     )
+    review_marks: bool = _doc(
+        "Mark segments flagged by the quality checks with Word comments in the DOCX editions, "
+        "for reviewers. Off for the public edition; 'pressroom build --review-marks' turns it on "
+        "for one build (best into its own --output folder).",
+        default=False,
+    )
     translation: TranslationSettings = field(default_factory=TranslationSettings)
 
     @property

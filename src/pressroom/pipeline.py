@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +22,10 @@ from filelock import FileLock, Timeout
 from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.langid import detect_language
 from pressroom.model import Edition, Release
+from pressroom.qa.checks import ERROR, EditionRecord, Finding, Unit, check_editions, review_notes
+from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
+from pressroom.qa.protect import ProtectedTranslator, Protector, Translation
+from pressroom.qa.report import publish_report
 from pressroom.readers import ReaderError, find_releases, read_release
 from pressroom.segment import split_sentences
 from pressroom.state import PublishState
@@ -83,6 +87,8 @@ class BuildOptions:
     memory_path: Path | None = None
     allow_demo: bool = False
     bilingual: bool = False  # also write <slug>.bilingual.docx review editions (not published)
+    glossary: Path | None = None  # glossary.tsv (do-not-translate.txt beside it); None: none
+    strict: bool = False  # exit code 3 when a quality check finds an error
 
 
 @dataclass
@@ -97,11 +103,16 @@ class BuildResult:
     releases_seen: int = 0
     seconds: float = 0.0
     demo: bool = False
+    findings: list[Finding] = field(default_factory=list)  # quality checks of published editions
+    strict: bool = False
 
     @property
     def exit_code(self) -> int:
-        """0 everything published, 1 some releases failed (the rest were published)."""
-        return 1 if self.failed else 0
+        """0 everything published, 1 some releases failed (the rest were published), 3 all
+        published but ``strict`` and a quality check found an error (1 wins over 3)."""
+        if self.failed:
+            return 1
+        return 3 if self.strict and any(f.severity == ERROR for f in self.findings) else 0
 
 
 def build(
@@ -148,7 +159,11 @@ def _build_locked(
     reporter: Reporter,
     now: datetime,
 ) -> BuildResult:
-    result = BuildResult()
+    result = BuildResult(strict=options.strict)
+    try:
+        glossary = load_glossary(options.glossary, settings.source_language) if options.glossary else Glossary()
+    except GlossaryError as exc:
+        raise BuildError(f"{exc}. Nothing was built.") from None
     targets = [t for t in (options.targets or settings.languages) if t != settings.source_language]
     languages = [settings.source_language, *targets]
 
@@ -167,15 +182,24 @@ def _build_locked(
     memory = None
     if options.use_memory:
         memory = TranslationMemory(options.memory_path or options.output_dir / STATE_DIR / "memory.sqlite")
+    protector = Protector(glossary)
     try:
-        translator = CorpusTranslator(memory)
-        editions = _translate(plans, translator, result, reporter)
+        translator = ProtectedTranslator(CorpusTranslator(memory), protector)
+        editions, records = _translate(plans, translator, result, reporter)
     finally:
         if memory:
             memory.close()
-    result.engines = list(translator.stats.values())
+    result.engines = list(translator.corpus.stats.values())
 
-    _write(editions, languages, settings, options, now, result, reporter)
+    findings = check_editions(records, protector, settings.pivot_language)
+    review = review_notes(findings) if settings.review_marks else {}
+    _write(editions, languages, settings, options, now, result, reporter, review)
+    try:
+        result.findings = publish_report(
+            findings, records, result.published, options.output_dir, options.output_dir / STATE_DIR
+        )
+    except OSError as exc:
+        raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
     return result
 
 
@@ -325,9 +349,10 @@ def _missing_legs(
 
 
 def _translate(
-    plans: list[_Plan], translator: CorpusTranslator, result: BuildResult, reporter: Reporter
-) -> list[Edition]:
-    """Translate every planned edition, corpus-wide per route, and assemble the editions."""
+    plans: list[_Plan], translator: ProtectedTranslator, result: BuildResult, reporter: Reporter
+) -> tuple[list[Edition], list[EditionRecord]]:
+    """Translate every planned edition, corpus-wide per route, and assemble the editions
+    (with the segment pairs the quality checks read)."""
     sentences_of: dict[str, list[list[str]]] = {
         plan.release.slug: [
             split_sentences(text, plan.release.lang) for text in plan.release.translatable_texts()
@@ -348,7 +373,7 @@ def _translate(
             reporter.stage(name, total)
         reporter.advance(name, done, total)
 
-    translations: dict[tuple[str, ...], dict[str, str]] = {}
+    translations: dict[tuple[str, ...], dict[str, Translation]] = {}
     failed_slugs: set[str] = set()
     # Shorter routes first: de→en runs before de→en→ko, which then reuses its output.
     for key in sorted(jobs, key=len):
@@ -361,6 +386,7 @@ def _translate(
                 _problem(result.failed, reporter, plan.release.source_path, f"could not be translated: {exc}", True)
 
     editions = []
+    records = []
     for plan in plans:
         release = plan.release
         if release.slug in failed_slugs:
@@ -369,17 +395,18 @@ def _translate(
             editions.append(Edition.original(release))
         for target, route in plan.routes.items():
             table = translations[tuple(engine.identity for engine in route)]
-            texts = [" ".join(table[s] for s in text) for text in sentences_of[release.slug]]
+            units = [Unit.from_sentences(text, table) for text in sentences_of[release.slug]]
+            records.append(EditionRecord(release.slug, target, release.lang, units[0].target, units))
             editions.append(
                 Edition.from_texts(
                     release,
                     target,
-                    texts,
+                    [unit.target for unit in units],
                     demo=any(engine.demo for engine in route),
                     engine=" → ".join(engine.identity for engine in route),
                 )
             )
-    return editions
+    return editions, records
 
 
 def _write(
@@ -390,8 +417,13 @@ def _write(
     now: datetime,
     result: BuildResult,
     reporter: Reporter,
+    review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
 ) -> None:
-    """DOCX per edition (and its review edition), then pages and feeds per language."""
+    """DOCX per edition (and its review edition), then pages and feeds per language.
+
+    ``review`` holds quality-check messages per (language, slug) and segment, written into the
+    DOCX as comments when ``settings.review_marks`` is on.
+    """
     output_dir = options.output_dir
     state = PublishState(output_dir / STATE_DIR / "state.sqlite")
     written: dict[str, list[Edition]] = {lang: [] for lang in languages}
@@ -407,7 +439,7 @@ def _write(
             original = edition_url(settings, edition.release.lang, edition.slug, "html")
             try:
                 path = output_path(output_dir, edition.lang, edition.slug, "docx")
-                write_docx(edition, path, settings, original_url=original)
+                write_docx(edition, path, settings, original_url=original, review_notes=review.get((edition.lang, edition.slug)))
                 if options.bilingual and edition.machine_translated:
                     side_by_side = output_path(output_dir, edition.lang, edition.slug, "bilingual.docx")
                     write_bilingual_docx(edition, side_by_side, settings, original_url=original)

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from pressroom.langid import detect_language
-from pressroom.qa.numbers import compare_numbers
+from pressroom.qa.numbers import Number, compare_numbers
 from pressroom.qa.protect import Protector, Span, Translation
 
 ERROR, WARNING = "error", "warning"
@@ -117,7 +117,10 @@ class EditionRecord:
 
 
 @dataclass
-class _Context:
+class CheckContext:
+    """What a check needs besides the segment: languages, the protected spans' finder, and the
+    languages a translation must not still be in (``foreign``: the source and the pivot)."""
+
     source_lang: str
     lang: str
     protector: Protector
@@ -130,7 +133,7 @@ def check_editions(
     """Every finding for every segment of ``records``, in record and segment order."""
     findings = []
     for record in records:
-        context = _Context(
+        context = CheckContext(
             record.source_lang,
             record.lang,
             protector,
@@ -152,7 +155,7 @@ def review_notes(findings: Iterable[Finding]) -> dict[tuple[str, str], dict[int,
     return notes
 
 
-def check_unit(unit: Unit, context: _Context) -> list[tuple[str, str]]:
+def check_unit(unit: Unit, context: CheckContext) -> list[tuple[str, str]]:
     """(code, message) for each problem of one segment."""
     if not _has_content(unit.source):
         return []
@@ -175,14 +178,16 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _sentence_problems(unit: Unit, context: _Context) -> list[tuple[str, str]]:
+def _sentence_problems(unit: Unit, context: CheckContext) -> list[tuple[str, str]]:
     problems = []
     expected = LENGTH_FACTORS.get(context.lang, 1.0) / LENGTH_FACTORS.get(context.source_lang, 1.0)
     for index, (source, target) in enumerate(unit.sentences or [(unit.source, unit.target)]):
         quoted = f"„{_short(source)}“"
         if index in unit.in_pieces:
             problems.append(("translated-in-pieces", f"The sentence {quoted} was translated in parts around its protected names or terms."))
-        if len(source) >= MIN_LENGTH_CHECKED and _has_content(target):
+        if not _has_content(target):
+            problems.append(("empty", f"The translation of {quoted} is empty."))
+        elif len(source) >= MIN_LENGTH_CHECKED:
             ratio = len(target) / len(source) / expected
             if ratio < MIN_RATIO:
                 problems.append(("truncated", f"The translation of {quoted} has only {ratio:.0%} of the expected length."))
@@ -194,7 +199,7 @@ def _sentence_problems(unit: Unit, context: _Context) -> list[tuple[str, str]]:
     return problems
 
 
-def _untranslated(source: str, target: str, context: _Context) -> str:
+def _untranslated(source: str, target: str, context: CheckContext) -> str:
     """Why ``target`` is not a translation of ``source``, or ""."""
     spans = context.protector.spans(source, context.source_lang)
     if sum(ch.isalpha() for ch in _without(source, spans)) < 3:
@@ -234,16 +239,22 @@ def _protected_problems(target: str, spans: list[Span], lang: str) -> list[tuple
     return problems
 
 
-def _number_problems(unit: Unit, spans: list[Span], context: _Context) -> list[tuple[str, str]]:
+def _number_problems(unit: Unit, spans: list[Span], context: CheckContext) -> list[tuple[str, str]]:
     missing, extra = compare_numbers(
         _without(unit.source, spans), context.source_lang, _without(unit.target, spans, context.lang), context.lang
     )
     parts = []
     if missing:
-        parts.append(f"{', '.join(n.text for n in missing)} of the original {'is' if len(missing) == 1 else 'are'} missing or different")
+        parts.append(f"{_listed(missing)} of the original {'is' if len(missing) == 1 else 'are'} missing or different")
     if extra:
-        parts.append(f"{', '.join(n.text for n in extra)} in the translation {'is' if len(extra) == 1 else 'are'} not in the original")
+        parts.append(f"{_listed(extra)} in the translation {'is' if len(extra) == 1 else 'are'} not in the original")
     return [("number-mismatch", "Numbers differ: " + "; ".join(parts) + ".")] if parts else []
+
+
+def _listed(numbers: Sequence[Number], most: int = 8) -> str:
+    """Numbers as written, the first few only: a runaway output can repeat one a hundred times."""
+    shown = ", ".join(n.text for n in numbers[:most])
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
 
 
 def longest_loop(text: str) -> tuple[int, str]:

@@ -49,7 +49,7 @@ OPEN, CLOSE = "⟦", "⟧"
 _CANONICAL = re.compile(r"⟦(\d+)⟧")
 # Placeholders as models alter them: spaces inside, one bracket lost, ASCII brackets.
 _LOOSE = re.compile(
-    r"⟦\s*(?P<a>\d{1,3})\s*⟧?|(?<![\d.,])(?P<b>\d{1,3})\s*⟧|\[\[?\s*(?P<c>\d{1,3})\s*\]\]?"
+    r"⟦\s*(?P<a>\d{1,3})(?:\s*⟧)?|(?<![\d.,])(?P<b>\d{1,3})\s*⟧|\[\[?\s*(?P<c>\d{1,3})\s*\]\]?"
 )
 
 _TRAIL = r"(?<![.,;:!?)\]»“”'])"  # URLs end before trailing punctuation
@@ -236,7 +236,7 @@ def repair_placeholders(output: str, source: str) -> str | None:
 
     def canonical(match: re.Match[str]) -> str:
         number = int(match.group("a") or match.group("b") or match.group("c"))
-        if match.group() != placeholder(number) and match.group() in source:
+        if match.group("c") and match.group() in source:
             return match.group()  # "[1]" that was already in the source text
         return placeholder(number) if 0 < number <= count else match.group()
 

@@ -8,7 +8,7 @@ document management systems, and page numbers as a field Word keeps up to date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from copy import deepcopy
 from datetime import UTC, datetime
 from io import BytesIO
@@ -46,6 +46,7 @@ BLOCK_STYLES = {
 }
 LIST_STYLES = {False: "List Bullet", True: "List Number"}
 HYPERLINK_BLUE = RGBColor(0x05, 0x63, 0xC1)
+REVIEW_AUTHOR = "pressroom quality check"
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core property values
 
 PAGE_FIELD = f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
@@ -55,21 +56,40 @@ _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath", "w:rPrChange")
 
 
 def write_docx(
-    edition: Edition, path: Path, settings: Settings, *, original_url: str | None = None
+    edition: Edition,
+    path: Path,
+    settings: Settings,
+    *,
+    original_url: str | None = None,
+    review_notes: Mapping[int, Sequence[str]] | None = None,
 ) -> None:
     """Write the edition's DOCX to ``path`` atomically (readers never see half a file)."""
-    atomic_write_bytes(path, render_docx(edition, settings, original_url=original_url))
+    atomic_write_bytes(path, render_docx(edition, settings, original_url=original_url, review_notes=review_notes))
 
 
 def render_docx(
-    edition: Edition, settings: Settings, *, original_url: str | None = None
+    edition: Edition,
+    settings: Settings,
+    *,
+    original_url: str | None = None,
+    review_notes: Mapping[int, Sequence[str]] | None = None,
 ) -> bytes:
-    """The edition as DOCX bytes; the machine-translation notice links to ``original_url``."""
+    """The edition as DOCX bytes; the machine-translation notice links to ``original_url``.
+
+    ``review_notes`` (quality-check messages per segment: 0 title, 1 summary, 2… blocks)
+    become Word comments on the segments' paragraphs, for reviewers; None for the public edition.
+    """
     document = _Builder.new(edition.lang, settings)
     document.front_matter(edition, original_url)
+    segments = {0: next(p for p in document.doc.paragraphs if p.style.name == "Title")}
     if edition.summary:
-        document.paragraph(edition.summary, "Subtitle")
+        segments[1] = document.paragraph(edition.summary, "Subtitle")
+    first_block = len(document.doc.paragraphs)
     document.blocks(edition.blocks)
+    segments.update(enumerate(document.doc.paragraphs[first_block:], 2))
+    for index, messages in sorted((review_notes or {}).items()):
+        if index in segments and segments[index].runs:
+            document.doc.add_comment(segments[index].runs, xml_safe("\n".join(messages)), author=REVIEW_AUTHOR, initials="QA")
     document.contact(edition)
     return document.save(edition)
 
