@@ -110,6 +110,12 @@ def test_a_lost_placeholder_makes_the_sentence_go_in_pieces_with_every_span_in_s
     assert sorted(engine.seen[1:]) == ["moderiert, und", "spricht."]  # only the text between the spans
 
 
+def test_a_sentence_of_names_and_addresses_only_never_reaches_the_model() -> None:
+    engine = ScriptEngine("de", "en", lambda s: "gibberish")
+    result = _translate("Frank Nopper, presse@stuttgart.de", engine)
+    assert (result.text, result.in_pieces, engine.seen) == ("Frank Nopper, presse@stuttgart.de", False, [])
+
+
 def test_a_stray_placeholder_in_a_piece_cannot_duplicate_a_span() -> None:
     engine = ScriptEngine("de", "en", lambda s: "⟦1⟧ " + s if "⟦" not in s else "lost")
     result = _translate("Frank Nopper spricht.", engine)

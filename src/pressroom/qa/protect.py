@@ -294,9 +294,10 @@ class ProtectedTranslator:
 
     def _hop(self, engine: Engine, inputs: list[str], progress: Progress | None) -> _Hop:
         """One engine step; outputs keep every placeholder, repaired or rebuilt from pieces."""
-        raw = self.corpus.translate([engine], inputs, progress)
-        hop = _Hop()
-        for text in inputs:
+        # Only names, addresses and punctuation ("⟦1⟧", "⟦1⟧, ⟦2⟧"): nothing for a model to do.
+        hop = _Hop({t: t for t in inputs if placeholder_count(t) and not _translatable(_CANONICAL.sub("", t))})
+        raw = self.corpus.translate([engine], [t for t in inputs if t not in hop.outputs], progress)
+        for text in raw:
             fixed = repair_placeholders(raw[text], text) if placeholder_count(text) else raw[text]
             if fixed is None:
                 hop.in_pieces.add(text)
