@@ -6,6 +6,8 @@ the README's configuration reference is generated from it.
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -122,24 +124,54 @@ class Settings:
         return self.site_url if self.site_url.endswith("/") else self.site_url + "/"
 
 
-def _apply(target: Any, values: dict[str, Any], where: str) -> None:
+_KINDS = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    str: 'text in double quotes, like "Stadt Stuttgart"',
+    list: 'a list, like ["en", "ko"]',
+    dict: 'a table, like { en = "Press releases" }',
+}
+
+
+def _line_of(text: str, table: str | None, key: str) -> int | None:
+    """The line that sets ``key`` (inside ``[table]`` when given), so a message can name it."""
+    current = None
+    for number, line in enumerate(text.splitlines(), 1):
+        header = re.match(r"\s*\[\s*([A-Za-z0-9_-]+)\s*\]", line)
+        if header and table is None and header[1] == key:
+            return number  # the key is a table of its own: [key]
+        if header:
+            current = header[1]
+        elif current == table and re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+            return number
+    return None
+
+
+def _at(path: Path, text: str, table: str | None, key: str) -> str:
+    """``pressroom.toml, line 3`` where the line is known, else the file (and table)."""
+    line = _line_of(text, table, key) or (_line_of(text, None, table) if table else None)
+    return f"{path}, line {line}" if line else f"{path}" + (f" [{table}]" if table else "")
+
+
+def _apply(target: Any, values: dict[str, Any], path: Path, text: str, table: str | None = None) -> None:
     known = {f.name: f for f in fields(target)}
     for key, value in values.items():
         if key not in known:
-            raise ConfigError(f"{where}: unknown setting '{key}'")
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ConfigError(f"{_at(path, text, table, key)}: unknown setting '{key}'{hint}")
         current = getattr(target, key)
         if isinstance(current, TranslationSettings):
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: [{key}] must be a table")
-            _apply(current, value, f"{where} [{key}]")
+                raise ConfigError(f"{_at(path, text, table, key)}: '{key}' must be a [{key}] table")
+            _apply(current, value, path, text, key)
             continue
         expected = type(current)
         if expected is float and isinstance(value, int):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(
-                f"{where}: '{key}' must be {expected.__name__}, not {type(value).__name__}"
-            )
+            raise ConfigError(f"{_at(path, text, table, key)}: '{key}' must be {_KINDS[expected]}")
         setattr(target, key, value)
 
 
@@ -152,14 +184,23 @@ def load_settings(path: Path | None = None) -> Settings:
             raise ConfigError(f"{path}: config file not found")
         return settings
     try:
-        data = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        text = config_path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{config_path}: {exc}") from None
+        found = re.search(r"\s*\(at line (\d+), column \d+\)$", str(exc))
+        where = f"{config_path}, line {found[1]}" if found else str(config_path)
+        problem = str(exc)[: found.start()] if found else str(exc)
+        raise ConfigError(
+            f"{where}: {problem} (text values need double quotes: organisation = \"Stadt Stuttgart\")"
+        ) from None
     except UnicodeDecodeError:
-        raise ConfigError(f"{config_path}: not UTF-8 text") from None
-    _apply(settings, data, str(config_path))
+        raise ConfigError(f"{config_path}: not UTF-8 text; save it as UTF-8") from None
+    _apply(settings, data, config_path, text)
     try:
         settings.zone
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"{config_path}: unknown timezone '{settings.timezone}'") from None
+        raise ConfigError(
+            f"{_at(config_path, text, None, 'timezone')}: unknown timezone '{settings.timezone}' "
+            "(write it like \"Europe/Berlin\")"
+        ) from None
     return settings

@@ -205,7 +205,7 @@ def config_reference() -> str:
     ]
     out = []
     for title, doc, target in sections:
-        out += [f"### {title}", ""]
+        out += [f"#### {title}", ""]
         if doc:
             out += [doc, ""]
         out += ["| Setting | Default | What it does |", "| --- | --- | --- |"]
