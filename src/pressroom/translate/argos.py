@@ -10,7 +10,7 @@ with two deliberate differences:
 * Batching. CTranslate2 takes one ``max_decoding_length`` per call, so the engine sorts the
   sentences by length and cuts token-budget batches itself (the budget CTranslate2 would use
   with ``batch_type="tokens"``), one call per batch, each limited by its own longest
-  sentence. A short sentence that starts repeating is stopped near its own length instead of
+  sentence, longest batch first. A short sentence that starts repeating is stopped near its own length instead of
   the longest sentence's, and the sorted batches carry almost no padding.
 
 Sentences longer than ``max_input_tokens`` are split at safe points
@@ -120,10 +120,13 @@ class ArgosEngine:
         settings = self.settings
         prefix = self.package.target_prefix
         outputs = [""] * len(units)
-        batches = _token_batches(units, settings.max_batch_tokens)
+        # Longest batches first: the workers (inter_threads) take batches in submission
+        # order, so the short ones fill in at the end instead of one long batch running
+        # alone while the other workers wait.
+        batches = _token_batches(units, settings.max_batch_tokens)[::-1]
         try:
             # Submitted asynchronously, the batches run in parallel on the translator's
-            # workers (inter_threads), each with a decoding limit fitted to its own lengths.
+            # workers, each with a decoding limit fitted to its own lengths.
             pending = [
                 translator.translate_batch(
                     [units[k] for k in batch],
