@@ -353,7 +353,7 @@ def test_control_and_invisible_characters_are_removed_with_a_count(
 ) -> None:
     text = (
         "Titel\u200b der Meldung\n\n"
-        "Ein Satz mit Glocke\x07 und Tab\tund Steuer\x0bzeichen. Auch \ufeffBOM und \ufffe.\n"
+        "Ein Satz mit Glocke\x07 und Tab\tund Steuer\x0ezeichen. Auch \ufeffBOM und \ufffe.\n"
     )
     release = read_release(write(tmp_path, "ctl.txt", codecs.BOM_UTF8 + text.encode("utf-8")), settings)
     assert release.title == "Titel der Meldung"

@@ -23,10 +23,16 @@ wrong file (a log, a data export) that would only waste translation time."""
 
 # XML 1.0 forbids C0 controls except tab/newline (and CR, already normalised away), U+FFFE/FFFF
 # and lone surrogates. Zero-width characters, the BOM and soft hyphens are invisible but split
-# words for the translation model.
+# words for the translation model. A zero-width joiner after a symbol is part of an emoji
+# ("👩‍💻" is 👩 ZWJ 💻) and stays; after a letter, a space or at the start it goes.
 _INVISIBLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff\u200b-\u200d\u2060\ufeff\u00ad]"
+    r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff\u200b\u200c\u2060\ufeff\u00ad]"
+    r"|(?<![^\w\s])\u200d"
 )
+# Word writes a manual line break as VT, a non-breaking hyphen as 0x1E and an optional hyphen as
+# 0x1F into text it exports or copies: they stand for a space, a hyphen and nothing, so text
+# from Word neither runs words together nor looks like binary data.
+_WORD_CONTROLS = str.maketrans({"\x0b": " ", "\x1e": "-", "\x1f": "\u00ad"})
 # Characters that turn up in German text decoded as Windows-1252, beyond ASCII.
 _WESTERN = set("„“”‚‘’–—…€•§°²³µ«»·½¼¾©®™\u00a0") | {
     chr(c) for c in range(0xC0, 0x100) if chr(c) not in "×÷"
@@ -65,7 +71,7 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, list[str]]:
     warnings: list[str] = []
     text = _decode(data, path, warnings)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(_WORD_CONTROLS)
     controls = sum(1 for ch in text if ch < " " and ch not in "\t\n\x0c")
     if controls > max(3, len(text) // 50):
         raise ReaderError(f"{path}: does not look like a text file (it contains binary data)")
@@ -106,7 +112,11 @@ def _decode(data: bytes, path: Path, warnings: list[str]) -> str:
         if data.startswith(magic):
             raise ReaderError(f"{path}: does not look like a text file ({hint})")
     if b"\x00" in data:
-        raise ReaderError(f"{path}: does not look like a text file (it contains binary data)")
+        utf16 = _bomless_utf16(data)
+        if utf16 is None:
+            raise ReaderError(f"{path}: does not look like a text file (it contains binary data)")
+        warnings.append(f"no byte order mark; read as {utf16[1]}")
+        return utf16[0]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -129,6 +139,26 @@ def _decode(data: bytes, path: Path, warnings: list[str]) -> str:
         raise ReaderError(f"{path}: does not look like a text file (unknown encoding)")
     warnings.append(f"not UTF-8; read as {best.encoding}")
     return str(best)
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """Text and codec name of UTF-16 saved without a byte order mark (some export tools and
+    scripts write it), else None.
+
+    German text is mostly ASCII, so in UTF-16 one byte of most characters is zero, always on
+    the same side (the second in little-endian); binary data has no such pattern.
+    """
+    if len(data) % 2:
+        return None
+    pairs = len(data) // 2
+    first, second = data[0::2].count(0), data[1::2].count(0)
+    for zeros, others, codec in ((second, first, "UTF-16LE"), (first, second, "UTF-16BE")):
+        if zeros >= pairs // 3 and others <= zeros // 20:
+            try:
+                return data.decode(codec), codec
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _looks_western(text: str) -> bool:

@@ -110,7 +110,8 @@ def _generator(
         entry = fg.add_entry(order="append")
         entry.id(permalink)
         entry.guid(permalink, permalink=True)
-        entry.title(xml_safe(display_title(edition)))
+        # Atom requires a title; a model can return an empty one, which must not stop the feed.
+        entry.title(xml_safe(display_title(edition)) or edition.slug)
         entry.link(links[permalink])
         entry.published(edition.release.date)
         entry.updated(_updated(edition))
