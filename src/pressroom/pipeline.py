@@ -4,11 +4,14 @@ Stages, each in its own module: ``readers`` → ``langid`` → ``segment`` → `
 ``writers``. This module only orders them and keeps the promise that one bad release never
 stops the others: every per-release problem becomes a :class:`FileProblem` and the build goes
 on. Problems that make the whole build pointless (no releases folder, a model missing for the
-source language, another build running) raise :class:`BuildError` before anything is written.
+source language or failing to translate, another build running) raise :class:`BuildError`
+before anything is written; an output folder that cannot be written (read-only, disk full)
+raises it as soon as that shows, and every file already there stays complete (``atomic``).
 """
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -19,6 +22,7 @@ from typing import Protocol
 
 from filelock import FileLock, Timeout
 
+from pressroom.atomic import remove_stale_temp_files
 from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.langid import detect_language
 from pressroom.model import Edition, Release
@@ -145,7 +149,13 @@ def build(
             f"(lock file {lock.lock_file}). Wait for it to finish, then run again."
         ) from None
     try:
+        remove_stale_temp_files(options.output_dir)  # left by a killed build; safe under the lock
         result = _build_locked(settings, options, engines, reporter, now)
+    except sqlite3.Error as exc:  # the memory or the publish state in STATE_DIR
+        raise BuildError(
+            f"Cannot update the build records in {state_dir} ({exc}). Check that the output "
+            "folder is writable and the disk is not full, then run the build again."
+        ) from None
     finally:
         lock.release()
     result.seconds = time.perf_counter() - started
@@ -374,23 +384,26 @@ def _translate(
         reporter.advance(name, done, total)
 
     translations: dict[tuple[str, ...], dict[str, Translation]] = {}
-    failed_slugs: set[str] = set()
     # Shorter routes first: de→en runs before de→en→ko, which then reuses its output.
     for key in sorted(jobs, key=len):
         sentences = [s for plan in jobs[key] for text in sentences_of[plan.release.slug] for s in text]
         try:
             translations[key] = translator.translate(route_of[key], sentences, progress)
         except TranslationError as exc:
-            for plan in jobs[key]:
-                failed_slugs.add(plan.release.slug)
-                _problem(result.failed, reporter, plan.release.source_path, f"could not be translated: {exc}", True)
+            # A model fault, not a release's: stop before writing, so the feeds and indexes
+            # keep every release instead of being rebuilt without the untranslated ones.
+            pairs = " ".join(f"{engine.source}:{engine.target}" for engine in route_of[key])
+            raise BuildError(
+                f"Translation failed: {exc}. The model package may be damaged: reinstall it "
+                f"from its .argosmodel file ('pressroom models install FILE.argosmodel') or "
+                f"from the package index ('pressroom models install {pairs}'), then run the "
+                "build again. Nothing was published; what was published before is unchanged."
+            ) from None
 
     editions = []
     records = []
     for plan in plans:
         release = plan.release
-        if release.slug in failed_slugs:
-            continue
         if plan.publish_original:
             editions.append(Edition.original(release))
         for target, route in plan.routes.items():
@@ -457,14 +470,65 @@ def _write(
                 continue
             docx_sizes[edition.lang][edition.slug] = path.stat().st_size
             written[edition.lang].append(edition)
+        for lang in written:
+            written[lang] = [e for e in written[lang] if e.slug not in broken]
+        state.remember(
+            (_source_key(e.release.source_path, options), e) for eds in written.values() for e in eds
+        )
+        listed = _keep_last_published(state, written, docx_sizes, options, result, reporter)
     finally:
         state.close()
-    for lang in written:
-        written[lang] = [e for e in written[lang] if e.slug not in broken]
     try:
-        write_pages(written, output_dir, settings)
-        for lang, lang_editions in written.items():
+        write_pages(listed, output_dir, settings)
+        for lang, lang_editions in listed.items():
             write_feeds(lang_editions, lang, output_dir / lang, settings, docx_sizes=docx_sizes[lang])
     except OSError as exc:
         raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None
     result.published = {lang: [e.slug for e in eds] for lang, eds in written.items()}
+
+
+def _source_key(path: Path, options: BuildOptions) -> str:
+    """A release file's name in the publish state: its path inside the releases folder."""
+    try:
+        return path.relative_to(options.releases_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _keep_last_published(
+    state: PublishState,
+    written: dict[str, list[Edition]],
+    docx_sizes: dict[str, dict[str, int]],
+    options: BuildOptions,
+    result: BuildResult,
+    reporter: Reporter,
+) -> dict[str, list[Edition]]:
+    """The editions to list in pages and feeds: this build's, plus the last published editions
+    of files that failed in this build (a half-saved file must not unpublish its release).
+
+    Their DOCX files are left as they are (nothing is ever deleted), so an edition is kept only
+    while its DOCX is still there and no release of this build took its slug. A file that was
+    removed from the releases folder is not failing; its release drops out of the lists.
+    """
+    listed = {lang: list(editions) for lang, editions in written.items()}
+    taken = {(lang, edition.slug) for lang, editions in written.items() for edition in editions}
+    for path in dict.fromkeys(problem.path for problem in result.failed):
+        kept = []
+        for edition in state.last_published(_source_key(path, options)):
+            docx = output_path(options.output_dir, edition.lang, edition.slug, "docx")
+            if edition.lang not in listed or (edition.lang, edition.slug) in taken or not docx.is_file():
+                continue
+            listed[edition.lang].append(edition)
+            docx_sizes[edition.lang][edition.slug] = docx.stat().st_size
+            taken.add((edition.lang, edition.slug))
+            kept.append(edition.lang)
+        if kept:
+            _problem(
+                result.warnings,
+                reporter,
+                path,
+                f"its last published version stays listed in the {', '.join(kept)} pages and "
+                "feeds until the file is fixed",
+                False,
+            )
+    return listed

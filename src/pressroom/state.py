@@ -1,7 +1,10 @@
-"""What was published before: each edition's content hash and when it last changed.
+"""What was published before: each edition's content hash and when it last changed, and the
+last edition published from each release file.
 
 Feed readers show an item as updated when its ``updated`` time moves, so that time must move
-only when the edition's text really changed, not on every build.
+only when the edition's text really changed, not on every build. The last published editions
+let a release whose file is broken today (half-saved, bad YAML) stay in the feeds and indexes
+with what subscribers already have, instead of silently dropping out until someone fixes it.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from pressroom.model import Edition
+from pressroom.model import Block, BlockKind, Edition, Release
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
@@ -22,22 +27,75 @@ CREATE TABLE IF NOT EXISTS editions (
     updated TEXT NOT NULL,
     PRIMARY KEY (lang, slug)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS published (
+    source TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    edition TEXT NOT NULL,
+    PRIMARY KEY (source, lang)
+) WITHOUT ROWID;
 """
+
+# The fields of an edition record that content_hash covers (what a reader sees).
+_HASHED = ("title", "summary", "blocks", "contact", "tags", "date", "demo")
 
 
 def content_hash(edition: Edition) -> str:
     """A hash of everything a reader sees in an edition (text, structure, contact, tags)."""
-    payload = {
+    record = _record(edition)
+    payload = {key: record[key] for key in _HASHED}
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _record(edition: Edition) -> dict[str, Any]:
+    """Everything the pages and feeds need to list an edition again, as JSON-ready values."""
+    release = edition.release
+    return {
         "title": edition.title,
         "summary": edition.summary,
         "blocks": [[b.kind.value, b.text, b.ordered] for b in edition.blocks],
-        "contact": edition.release.contact,
-        "tags": edition.release.tags,
-        "date": edition.release.date.isoformat(),
+        "contact": release.contact,
+        "tags": release.tags,
+        "date": release.date.isoformat(),
         "demo": edition.demo,
+        "lang": edition.lang,
+        "machine_translated": edition.machine_translated,
+        "engine": edition.engine,
+        "updated": edition.updated.isoformat() if edition.updated else None,
+        "slug": release.slug,
+        "source_title": release.title,
+        "source_lang": release.lang,
+        "source_summary": release.summary,
+        "source_path": str(release.source_path),
     }
-    data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
+
+
+def _from_record(record: dict[str, Any]) -> Edition:
+    """The edition a record describes. Its release carries the metadata but no blocks: the
+    original's text is in the original's own record, and nothing that lists an edition needs it."""
+    release = Release(
+        slug=record["slug"],
+        title=record["source_title"],
+        date=datetime.fromisoformat(record["date"]),
+        blocks=[],
+        source_path=Path(record["source_path"]),
+        lang=record["source_lang"],
+        summary=record["source_summary"],
+        tags=list(record["tags"]),
+        contact=record["contact"],
+    )
+    updated = record["updated"]
+    return Edition(
+        release=release,
+        lang=record["lang"],
+        title=record["title"],
+        summary=record["summary"],
+        blocks=[Block(BlockKind(kind), text, ordered) for kind, text, ordered in record["blocks"]],
+        machine_translated=record["machine_translated"],
+        demo=record["demo"],
+        engine=record["engine"],
+        updated=datetime.fromisoformat(updated) if updated else None,
+    )
 
 
 class PublishState:
@@ -71,6 +129,23 @@ class PublishState:
                 )
         edition.updated = updated
         return updated
+
+    def remember(self, published: Iterable[tuple[str, Edition]]) -> None:
+        """Record each ``(source, edition)`` as the last edition published from the release
+        file ``source`` in its language, all in one transaction."""
+        rows = [
+            (source, edition.lang, json.dumps(_record(edition), ensure_ascii=False))
+            for source, edition in published
+        ]
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?, ?)", rows)
+
+    def last_published(self, source: str) -> list[Edition]:
+        """The editions last published from ``source``, one per language (none if never)."""
+        rows = self._db.execute(
+            "SELECT edition FROM published WHERE source = ? ORDER BY lang", (source,)
+        )
+        return [_from_record(json.loads(row[0])) for row in rows]
 
     def close(self) -> None:
         self._db.close()
