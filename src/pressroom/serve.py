@@ -80,8 +80,8 @@ class PreviewServer(ThreadingHTTPServer):
 class _Handler(SimpleHTTPRequestHandler):
     server: PreviewServer
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, directory=str(args[2].root), **kwargs)
+    def __init__(self, request: Any, client_address: Any, server: PreviewServer) -> None:
+        super().__init__(request, client_address, server, directory=str(server.root))
 
     def send_head(self) -> io.BytesIO | None:  # type: ignore[override]
         url_path = urlsplit(self.path).path
