@@ -1,7 +1,8 @@
 """The ``pressroom`` command: a thin layer over :mod:`pressroom.pipeline` and :mod:`pressroom.packages`.
 
 Exit codes: 0 everything published; 1 some releases failed (the rest were published);
-2 usage or configuration error, or a needed model is missing.
+2 usage or configuration error, or a needed model is missing; 3 (only with ``--strict``)
+everything was published, but a quality check found an error (see output/qa-report.html).
 """
 
 from __future__ import annotations
@@ -12,13 +13,18 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pressroom import demo
 from pressroom.config import ConfigError, Settings, load_settings
 from pressroom.packages import PackageError, default_models_dir, install_file, install_from_index, list_packages
-from pressroom.pipeline import BuildError, BuildOptions, BuildResult, FileProblem, build
+from pressroom.pipeline import STATE_DIR, BuildError, BuildOptions, BuildResult, FileProblem, build
+from pressroom.qa.checks import Finding, check_editions
+from pressroom.qa.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
+from pressroom.qa.protect import Protector
+from pressroom.qa.report import REPORT_HTML, REPORT_JSON, RecordsError, counts, load_records, write_report
 from pressroom.translate.routing import PackageEngines, missing_pairs
 
 app = typer.Typer(
@@ -62,6 +68,32 @@ def _models_dir(explicit: Path | None) -> Path:
     return explicit or default_models_dir()
 
 
+GlossaryOption = Annotated[
+    Optional[Path],
+    typer.Option("--glossary", help=f"Glossary file (tab-separated; do-not-translate.txt beside it is read too) [default: ./{GLOSSARY_FILE} if present].", show_default=False),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Exit with code 3 when a quality check finds an error (everything is still published).")
+]
+
+
+def _glossary_path(explicit: Path | None) -> Path:
+    """The glossary to use: a named one must exist, the default one may be absent."""
+    if explicit is not None and not explicit.is_file():
+        raise _fail(f"{explicit}: glossary file not found")
+    return explicit or Path(GLOSSARY_FILE)
+
+
+def _qa_summary(findings: list[Finding], output: Path) -> None:
+    """One line: how many errors and warnings the quality checks found, and where to read them."""
+    found_errors, warnings = counts(findings)
+    colour = "red" if found_errors else "yellow" if warnings else "green"
+    console.print(
+        f"Quality checks: [{colour}]{found_errors} error(s), {warnings} warning(s)[/] — see {escape(str(output / REPORT_HTML))}",
+        highlight=False,
+    )
+
+
 class RichReporter:
     """Progress bars per stage and one line per problem, naming the file."""
 
@@ -99,6 +131,7 @@ def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
         console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
     if result.demo:
         console.print("[bold yellow]DEMO: the translations are gibberish from placeholder models.[/]", highlight=False)
+    _qa_summary(result.findings, output)
     verdict = "[green]all published[/]" if not result.failed else f"[red]{len(result.failed)} problem(s); the other releases were published[/]"
     waiting = f"{len(result.held_back)} embargoed (published by a build after their date), " if result.held_back else ""
     console.print(
@@ -117,9 +150,13 @@ def build_command(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory: translate every sentence again.")] = False,
     demo_mode: Annotated[bool, typer.Option("--demo", help="Use placeholder demo models (gibberish output, clearly labelled) and write to demo-output/.")] = False,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="Also write a review edition per translation, original and translation side by side: <lang>/<slug>.bilingual.docx (not in feeds or pages).")] = False,
+    glossary: GlossaryOption = None,
+    strict: StrictOption = False,
+    review_marks: Annotated[bool, typer.Option("--review-marks", help="Mark segments flagged by the quality checks with Word comments in the DOCX editions (for reviewers, not for the public).")] = False,
 ) -> None:
     """Translate every release in the releases folder and publish DOCX, pages and feeds."""
     settings = _settings(config)
+    settings.review_marks = settings.review_marks or review_marks
     targets = [t.strip() for t in to.split(",") if t.strip()] if to else None
     if demo_mode:
         output = output or Path(demo.DEMO_OUTPUT)
@@ -138,7 +175,10 @@ def build_command(
     engines = PackageEngines(models, settings.translation, pivot=settings.pivot_language)
     for problem in engines.problems:
         errors.print(f"[yellow]! note[/] {problem}", highlight=False)
-    options = BuildOptions(releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode, bilingual=bilingual)
+    options = BuildOptions(
+        releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode,
+        bilingual=bilingual, glossary=_glossary_path(glossary), strict=strict,
+    )
     with Progress(
         TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False
     ) as progress:
@@ -148,6 +188,30 @@ def build_command(
             raise _fail(str(exc)) from None
     _summary(result, output, engines.loaded_models())
     raise typer.Exit(result.exit_code)
+
+
+@app.command("qa")
+def qa_command(
+    output: Annotated[Path, typer.Option("--output", help="Output folder of the last build.")] = Path("output"),
+    glossary: GlossaryOption = None,
+    strict: StrictOption = False,
+    config: ConfigOption = None,
+) -> None:
+    """Check the published translations again (current glossary, no translating) and rewrite the quality report."""
+    settings = _settings(config)
+    try:
+        terms = load_glossary(_glossary_path(glossary), settings.source_language)
+        records = load_records(output / STATE_DIR)
+    except (GlossaryError, RecordsError) as exc:
+        raise _fail(str(exc)) from None
+    findings = check_editions(records, Protector(terms), settings.pivot_language)
+    try:
+        write_report(findings, records, output)
+    except OSError as exc:
+        raise _fail(f"Cannot write the quality report to {output}: {exc.strerror or exc}") from None
+    console.print(f"Checked {len(records)} translated edition(s) in {escape(str(output))}/.", highlight=False)
+    _qa_summary(findings, output)
+    raise typer.Exit(3 if strict and counts(findings)[0] else 0)
 
 
 def _missing(settings: Settings, folder: Path) -> list[tuple[str, str]]:
