@@ -129,6 +129,8 @@ def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
         )
     if result.engines and not models_loaded:
         console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
+    if result.up_to_date:
+        console.print("  nothing changed since the last build, so nothing was rebuilt", highlight=False)
     if result.demo:
         console.print("[bold yellow]DEMO: the translations are gibberish from placeholder models.[/]", highlight=False)
     _qa_summary(result.findings, output)

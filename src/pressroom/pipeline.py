@@ -37,6 +37,7 @@ from pressroom.translate.base import Engine, TranslationError
 from pressroom.translate.corpus import CorpusTranslator, EngineStats
 from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import EngineProvider
+from pressroom.uptodate import build_unless_unchanged
 from pressroom.writers.docx import write_bilingual_docx, write_docx
 from pressroom.writers.feeds import write_feeds
 from pressroom.writers.links import edition_url, output_path
@@ -109,6 +110,7 @@ class BuildResult:
     demo: bool = False
     findings: list[Finding] = field(default_factory=list)  # quality checks of published editions
     strict: bool = False
+    up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
 
     @property
     def exit_code(self) -> int:
@@ -150,7 +152,9 @@ def build(
         ) from None
     try:
         remove_stale_temp_files(options.output_dir)  # left by a killed build; safe under the lock
-        result = _build_locked(settings, options, engines, reporter, now)
+        result = build_unless_unchanged(
+            settings, options, engines, now, lambda: _build_locked(settings, options, engines, reporter, now)
+        )
     except sqlite3.Error as exc:  # the memory or the publish state in STATE_DIR
         raise BuildError(
             f"Cannot update the build records in {state_dir} ({exc}). Check that the output "

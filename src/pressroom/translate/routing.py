@@ -39,6 +39,14 @@ class PackageEngines:
             return None
         return [self._engine(package) for package in packages]
 
+    def fingerprint(self) -> str:
+        """Which models this provider translates with (content identities, pivot, problems).
+
+        Lets a re-run with nothing changed be recognised (:mod:`pressroom.uptodate`).
+        """
+        names = sorted(package.identity() for package in self.packages)
+        return "|".join([self._pivot, *names, *sorted(map(str, self.problems))])
+
     def loaded_models(self) -> int:
         """How many models this run actually loaded (0 when the memory answered everything)."""
         return sum(engine.loaded for engine in self._engines.values())

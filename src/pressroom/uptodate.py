@@ -1,0 +1,142 @@
+"""A re-run with nothing changed is recognised in milliseconds and rebuilds nothing.
+
+What a build writes is decided by its inputs: pressroom's own code, the settings, the build
+options and every file they name, the releases, and the model packages (by content identity).
+What it leaves behind is the output folder, including the translation memory and publish
+state in ``.pressroom``. After a complete build without failures, :func:`build_unless_unchanged`
+records a fingerprint of the inputs (taken before the build started, so an edit made while it
+ran is not mistaken for built) and one of every file in the output folder, with the build's
+result. The next build compares: when both fingerprints match, the output would come out the
+same, and the previous result is reported again, marked ``up_to_date``.
+
+Anything else makes the build run in full: a release edited, added or removed (content
+hashes: an edit may keep the time stamp), a changed setting or option, a file an option names
+or a file beside it, another model package, any file in the output folder changed, removed or
+added, an embargoed release whose time has come, ``--no-cache``. An engine provider takes part
+only when it can name its models (``fingerprint()``); others (test engines) always build.
+
+A build that reads a new kind of input must make it part of :func:`inputs_fingerprint`; a
+path-valued build option is covered already.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pressroom.atomic import atomic_write_bytes
+from pressroom.config import Settings
+from pressroom.readers import ReaderError, read_release
+
+if TYPE_CHECKING:
+    from pressroom.pipeline import BuildOptions, BuildResult
+    from pressroom.translate.routing import EngineProvider
+
+RECORD_FILE = "last-build.pickle"
+_NOT_OUTPUT = {"build.lock", RECORD_FILE}
+_CODE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class _Record:
+    inputs: str
+    outputs: str
+    due: datetime | None  # when the earliest embargoed release may be published
+    result: BuildResult
+
+
+def build_unless_unchanged(
+    settings: Settings,
+    options: BuildOptions,
+    engines: EngineProvider,
+    now: datetime,
+    run_build: Callable[[], BuildResult],
+) -> BuildResult:
+    """The last build's result when nothing changed since it; else ``run_build()``, recorded."""
+    record_path = options.output_dir / ".pressroom" / RECORD_FILE
+    inputs = inputs_fingerprint(settings, options, engines) if options.use_memory else None
+    if inputs is None:
+        return run_build()
+    previous = _load(record_path)
+    if (
+        previous is not None
+        and previous.inputs == inputs
+        and (previous.due is None or now < previous.due)
+        and previous.outputs == _tree_fingerprint(options.output_dir)
+    ):
+        return dataclasses.replace(previous.result, engines=[], up_to_date=True)
+    record_path.unlink(missing_ok=True)
+    result = run_build()
+    if result.failed:  # a failure may be passing (a disk error): never skip the next build
+        return result
+    try:
+        due = min((read_release(p.path, settings).date for p in result.held_back), default=None)
+    except (ReaderError, OSError):
+        return result
+    record = _Record(inputs, _tree_fingerprint(options.output_dir), due, result)
+    atomic_write_bytes(record_path, pickle.dumps(record))
+    return result
+
+
+def inputs_fingerprint(
+    settings: Settings, options: BuildOptions, engines: EngineProvider
+) -> str | None:
+    """A digest of everything a build reads, or None when the engines cannot name their models."""
+    describe = getattr(engines, "fingerprint", None)
+    if describe is None:
+        return None
+    digest = hashlib.sha256()
+    code = _tree_fingerprint(_CODE_DIR, suffix=".py")
+    for part in (repr(settings), repr(options), describe(), code):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for path in _files(options.releases_dir):
+        digest.update(f"{path}\0{path.stat().st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for field in dataclasses.fields(options):
+        value = getattr(options, field.name)
+        if isinstance(value, Path) and field.name not in ("releases_dir", "output_dir"):
+            # A named folder, or a named file and the files beside it (do-not-translate.txt).
+            named = _tree_fingerprint(value) if value.is_dir() else _tree_fingerprint(value.parent, deep=False)
+            digest.update(named.encode())
+    return digest.hexdigest()
+
+
+def _tree_fingerprint(folder: Path, *, suffix: str = "", deep: bool = True) -> str:
+    """Name, size and modification time of the files under ``folder`` (cheap: no reading)."""
+    digest = hashlib.sha256()
+    for path in _files(folder, deep=deep):
+        if path.name in _NOT_OUTPUT or not path.name.endswith(suffix):
+            continue
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _files(folder: Path, *, deep: bool = True) -> Iterator[Path]:
+    """The regular files under ``folder`` (or only in it) in a stable order; none if missing."""
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(dirs) if deep else []
+        for name in sorted(names):
+            path = Path(root) / name
+            if path.is_file():
+                yield path
+
+
+def _load(path: Path) -> _Record | None:
+    """The recorded build, or None when there is none or it cannot be read back.
+
+    A record is only ever used by the code that wrote it: pressroom's own files are part of
+    the inputs fingerprint, so a record from another version never matches.
+    """
+    try:
+        record = pickle.loads(path.read_bytes())
+    except Exception:  # noqa: BLE001 - missing or damaged: build in full
+        return None
+    return record if isinstance(record, _Record) else None
