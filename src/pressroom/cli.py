@@ -7,7 +7,11 @@ everything was published, but a quality check found an error (see output/qa-repo
 
 from __future__ import annotations
 
+import json
 import os
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,14 +22,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from pressroom import demo
-from pressroom.config import ConfigError, Settings, load_settings
+from pressroom.config import CONFIG_FILE, ConfigError, Settings, load_settings
+from pressroom.doctor import Folders, run_checks
 from pressroom.packages import PackageError, default_models_dir, install_file, install_from_index, list_packages
 from pressroom.pipeline import STATE_DIR, BuildError, BuildOptions, BuildResult, FileProblem, build
 from pressroom.qa.checks import Finding, check_editions
-from pressroom.qa.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
+from pressroom.qa.glossary import DNT_FILE, GLOSSARY_FILE, GlossaryError, load_glossary
 from pressroom.qa.protect import Protector
 from pressroom.qa.report import REPORT_HTML, REPORT_JSON, RecordsError, counts, load_records, write_report
+from pressroom.scaffold import ScaffoldError, config_reference, config_template, init_folder, new_release
+from pressroom.serve import DEFAULT_HOST, DEFAULT_PORT, PreviewServer
 from pressroom.translate.routing import PackageEngines, missing_pairs
+from pressroom.watch import snapshot, watch
 
 app = typer.Typer(
     help="Translate German press releases offline and publish DOCX editions and feeds.",
@@ -38,6 +46,29 @@ app.add_typer(models_app, name="models")
 
 console = Console()
 errors = Console(stderr=True)
+
+
+@dataclass
+class _Ui:
+    """Global options of this run (set by :func:`_global_options`)."""
+
+    debug: bool = False
+    verbose: bool = False
+
+
+ui = _Ui()
+
+
+@app.callback()
+def _global_options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of unexpected errors (for bug reports).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors: no progress, no summary.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more: every file published, every page served.")] = False,
+) -> None:
+    """Translate German press releases offline and publish DOCX editions and feeds."""
+    ui.debug = debug
+    ui.verbose = verbose and not quiet
+    console.quiet = quiet
 
 ModelsDir = Annotated[
     Optional[Path],
@@ -53,7 +84,7 @@ ConfigOption = Annotated[
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]Error:[/] {message}", highlight=False)
+    errors.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
     return typer.Exit(code)
 
 
@@ -151,14 +182,24 @@ def build_command(
     config: ConfigOption = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore the translation memory: translate every sentence again.")] = False,
     demo_mode: Annotated[bool, typer.Option("--demo", help="Use placeholder demo models (gibberish output, clearly labelled) and write to demo-output/.")] = False,
+    watch_mode: Annotated[bool, typer.Option("--watch", help="Keep running and build again whenever a release, the glossary or pressroom.toml changes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a machine-readable JSON summary instead of progress and tables.")] = False,
     bilingual: Annotated[bool, typer.Option("--bilingual", help="Also write a review edition per translation, original and translation side by side: <lang>/<slug>.bilingual.docx (not in feeds or pages).")] = False,
     glossary: GlossaryOption = None,
     strict: StrictOption = False,
     review_marks: Annotated[bool, typer.Option("--review-marks", help="Mark segments flagged by the quality checks with Word comments in the DOCX editions (for reviewers, not for the public).")] = False,
 ) -> None:
     """Translate every release in the releases folder and publish DOCX, pages and feeds."""
-    settings = _settings(config)
-    settings.review_marks = settings.review_marks or review_marks
+    if as_json:
+        console.quiet = True  # stdout carries the JSON summary only
+
+    def current_settings() -> Settings:
+        """pressroom.toml with this command's flags applied (read again by each watch build)."""
+        fresh = _settings(config)
+        fresh.review_marks = fresh.review_marks or review_marks
+        return fresh
+
+    settings = current_settings()
     targets = [t.strip() for t in to.split(",") if t.strip()] if to else None
     if demo_mode:
         output = output or Path(demo.DEMO_OUTPUT)
@@ -181,15 +222,90 @@ def build_command(
         releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode,
         bilingual=bilingual, glossary=_glossary_path(glossary), strict=strict,
     )
+    if watch_mode:
+        _watch_and_build(current_settings, config, options, engines, as_json)
+        raise typer.Exit(0)
+    raise typer.Exit(_build_once(settings, options, engines, as_json))
+
+
+def _build_once(settings: Settings, options: BuildOptions, engines: PackageEngines, as_json: bool) -> int:
+    """One build with progress and a summary (or the JSON summary); returns the exit code."""
     with Progress(
         TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=False
     ) as progress:
         try:
             result = build(settings, options, engines, RichReporter(progress))
         except BuildError as exc:
-            raise _fail(str(exc)) from None
-    _summary(result, output, engines.loaded_models())
-    raise typer.Exit(result.exit_code)
+            if as_json:
+                _print_json({"exit_code": 2, "error": str(exc)})
+            errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+            return 2
+    if as_json:
+        _print_json(_json_summary(result, options.output_dir))
+    else:
+        _summary(result, options.output_dir, engines.loaded_models())
+        if ui.verbose:
+            for lang, slugs in result.published.items():
+                for slug in slugs:
+                    console.print(f"  {options.output_dir / lang / slug}.html and .docx", markup=False, highlight=False)
+    return result.exit_code
+
+
+def _json_summary(result: BuildResult, output: Path) -> dict[str, object]:
+    """What scripts need from a build: editions per language, problems by file, counts, time."""
+
+    def problems(found: list[FileProblem]) -> list[dict[str, str]]:
+        return [{"file": str(p.path), "message": p.message} for p in found]
+
+    return {
+        "exit_code": result.exit_code,
+        "output": str(output),
+        "published": result.published,
+        "failed": problems(result.failed),
+        "warnings": problems(result.warnings),
+        "embargoed": problems(result.held_back),
+        "engines": [asdict(stats) for stats in result.engines],
+        "releases_seen": result.releases_seen,
+        "seconds": round(result.seconds, 3),
+        "demo": result.demo,
+        "quality": dict(zip(("errors", "warnings"), counts(result.findings))) | {"report": str(output / REPORT_JSON)},
+    }
+
+
+def _print_json(data: object) -> None:
+    """One JSON document on one line of stdout (a watch prints one line per build)."""
+    print(json.dumps(data, ensure_ascii=False), flush=True)
+
+
+def _watch_and_build(
+    current_settings: Callable[[], Settings], config: Path | None, options: BuildOptions, engines: PackageEngines, as_json: bool
+) -> None:
+    """Build now, then again after every change, until Ctrl+C. A broken settings file or a
+    failed build is reported and the watch goes on, so the officer can fix it and save again."""
+    watched = [config or Path(CONFIG_FILE)]
+    if options.glossary:
+        watched += [options.glossary, options.glossary.parent / DNT_FILE]
+    settings = current_settings()
+
+    def rebuild(changed: list[Path]) -> None:
+        nonlocal settings, engines
+        console.print(f"Changed: {', '.join(str(path) for path in changed)}; building again", markup=False, highlight=False)
+        try:
+            fresh = current_settings()
+        except typer.Exit:  # the error is printed; wait for the next save
+            return
+        if (fresh.translation, fresh.pivot_language) != (settings.translation, settings.pivot_language):
+            engines = PackageEngines(engines.models_dir, fresh.translation, pivot=fresh.pivot_language)
+        settings = fresh
+        _build_once(settings, options, engines, as_json)
+
+    _build_once(settings, options, engines, as_json)
+    names = ", ".join([f"{options.releases_dir}/", *(str(path) for path in watched)])
+    console.print(f"Watching {names} for changes. Press Ctrl+C to stop.", highlight=False)
+    try:
+        watch(lambda: snapshot(options.releases_dir, watched), rebuild, threading.Event())
+    except KeyboardInterrupt:
+        console.print("Stopped watching.")
 
 
 @app.command("qa")
@@ -286,12 +402,122 @@ def models_list(models_dir: ModelsDir = None) -> None:
         console.print("No model packages installed. Run 'pressroom models install de:en en:ko' or 'pressroom models install FILE.argosmodel'.")
 
 
+ReleasesOption = Annotated[Path, typer.Option("--releases", help="Folder with the German releases.")]
+OutputOption = Annotated[Path, typer.Option("--output", help="Output folder.")]
+
+
+@app.command("init")
+def init_command(
+    folder: Annotated[Path, typer.Argument(help="Folder to set up; created if it does not exist.")] = Path("."),
+) -> None:
+    """Set up a working folder: releases/ with an example, pressroom.toml, glossary.tsv, .gitignore."""
+    try:
+        created = init_folder(folder)
+    except ScaffoldError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"Cannot create files in {folder}: {exc.strerror or exc}") from None
+    for path in created:
+        console.print(f"[green]✓[/] created {path}", highlight=False)
+    go = f"cd {folder}, then " if folder != Path(".") else ""
+    console.print(
+        f"Next: {go}set site_url and organisation in pressroom.toml, write your first release "
+        "with 'pressroom new \"Titel\"', check the setup with 'pressroom doctor' and run 'pressroom build'.",
+        highlight=False,
+    )
+
+
+@app.command("new")
+def new_command(
+    title: Annotated[str, typer.Argument(help='The headline, in quotes: "Straßenbahn für Möhringen".', show_default=False)],
+    releases: ReleasesOption = Path("releases"),
+    slug: Annotated[Optional[str], typer.Option("--slug", help="The release's address name [default: made from the title].", show_default=False)] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Start a new release: releases/<date>-<slug>.md with title, date and slug filled in."""
+    settings = _settings(config)
+    if not releases.is_dir():
+        raise _fail(
+            f"There is no {releases}/ folder here. Run this in your pressroom folder, "
+            "or set one up with 'pressroom init'."
+        )
+    try:
+        path = new_release(title, releases, settings, slug=slug)
+    except ScaffoldError as exc:
+        raise _fail(str(exc)) from None
+    except OSError as exc:
+        raise _fail(f"Cannot write to {releases}: {exc.strerror or exc}") from None
+    console.print(f"[green]✓[/] created {path}", highlight=False)
+    console.print("Write the text into it, then run 'pressroom build'.", highlight=False)
+
+
+@app.command("doctor")
+def doctor_command(
+    releases: ReleasesOption = Path("releases"),
+    output: OutputOption = Path("output"),
+    models_dir: ModelsDir = None,
+    config: ConfigOption = None,
+    glossary: GlossaryOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
+) -> None:
+    """Check the setup and say how to fix each problem (exit code 1 when something needs fixing)."""
+    folders = Folders(models=_models_dir(models_dir), config=config, releases=releases, output=output, glossary=_glossary_path(glossary))
+    checks = run_checks(folders)
+    healthy = all(check.ok for check in checks)
+    if as_json:
+        _print_json({"ok": healthy, "checks": [check.as_dict() for check in checks]})
+    else:
+        for check in checks:
+            console.print(check.line(), style="green" if check.ok else "red", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(0 if healthy else 1)
+
+
+@app.command("serve")
+def serve_command(
+    port: Annotated[int, typer.Option("--port", help="Port to listen on (0: any free port).")] = DEFAULT_PORT,
+    bind: Annotated[str, typer.Option("--bind", help="Address to listen on; the default is reachable from this computer only.")] = DEFAULT_HOST,
+    output: OutputOption = Path("output"),
+    config: ConfigOption = None,
+) -> None:
+    """Show output/ in your browser before publishing: pages, feeds and DOCX, with working links."""
+    settings = _settings(config)
+    if not (output / "index.html").is_file():
+        raise _fail(f"{output}/ has no index.html yet. Run 'pressroom build' first (or 'pressroom serve --output demo-output' after a demo build).")
+    log = (lambda line: console.print(line, markup=False, highlight=False)) if ui.verbose else None
+    try:
+        server = PreviewServer(output, settings.base_url, bind, port, log=log)
+    except OSError as exc:
+        raise _fail(
+            f"Cannot listen on {bind} port {port}: {exc.strerror or exc}. Is another 'pressroom serve' "
+            f"running? Stop it, or choose another port: pressroom serve --port {port + 1}"
+        ) from None
+    console.print(f"Serving {output}/ at {server.url}", highlight=False, soft_wrap=True)
+    console.print(f"Links to {settings.base_url} lead here while you look. Press Ctrl+C to stop.", highlight=False, soft_wrap=True)
+    if bind not in ("127.0.0.1", "localhost", "::1"):
+        errors.print(f"[yellow]! note[/] listening on {bind}: other computers on the network can see these unpublished pages.", highlight=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        console.print("Stopped.")
+    finally:
+        server.server_close()
+
+
+@app.command("config")
+def config_command(
+    config: ConfigOption = None,
+    reference: Annotated[bool, typer.Option("--reference", help="Print the Markdown reference of every setting (as in the README).")] = False,
+) -> None:
+    """Show the settings in effect as a pressroom.toml, each with what it does."""
+    typer.echo(config_reference() if reference else config_template(_settings(config)), nl=False)
+
+
 def main() -> None:
     """Console-script entry point; ``PRESSROOM_DEBUG=1`` shows tracebacks of unexpected errors."""
     try:
         app()
     except Exception as exc:  # noqa: BLE001 - user-facing tool: a plain message, not a traceback
-        if os.environ.get("PRESSROOM_DEBUG"):
+        if ui.debug or os.environ.get("PRESSROOM_DEBUG"):
             raise
         errors.print(f"[bold red]Unexpected error:[/] {type(exc).__name__}: {exc}\nRun again with PRESSROOM_DEBUG=1 to see the details.", highlight=False)
         raise SystemExit(2) from None
