@@ -513,11 +513,11 @@ def config_command(
 
 
 def main() -> None:
-    """Console-script entry point; ``PRESSROOM_DEBUG=1`` shows tracebacks of unexpected errors."""
+    """Console-script entry point; ``--debug`` (or ``PRESSROOM_DEBUG=1``) shows tracebacks of unexpected errors."""
     try:
         app()
     except Exception as exc:  # noqa: BLE001 - user-facing tool: a plain message, not a traceback
         if ui.debug or os.environ.get("PRESSROOM_DEBUG"):
             raise
-        errors.print(f"[bold red]Unexpected error:[/] {type(exc).__name__}: {exc}\nRun again with PRESSROOM_DEBUG=1 to see the details.", highlight=False)
+        errors.print(f"[bold red]Unexpected error:[/] {type(exc).__name__}: {escape(str(exc))}\nThis is a bug in pressroom, not your mistake. Run the same command as 'pressroom --debug …' and send the output to whoever looks after pressroom.", highlight=False)
         raise SystemExit(2) from None
