@@ -7,6 +7,7 @@ everything was published, but a quality check found an error (see output/qa-repo
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import threading
@@ -30,6 +31,8 @@ from pressroom.qa.checks import Finding, check_editions
 from pressroom.qa.glossary import DNT_FILE, GLOSSARY_FILE, GlossaryError, load_glossary
 from pressroom.qa.protect import Protector
 from pressroom.qa.report import REPORT_HTML, REPORT_JSON, RecordsError, counts, load_records, write_report
+from pressroom.review.exchange import ReviewError
+from pressroom.review.workflow import export_reviews, import_reviews
 from pressroom.scaffold import ScaffoldError, config_reference, config_template, init_folder, new_release
 from pressroom.serve import DEFAULT_HOST, DEFAULT_PORT, PreviewServer
 from pressroom.translate.routing import PackageEngines, missing_pairs
@@ -158,6 +161,8 @@ def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
             f"{stats.from_memory} from the translation memory" + (" [yellow](demo model)[/]" if stats.demo else ""),
             highlight=False,
         )
+    if result.reviewed_segments:
+        console.print(f"  {result.reviewed_segments} segment(s) published with a human-approved translation", highlight=False)
     if result.engines and not models_loaded:
         console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
     if result.up_to_date:
@@ -188,6 +193,7 @@ def build_command(
     glossary: GlossaryOption = None,
     strict: StrictOption = False,
     review_marks: Annotated[bool, typer.Option("--review-marks", help="Mark segments flagged by the quality checks with Word comments in the DOCX editions (for reviewers, not for the public).")] = False,
+    require_review: Annotated[bool, typer.Option("--require-review", help="Keep translations out of the feeds until every segment is reviewed (pressroom review import).")] = False,
 ) -> None:
     """Translate every release in the releases folder and publish DOCX, pages and feeds."""
     if as_json:
@@ -220,7 +226,7 @@ def build_command(
         errors.print(f"[yellow]! note[/] {problem}", highlight=False)
     options = BuildOptions(
         releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode,
-        bilingual=bilingual, glossary=_glossary_path(glossary), strict=strict,
+        bilingual=bilingual, glossary=_glossary_path(glossary), strict=strict, require_review=require_review,
     )
     if watch_mode:
         _watch_and_build(current_settings, config, options, engines, as_json)
@@ -268,6 +274,7 @@ def _json_summary(result: BuildResult, output: Path) -> dict[str, object]:
         "releases_seen": result.releases_seen,
         "seconds": round(result.seconds, 3),
         "demo": result.demo,
+        "reviewed_segments": result.reviewed_segments,
         "quality": dict(zip(("errors", "warnings"), counts(result.findings))) | {"report": str(output / REPORT_JSON)},
     }
 
@@ -510,6 +517,50 @@ def config_command(
 ) -> None:
     """Show the settings in effect as a pressroom.toml, each with what it does."""
     typer.echo(config_reference() if reference else config_template(_settings(config)), nl=False)
+
+
+review_app = typer.Typer(help="Export translations for human review and import the corrections.", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("export")
+def review_export(
+    output: Annotated[Path, typer.Option("--output", help="Output folder of the build to review.")] = Path("output"),
+    release: Annotated[Optional[str], typer.Option("--release", help="Only this release (its slug).", show_default=False)] = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="Only these languages, comma-separated.", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", help="Where the review files go.")] = Path("review"),
+    as_docx: Annotated[bool, typer.Option("--docx", help="Write review DOCX tables (for Word) instead of XLIFF.")] = False,
+) -> None:
+    """Write one XLIFF 1.2 file (or review DOCX) per published translation: review/<lang>/<slug>.xlf."""
+    langs = [t.strip() for t in to.split(",") if t.strip()] if to else None
+    try:
+        paths = export_reviews(output, output / STATE_DIR, out, release=release, langs=langs, as_docx=as_docx)
+    except (ReviewError, RecordsError) as exc:
+        raise _fail(str(exc)) from None
+    for path in paths:
+        console.print(f"[green]✓[/] {path}", highlight=False)
+    console.print(f"{len(paths)} review file(s). Edit the translations, then run: pressroom review import FILE...", highlight=False)
+
+
+@review_app.command("import")
+def review_import(
+    files: Annotated[list[Path], typer.Argument(help="Corrected .xlf/.xliff or review .docx files.")],
+    output: Annotated[Path, typer.Option("--output", help="Output folder the files were exported from.")] = Path("output"),
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Who approved the corrections [default: your user name].", show_default=False)] = "",
+) -> None:
+    """Store corrected translations as human-approved; every later build uses them."""
+    try:
+        outcomes, problems = import_reviews(output / STATE_DIR, files, reviewer or getpass.getuser())
+    except RecordsError as exc:
+        raise _fail(str(exc)) from None
+    for outcome in outcomes:
+        console.print(f"[green]✓[/] {outcome.path}: {outcome.approved} segment(s) of {outcome.release} ({outcome.lang}) approved", highlight=False)
+    for problem in problems:
+        errors.print(f"[bold red]✗[/] {problem} — nothing from this file was stored.", highlight=False)
+    if outcomes:
+        console.print("Run 'pressroom build' to publish the corrections.")
+    if problems:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -73,7 +73,8 @@ class Edition:
 
     ``demo`` marks editions produced by placeholder demo packages; every writer labels them.
     ``updated`` is when this edition's content last changed (set by the pipeline from its
-    state); writers fall back to the release date.
+    state); writers fall back to the release date. ``segments`` and ``reviewed_segments``
+    give :attr:`review_status`.
     """
 
     release: Release
@@ -85,10 +86,25 @@ class Edition:
     demo: bool = False
     engine: str = ""
     updated: datetime | None = None
+    segments: int = 0
+    reviewed_segments: int = 0
 
     @property
     def slug(self) -> str:
         return self.release.slug
+
+    @property
+    def review_status(self) -> str:
+        """'original', or for a translation 'machine', 'partly reviewed' or 'reviewed'.
+
+        Counts the segments (title, summary, blocks) that have text; a segment counts as
+        reviewed when a human-approved translation of it was used (:mod:`pressroom.review`).
+        """
+        if not self.machine_translated:
+            return "original"
+        if self.reviewed_segments == 0:
+            return "machine"
+        return "reviewed" if self.reviewed_segments >= self.segments else "partly reviewed"
 
     @classmethod
     def original(cls, release: Release) -> Edition:

@@ -31,6 +31,7 @@ from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
 from pressroom.qa.protect import ProtectedTranslator, Protector, Translation
 from pressroom.qa.report import publish_report
 from pressroom.readers import ReaderError, find_releases, read_release
+from pressroom.review.store import REVIEWS_FILE, Approvals
 from pressroom.segment import split_sentences
 from pressroom.state import PublishState
 from pressroom.translate.base import Engine, TranslationError
@@ -92,6 +93,7 @@ class BuildOptions:
     memory_path: Path | None = None
     allow_demo: bool = False
     bilingual: bool = False  # also write <slug>.bilingual.docx review editions (not published)
+    require_review: bool = False  # feeds list only originals and fully reviewed translations
     glossary: Path | None = None  # glossary.tsv (do-not-translate.txt beside it); None: none
     strict: bool = False  # exit code 3 when a quality check finds an error
 
@@ -111,6 +113,7 @@ class BuildResult:
     findings: list[Finding] = field(default_factory=list)  # quality checks of published editions
     strict: bool = False
     up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
+    reviewed_segments: int = 0  # segments published with a human-approved translation
 
     @property
     def exit_code(self) -> int:
@@ -204,6 +207,7 @@ def _build_locked(
         if memory:
             memory.close()
     result.engines = list(translator.corpus.stats.values())
+    editions, result.reviewed_segments = _apply_reviews(editions, records, options.output_dir / STATE_DIR)
 
     findings = check_editions(records, protector, settings.pivot_language)
     review = review_notes(findings) if settings.review_marks else {}
@@ -426,6 +430,41 @@ def _translate(
     return editions, records
 
 
+def _apply_reviews(
+    editions: list[Edition], records: list[EditionRecord], state_dir: Path
+) -> tuple[list[Edition], int]:
+    """Put human-approved translations in place of machine output, segment by segment.
+
+    Approvals are keyed by language pair and source text only (:mod:`pressroom.review.store`):
+    they win over any model, and a segment whose German text changed has none. The records
+    the quality checks and review exports read get the approved text too. Returns the
+    editions (translations with their review counts) and how many segments were replaced.
+    """
+    counts: dict[tuple[str, str], tuple[EditionRecord, int]] = {}
+    approvals = Approvals(state_dir / REVIEWS_FILE)
+    try:
+        for record in records:
+            approved = approvals.lookup(record.source_lang, record.lang, [u.source for u in record.units if u.source.strip()])
+            reviewed = sum(1 for u in record.units if u.source in approved)
+            record.units = [Unit(u.source, approved[u.source].target) if u.source in approved else u for u in record.units]
+            record.title = record.units[0].target
+            counts[(record.release, record.lang)] = (record, reviewed)
+    finally:
+        approvals.close()
+    revised = []
+    for edition in editions:
+        if (edition.slug, edition.lang) in counts and edition.machine_translated:
+            record, reviewed = counts[(edition.slug, edition.lang)]
+            if reviewed:
+                edition = Edition.from_texts(
+                    edition.release, edition.lang, [u.target for u in record.units], demo=edition.demo, engine=edition.engine
+                )
+            edition.segments = sum(1 for u in record.units if u.source.strip())
+            edition.reviewed_segments = reviewed
+        revised.append(edition)
+    return revised, sum(reviewed for _, reviewed in counts.values())
+
+
 def _write(
     editions: Sequence[Edition],
     languages: list[str],
@@ -485,6 +524,8 @@ def _write(
     try:
         write_pages(listed, output_dir, settings)
         for lang, lang_editions in listed.items():
+            if options.require_review:  # unreviewed translations wait outside the feed
+                lang_editions = [e for e in lang_editions if e.review_status in ("original", "reviewed")]
             write_feeds(lang_editions, lang, output_dir / lang, settings, docx_sizes=docx_sizes[lang])
     except OSError as exc:
         raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None

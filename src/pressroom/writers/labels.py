@@ -24,7 +24,8 @@ LABELS: dict[str, dict[str, str]] = {
     "de": {
         "contact": "Pressekontakt",
         "mt_notice": "Dies ist eine maschinelle Übersetzung des {source} Originals",
-        "mt_notice_any": "Dies ist eine maschinelle Übersetzung des Originals",
+        "partly_reviewed_notice": "Dies ist eine maschinelle, von der Pressestelle teilweise geprüfte Übersetzung des {source} Originals",
+        "reviewed_notice": "Dies ist eine von der Pressestelle geprüfte Übersetzung des {source} Originals",
         "review_edition": "Prüffassung: Original und maschinelle Übersetzung nebeneinander",
         "download_docx": "Als Word-Dokument herunterladen (DOCX)",
         "releases": "Pressemitteilungen",
@@ -39,7 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "contact": "Press contact",
         "mt_notice": "This is a machine translation of the {source} original",
-        "mt_notice_any": "This is a machine translation of the original",
+        "partly_reviewed_notice": "This is a machine translation of the {source} original, partly reviewed by the press office",
+        "reviewed_notice": "This translation of the {source} original was reviewed by the press office",
         "review_edition": "Review edition: original and machine translation side by side",
         "download_docx": "Download as Word document (DOCX)",
         "releases": "Press releases",
@@ -54,7 +56,8 @@ LABELS: dict[str, dict[str, str]] = {
     "ko": {
         "contact": "보도 문의",
         "mt_notice": "이 문서는 {source} 원문을 기계 번역한 것입니다",
-        "mt_notice_any": "이 문서는 원문을 기계 번역한 것입니다",
+        "partly_reviewed_notice": "이 문서는 {source} 원문을 기계 번역한 것으로, 일부를 보도실에서 검토했습니다",
+        "reviewed_notice": "이 문서는 {source} 원문을 번역하고 보도실에서 검토한 것입니다",
         "review_edition": "검토용: 원문과 기계 번역 대조",
         "download_docx": "Word 문서로 내려받기 (DOCX)",
         "releases": "보도자료",
@@ -87,12 +90,19 @@ def label(lang: str, key: str) -> str:
     return LABELS.get(lang, LABELS["en"])[key]
 
 
+_NOTICE_KEYS = {"machine": "mt_notice", "partly reviewed": "partly_reviewed_notice", "reviewed": "reviewed_notice"}
+
+
 def mt_notice(edition: Edition) -> str:
-    """The machine-translation notice in the edition's language, naming the original's language."""
-    source = NOTICE_SOURCES.get(edition.lang, NOTICE_SOURCES["en"]).get(edition.release.lang)
-    if source is None:
-        return label(edition.lang, "mt_notice_any")
-    return label(edition.lang, "mt_notice").format(source=source)
+    """The notice a translation carries, in its language, naming the original's language.
+
+    It says whether the text is machine translation or was reviewed by people (no
+    machine-translation notice on a fully reviewed edition); a source language without a
+    name in NOTICE_SOURCES is left unnamed.
+    """
+    source = NOTICE_SOURCES.get(edition.lang, NOTICE_SOURCES["en"]).get(edition.release.lang, "")
+    text = label(edition.lang, _NOTICE_KEYS[edition.review_status]).format(source=source)
+    return " ".join(text.split())
 
 
 def feed_title(settings: Settings, lang: str) -> str:

@@ -1,0 +1,158 @@
+"""Export the published editions for review, and take corrected review files back.
+
+Both work on what the last build published: the segments it stored for the quality checks
+(``output/.pressroom/qa-segments.json``) and the approvals store beside it. Import checks a
+whole file before it changes anything: a file for another release or language, a German text
+that no longer matches the release, or broken XML is rejected and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pressroom.atomic import atomic_write_bytes
+from pressroom.qa.checks import EditionRecord, Finding, review_notes
+from pressroom.qa.report import REPORT_JSON, load_records
+from pressroom.review.exchange import (
+    ReviewError,
+    ReviewFile,
+    ReviewUnit,
+    read_review_docx,
+    read_xliff,
+    write_review_docx,
+    write_xliff,
+)
+from pressroom.review.store import REVIEWS_FILE, Approvals, Correction
+from pressroom.translate.memory import normalise
+from pressroom.writers.links import contained_path
+
+XLIFF_SUFFIXES = (".xlf", ".xliff")
+FINDING_FIELDS = tuple(Finding.__dataclass_fields__)
+
+
+@dataclass
+class ImportOutcome:
+    """What one review file changed."""
+
+    path: Path
+    release: str
+    lang: str
+    approved: int
+
+
+def _notes(output_dir: Path) -> dict[tuple[str, str], dict[int, list[str]]]:
+    """QA findings of the last build per (lang, release) and segment, for reviewers' notes."""
+    report = output_dir / REPORT_JSON
+    if not report.exists():
+        return {}
+    findings = json.loads(report.read_text(encoding="utf-8")).get("findings", [])
+    return review_notes(Finding(**{k: f[k] for k in FINDING_FIELDS}) for f in findings)
+
+
+def _review_file(record: EditionRecord, approvals: Approvals, notes: dict[tuple[str, str], dict[int, list[str]]]) -> ReviewFile:
+    approved = approvals.lookup(record.source_lang, record.lang, [u.source for u in record.units])
+    units = [
+        ReviewUnit(
+            index,
+            unit.source,
+            unit.target,
+            approved=unit.source in approved and normalise(approved[unit.source].target) == normalise(unit.target),
+            notes=notes.get((record.lang, record.release), {}).get(index, []),
+        )
+        for index, unit in enumerate(record.units)
+        if unit.source.strip()
+    ]
+    return ReviewFile(record.release, record.source_lang, record.lang, units)
+
+
+def export_reviews(
+    output_dir: Path,
+    state_dir: Path,
+    dest: Path,
+    *,
+    release: str | None = None,
+    langs: Sequence[str] | None = None,
+    as_docx: bool = False,
+) -> list[Path]:
+    """Write ``dest/<lang>/<slug>.xlf`` (or ``.review.docx``) per published translated edition."""
+    records = [
+        r for r in load_records(state_dir) if (release is None or r.release == release) and (not langs or r.lang in langs)
+    ]
+    if not records:
+        wanted = f" of '{release}'" if release else ""
+        raise ReviewError(f"No published translated edition{wanted} found in {output_dir}; run 'pressroom build' first")
+    notes = _notes(output_dir)
+    approvals = Approvals(state_dir / REVIEWS_FILE)
+    written = []
+    try:
+        for record in records:
+            review = _review_file(record, approvals, notes)
+            if as_docx:
+                path = contained_path(dest, record.lang, f"{record.release}.review.docx")
+                atomic_write_bytes(path, write_review_docx(review))
+            else:
+                path = contained_path(dest, record.lang, f"{record.release}.xlf")
+                atomic_write_bytes(path, write_xliff(review))
+            written.append(path)
+    finally:
+        approvals.close()
+    return written
+
+
+def _read(path: Path) -> ReviewFile:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReviewError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if path.suffix.lower() in XLIFF_SUFFIXES:
+        return read_xliff(data, str(path))
+    if path.suffix.lower() == ".docx":
+        return read_review_docx(data, str(path))
+    raise ReviewError(f"{path}: not a review file (expected .xlf, .xliff or .docx)")
+
+
+def _corrections(path: Path, review: ReviewFile, records: dict[tuple[str, str], EditionRecord]) -> list[Correction]:
+    """Validate ``review`` against the published edition; the approvals it carries."""
+    record = records.get((review.release, review.target_lang))
+    if record is None:
+        raise ReviewError(
+            f"{path}: there is no published '{review.target_lang}' edition of '{review.release}'; "
+            "export the review file again from this output folder"
+        )
+    if review.source_lang != record.source_lang:
+        raise ReviewError(f"{path}: source language '{review.source_lang}' does not match the release ('{record.source_lang}')")
+    corrections = []
+    for unit in review.units:
+        if unit.index >= len(record.units) or normalise(unit.source) != normalise(record.units[unit.index].source):
+            raise ReviewError(
+                f"{path}: segment {unit.index} has a German text that differs from the current release "
+                "(edited in the review file, or the release changed since the export). Only the "
+                "translation may be edited; export a fresh review file and make the corrections there"
+            )
+        current = record.units[unit.index]
+        if unit.target.strip() and (unit.approved or normalise(unit.target) != normalise(current.target)):
+            corrections.append(Correction(record.source_lang, record.lang, current.source, unit.target.strip()))
+    return corrections
+
+
+def import_reviews(state_dir: Path, paths: Sequence[Path], reviewer: str) -> tuple[list[ImportOutcome], list[ReviewError]]:
+    """Store the approvals of every valid file; an invalid file is reported and changes nothing."""
+    records = {(r.release, r.lang): r for r in load_records(state_dir)}
+    approvals = Approvals(state_dir / REVIEWS_FILE)
+    outcomes, problems = [], []
+    try:
+        for path in paths:
+            try:
+                review = _read(path)
+                corrections = _corrections(path, review, records)
+            except ReviewError as exc:
+                problems.append(exc)
+                continue
+            approvals.approve(corrections, reviewer, path.name)
+            outcomes.append(ImportOutcome(path, review.release, review.target_lang, len(corrections)))
+    finally:
+        approvals.close()
+    return outcomes, problems
