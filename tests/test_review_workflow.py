@@ -123,7 +123,7 @@ def test_corrections_win_in_docx_pages_and_feeds_and_survive_model_upgrades(site
     assert "<ko><en>Die Haltestelle wird am 4. August eröffnet." in text  # unreviewed stays MT
     assert "일부를 보도실에서 검토했습니다" in text  # partly-reviewed notice
     page = (site / "output" / "ko" / f"{SLUG}.html").read_text(encoding="utf-8")
-    assert "뫼링겐에 새 정류장" in page
+    assert "뫼링겐에 새 정류장" in page and "일부를 보도실에서 검토했습니다" in page
     atom_after = feedparser.parse((site / "output" / "ko" / "atom.xml").read_bytes())
     titles = {e.id: e.title for e in atom_after.entries}
     assert "뫼링겐에 새 정류장" in titles.values()
@@ -193,6 +193,10 @@ def test_review_docx_route(site: Path) -> None:
     assert problems == [] and outcomes[0].approved == 1
     _build(site)
     assert "뫼링겐 새 정류장 개통" in _docx_text(site, "ko")
+    report = json.loads((site / "output" / "qa-report.json").read_text(encoding="utf-8"))
+    status = {(e["release"], e["lang"]): e["review_status"] for e in report["editions"]}
+    assert status[(SLUG, "ko")] == "partly reviewed" and status[(SLUG, "en")] == "machine"
+    assert "partly reviewed" in (site / "output" / "qa-report.html").read_text(encoding="utf-8")
 
 
 def test_require_review_holds_unreviewed_translations_out_of_the_feed(site: Path) -> None:

@@ -38,6 +38,13 @@ class Block:
         return Block(self.kind, text, self.ordered)
 
 
+def review_status(segments: int, reviewed: int) -> str:
+    """'machine', 'partly reviewed' or 'reviewed': how much of a translation people approved."""
+    if reviewed == 0:
+        return "machine"
+    return "reviewed" if reviewed >= segments else "partly reviewed"
+
+
 @dataclass
 class Release:
     """A press release as read from ``releases/``, in its own language (normally German).
@@ -102,9 +109,7 @@ class Edition:
         """
         if not self.machine_translated:
             return "original"
-        if self.reviewed_segments == 0:
-            return "machine"
-        return "reviewed" if self.reviewed_segments >= self.segments else "partly reviewed"
+        return review_status(self.segments, self.reviewed_segments)
 
     @classmethod
     def original(cls, release: Release) -> Edition:

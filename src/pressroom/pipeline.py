@@ -448,6 +448,7 @@ def _apply_reviews(
             reviewed = sum(1 for u in record.units if u.source in approved)
             record.units = [Unit(u.source, approved[u.source].target) if u.source in approved else u for u in record.units]
             record.title = record.units[0].target
+            record.reviewed_segments = reviewed
             counts[(record.release, record.lang)] = (record, reviewed)
     finally:
         approvals.close()

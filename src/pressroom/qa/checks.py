@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from pressroom.langid import detect_language
+from pressroom.model import review_status
 from pressroom.qa.numbers import Number, compare_numbers
 from pressroom.qa.protect import Protector, Span, Translation
 
@@ -114,6 +115,11 @@ class EditionRecord:
     source_lang: str
     title: str
     units: list[Unit]
+    reviewed_segments: int = 0  # segments with a human-approved translation (pressroom.review)
+
+    @property
+    def review_status(self) -> str:
+        return review_status(sum(1 for u in self.units if u.source.strip()), self.reviewed_segments)
 
 
 @dataclass

@@ -65,6 +65,10 @@ def write_report(findings: Sequence[Finding], records: Sequence[EditionRecord], 
         "warnings": warnings,
         "checks": {code: {"severity": c.severity, "explanation": c.explanation} for code, c in CHECKS.items()},
         "findings": [f.to_json() for f in findings],
+        "editions": [
+            {"release": r.release, "lang": r.lang, "review_status": r.review_status, "reviewed_segments": r.reviewed_segments}
+            for r in records
+        ],
     }
     atomic_write_text(output_dir / REPORT_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     atomic_write_text(output_dir / REPORT_HTML, _html(findings, records))
@@ -115,6 +119,12 @@ def _html(findings: Sequence[Finding], records: Sequence[EditionRecord]) -> str:
                 f"<td>{_e(items[0].target)}</td><td><ul>{reasons}</ul></td></tr>"
             )
         parts.append("</table>")
+    parts.append("<h2>Review status</h2><table><tr><th>Release</th><th>Language</th><th>Status</th></tr>")
+    parts += [
+        f"<tr><td><code>{_e(r.release)}</code></td><td>{_e(LANGUAGE_NAMES.get(r.lang, r.lang))}</td><td>{_e(r.review_status)}</td></tr>"
+        for r in records
+    ]
+    parts.append("</table>")
     parts.append("<h2>What the checks mean</h2><table><tr><th>Code</th><th>Severity</th><th>Meaning</th></tr>")
     parts += [f"<tr><td><code>{_e(c.code)}</code></td><td>{_e(c.severity)}</td><td>{_e(c.explanation)}</td></tr>" for c in CHECKS.values()]
     parts.append("</table></body></html>\n")
@@ -148,6 +158,7 @@ def save_records(records: Sequence[EditionRecord], state_dir: Path) -> None:
                 "lang": r.lang,
                 "source_lang": r.source_lang,
                 "title": r.title,
+                "reviewed_segments": r.reviewed_segments,
                 "units": [
                     {"source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces}
                     for u in r.units
@@ -172,6 +183,7 @@ def load_records(state_dir: Path) -> list[EditionRecord]:
                 lang=e["lang"],
                 source_lang=e["source_lang"],
                 title=e["title"],
+                reviewed_segments=e.get("reviewed_segments", 0),
                 units=[
                     Unit(u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]))
                     for u in e["units"]
