@@ -211,3 +211,18 @@ def test_missing_releases_folder(tmp_path: Path) -> None:
     provider, _, _ = _engines()
     with pytest.raises(BuildError, match="does not exist"):
         build(Settings(), _options(tmp_path), provider, now=NOW)
+
+
+def test_uncertain_language_detection_keeps_the_source_language(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pressroom.pipeline as pipeline
+
+    monkeypatch.setattr(
+        pipeline,
+        "detect_language",
+        lambda text, default: ("ro", 0.71) if text.startswith("Gemeinderat beschließt") else ("fr", 0.999),
+    )
+    provider, _, _ = _engines()
+    result = build(Settings(), _options(workdir), provider, now=NOW)
+    assert "gemeinderat-beschliesst-haushalt" in result.published["en"]  # 71 % 'ro': kept as German
+    assert any("only 71% sure" in p.message for p in result.warnings)
+    assert [p.path.name for p in result.failed] == ["a.md"]  # 99.9 % 'fr' and no fr model: refused

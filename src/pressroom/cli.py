@@ -145,7 +145,7 @@ class RichReporter:
 
     def problem(self, problem: FileProblem, *, fatal: bool) -> None:
         label = "[bold red]✗ error[/]" if fatal else "[yellow]! note[/]"
-        self._progress.console.print(f"{label} {problem.path}: {problem.message}", highlight=False)
+        self._progress.console.print(f"{label} {escape(f'{problem.path}: {problem.message}')}", highlight=False)
 
 
 def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
@@ -372,7 +372,7 @@ def models_install(
                 raise PackageError(f"'{source}' is neither an .argosmodel file nor a pair like de:en")
         except PackageError as exc:
             failures += 1
-            errors.print(f"[bold red]✗[/] {source}: {exc}", highlight=False)
+            errors.print(f"[bold red]✗[/] {escape(source)}: {escape(str(exc).removeprefix(f'{source}: '))}", highlight=False)
             continue
         label = " [yellow](DEMO placeholder)[/]" if package.demo else ""
         console.print(f"[green]✓[/] installed {package.name} {package.version} ({package.from_code}→{package.to_code}) in {package.path}{label}", highlight=False)

@@ -255,12 +255,29 @@ def _read_all(
             continue
         slugs[release.slug] = path
         if not release.lang:
-            body = " ".join([release.title, *(b.text for b in release.blocks)])
-            release.lang, _ = detect_language(body, settings.source_language)
+            release.lang = _language_of(release, settings.source_language)
         for warning in release.warnings:
             _problem(result.warnings, reporter, path, warning, False)
         releases.append(release)
     return releases
+
+
+# A release is taken to be in another language only when langdetect is this sure: short,
+# name-heavy German texts come out as Romanian or Dutch with lower confidence.
+FOREIGN_CONFIDENCE = 0.95
+
+
+def _language_of(release: Release, source_language: str) -> str:
+    """The release's language by langdetect; uncertain answers keep the source language, noted."""
+    body = " ".join([release.title, *(b.text for b in release.blocks)])
+    lang, probability = detect_language(body, source_language)
+    if lang != source_language and probability < FOREIGN_CONFIDENCE:
+        release.warnings.append(
+            f"the language looks like '{lang}' (only {probability:.0%} sure), so it is treated as "
+            f"'{source_language}'; set 'lang:' in the front matter if that is wrong"
+        )
+        return source_language
+    return lang
 
 
 def _publishable(
