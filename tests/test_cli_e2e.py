@@ -28,7 +28,7 @@ from pressroom.model import BlockKind, Release
 from pressroom.packages import list_packages
 from pressroom.readers import find_releases, read_release
 from pressroom.synthetic import build_package
-from pressroom.writers.labels import DEMO_BANNER, DEMO_PREFIX, label
+from pressroom.writers.labels import DEMO_BANNER, DEMO_ORIGINAL_BANNER, DEMO_PREFIX, label
 
 RELEASES = Path(__file__).parents[1] / "releases"
 LANGUAGES = ("de", "en", "ko")
@@ -374,7 +374,10 @@ def test_demo_build_writes_only_marked_output_to_demo_output(demo_site: tuple[Si
     check_docx_editions(output, demo=True)
     check_feeds(output, demo=True)
     pages = check_pages(output)
-    assert sum(DEMO_BANNER in page for page in pages) == 6  # every en and ko page, no German one
+    assert sum(DEMO_BANNER in page for page in pages) == 6  # every en and ko page
+    assert sum(DEMO_ORIGINAL_BANNER in page for page in pages) == 3  # the German originals: real, but a demo run
+    for path in (output / "de").glob("*.docx"):
+        assert DEMO_ORIGINAL_BANNER in "\n".join(p.text for p in docx.Document(path).paragraphs)
 
 
 def test_demo_packages_are_kept_and_listed_as_demo(demo_site: tuple[Site, subprocess.CompletedProcess[str]]) -> None:

@@ -208,6 +208,9 @@ def _build_locked(
             memory.close()
     result.engines = list(translator.corpus.stats.values())
     editions, result.reviewed_segments = _apply_reviews(editions, records, options.output_dir / STATE_DIR)
+    if result.demo:  # a demo build marks every output, the originals beside the gibberish too
+        for edition in editions:
+            edition.demo = True
 
     findings = check_editions(records, protector, settings.pivot_language)
     review = review_notes(findings) if settings.review_marks else {}

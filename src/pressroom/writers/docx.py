@@ -29,8 +29,8 @@ from pressroom.atomic import atomic_write_bytes
 from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.model import Block, BlockKind, Edition
 from pressroom.writers.labels import (
-    DEMO_BANNER,
     contact_lines,
+    demo_banner,
     display_title,
     format_date,
     label,
@@ -181,7 +181,7 @@ class _Builder:
     def front_matter(self, edition: Edition, original_url: str | None) -> None:
         """Demo banner, machine-translation notice, title and date: what a reader must see first."""
         if edition.demo:
-            self.banner(DEMO_BANNER)
+            self.banner(demo_banner(edition))
         if edition.machine_translated:
             self.notice(mt_notice(edition), original_url)
         self.paragraph(display_title(edition), "Title")

@@ -15,7 +15,16 @@ DEMO_BANNER = (
     "DEMO — NOT A TRANSLATION: produced by a placeholder model with random weights; "
     "the text is gibberish."
 )
+DEMO_ORIGINAL_BANNER = (
+    "DEMO RUN: this original is real, but the translations published beside it come from "
+    "placeholder models with random weights and are gibberish."
+)
 DEMO_PREFIX = "[DEMO] "
+
+
+def demo_banner(edition: Edition) -> str:
+    """The DEMO warning for an edition of a demo build: translations are gibberish, originals not."""
+    return DEMO_BANNER if edition.machine_translated else DEMO_ORIGINAL_BANNER
 
 # BCP 47 tags with region, as Word and spell checkers expect them (w:lang, dc:language).
 LOCALES = {"de": "de-DE", "en": "en-US", "ko": "ko-KR"}

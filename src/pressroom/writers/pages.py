@@ -16,8 +16,8 @@ from pressroom.atomic import atomic_write_text
 from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.model import Block, BlockKind, Edition
 from pressroom.writers.labels import (
-    DEMO_BANNER,
     contact_lines,
+    demo_banner,
     display_title,
     feed_title,
     format_date,
@@ -194,7 +194,7 @@ def _release_page(
         nav.append(f"{_e(label(lang, 'other_languages'))}: {links}")
     body = [f"<nav>{' · '.join(nav)}</nav>"]
     if edition.demo:
-        body.append(f'<p class="demo" role="note">{_e(DEMO_BANNER)}</p>')
+        body.append(f'<p class="demo" role="note">{_e(demo_banner(edition))}</p>')
     if edition.machine_translated:
         notice = _e(mt_notice(edition))
         original = siblings.get(source_lang)
