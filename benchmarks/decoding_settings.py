@@ -30,7 +30,6 @@ VARIANTS: dict[str, dict[str, object]] = {
     "beam_size=1": {"beam_size": 1},
     "beam_size=4": {"beam_size": 4},
     "compute_type=float32": {"compute_type": "float32"},
-    "compute_type=int16": {"compute_type": "int16"},
     "threads=1": {"threads": 1},
     "max_batch_tokens=256": {"max_batch_tokens": 256},
     "max_batch_tokens=1024": {"max_batch_tokens": 1024},

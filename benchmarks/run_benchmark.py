@@ -169,7 +169,7 @@ def markdown(report: dict[str, Any]) -> str:
     for label, run_result in (("first build (fills the memory)", fill), ("D: re-run, nothing changed", rerun),
                               (f"E: re-run after editing {edit['file']}", edit)):  # fmt: skip
         engines = run_result["engines"]
-        translated = ", ".join(str(e["translated"]) for e in engines.values())
+        translated = ", ".join(str(e["translated"]) for e in engines.values()) or "nothing rebuilt (up to date)"
         remembered = sum(e["from_memory"] for e in engines.values())
         lines.append(
             f"| {label} | {run_result['build_s']:.2f} | {run_result['process_s']:.2f} "

@@ -32,35 +32,42 @@ class TranslationSettings:
     """How CTranslate2 decodes. Each setting is part of the translation memory's key."""
 
     beam_size: int = _doc(
-        "Beam width. 1 (greedy) is about 2-3x faster than 4 and usually a little worse; "
-        "Argos Translate itself uses 4.",
+        "Beam width. Measured (base-size model, 2 cores, equal output length): 1 (greedy) "
+        "translates 1.4x as fast as 2, 4 takes 1.5x as long as 2. Greedy is usually a little "
+        "worse and 4 rarely better than 2 (not measurable offline: no real model); Argos "
+        "Translate itself uses 4.",
         default=2,
     )
     compute_type: str = _doc(
-        "CTranslate2 compute type. int8 on CPU is about 2x faster than float32 at near-equal "
-        "quality; 'auto' lets CTranslate2 choose for the device.",
+        "CTranslate2 compute type. Measured on 2 cores: int8 is 2.6x as fast as float32. "
+        "Quality: CTranslate2's own benchmark (WMT14 En-De) gives int8 BLEU 26.78 against "
+        "26.77 for float32, and 27.65 against 27.92 on an OPUS-MT model. 'auto' lets "
+        "CTranslate2 choose for the device.",
         default="int8",
     )
     device: str = _doc("'cpu', 'cuda' or 'auto'.", default="cpu")
     threads: int = _doc(
         "Parallel single-threaded translation workers (CTranslate2 inter_threads); 0 = one "
-        "per CPU core. Measured on 2 cores: two 1-thread workers translate about 1.9x faster "
-        "than one 2-thread worker.",
+        "per CPU core. Measured on 2 cores: two 1-thread workers translate about 1.9x as fast "
+        "as one 2-thread worker, and 1.9x as fast as threads = 1. Output is the same.",
         default=0,
     )
     max_batch_tokens: int = _doc(
-        "Token budget of one batch (source tokens). Larger batches are faster up to the "
-        "point where padding and memory dominate.",
+        "Token budget of one batch (source tokens). Measured: 256 takes 1.4x as long as "
+        "4096, 1024 1.1x, 16384 the same; larger batches need more memory.",
         default=4096,
     )
     max_input_tokens: int = _doc(
         "A sentence longer than this many tokens is split at safe points (clause marks, then "
-        "spaces) and the parts rejoined, instead of being truncated by the model.",
+        "spaces) and the parts rejoined, instead of being truncated by the model. The parts "
+        "translate a little less fluently than a whole sentence would (the longest sentence "
+        "of the benchmark corpus has 114 tokens).",
         default=200,
     )
     length_ratio: float = _doc(
         "Maximum output length as a multiple of the input length (plus 10 tokens): stops "
-        "runaway repetition without cutting real translations short.",
+        "runaway repetition without cutting real translations short. Decoding time grows with "
+        "output length, so a sentence that never ends costs up to this many times a normal one.",
         default=2.0,
     )
 
