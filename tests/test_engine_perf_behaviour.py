@@ -9,6 +9,7 @@ nothing; every kind of change makes it build).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
@@ -162,9 +163,19 @@ def test_a_rerun_with_nothing_changed_rebuilds_nothing(site: Path, models_dir: P
     again, engines = _build(site, models_dir)
     assert again.up_to_date and again.engines == []
     assert (again.published, again.warnings, again.releases_seen) == (first.published, first.warnings, first.releases_seen)
+    assert again.findings == first.findings and again.exit_code == first.exit_code
     assert engines.loaded_models() == 0
     after = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
     assert after == outputs  # not one file touched
+
+
+def test_the_record_is_plain_json_and_a_damaged_one_means_a_full_build(site: Path, models_dir: Path) -> None:
+    _build(site, models_dir)
+    record = site / "output" / STATE_DIR / RECORD_FILE
+    assert json.loads(record.read_text(encoding="utf-8"))["result"]["published"]  # data, never code
+    record.write_bytes(b"\x80\x04 not json")
+    rebuilt, _ = _build(site, models_dir)
+    assert not rebuilt.up_to_date and not rebuilt.failed
 
 
 def test_every_kind_of_change_makes_the_build_run(site: Path, models_dir: Path) -> None:

@@ -23,23 +23,24 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
-import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import Settings
+from pressroom.qa.checks import Finding
 from pressroom.readers import ReaderError, read_release
 
 if TYPE_CHECKING:
-    from pressroom.pipeline import BuildOptions, BuildResult
+    from pressroom.pipeline import BuildOptions, BuildResult, FileProblem
     from pressroom.translate.routing import EngineProvider
 
-RECORD_FILE = "last-build.pickle"
+RECORD_FILE = "last-build.json"
 _NOT_OUTPUT = {"build.lock", RECORD_FILE}
 _CODE_DIR = Path(__file__).resolve().parent
 
@@ -81,8 +82,50 @@ def build_unless_unchanged(
     except (ReaderError, OSError):
         return result
     record = _Record(inputs, _tree_fingerprint(options.output_dir), due, result)
-    atomic_write_bytes(record_path, pickle.dumps(record))
+    atomic_write_bytes(record_path, json.dumps(_to_json(record), ensure_ascii=False).encode("utf-8"))
     return result
+
+
+def _to_json(record: _Record) -> dict[str, object]:
+    """The record as plain JSON data: a file in the output folder must never be able to run code."""
+    result = record.result
+
+    def problems(found: list[FileProblem]) -> list[list[str]]:
+        return [[str(p.path), p.message] for p in found]
+
+    return {
+        "inputs": record.inputs,
+        "outputs": record.outputs,
+        "due": record.due.isoformat() if record.due else None,
+        "result": {
+            "published": result.published,
+            "warnings": problems(result.warnings),
+            "held_back": problems(result.held_back),
+            "findings": [dataclasses.asdict(f) for f in result.findings],
+            "releases_seen": result.releases_seen,
+            "demo": result.demo,
+            "strict": result.strict,
+            "reviewed_segments": result.reviewed_segments,
+        },
+    }
+
+
+def _from_json(data: dict[str, Any]) -> _Record:
+    from pressroom.pipeline import BuildResult, FileProblem  # pipeline imports this module
+
+    saved = data["result"]
+    result = BuildResult(
+        published=saved["published"],
+        warnings=[FileProblem(Path(path), message) for path, message in saved["warnings"]],
+        held_back=[FileProblem(Path(path), message) for path, message in saved["held_back"]],
+        findings=[Finding(**finding) for finding in saved["findings"]],
+        releases_seen=saved["releases_seen"],
+        demo=saved["demo"],
+        strict=saved["strict"],
+        reviewed_segments=saved["reviewed_segments"],
+    )
+    due = datetime.fromisoformat(data["due"]) if data["due"] else None
+    return _Record(data["inputs"], data["outputs"], due, result)
 
 
 def inputs_fingerprint(
@@ -136,7 +179,6 @@ def _load(path: Path) -> _Record | None:
     the inputs fingerprint, so a record from another version never matches.
     """
     try:
-        record = pickle.loads(path.read_bytes())
-    except Exception:  # noqa: BLE001 - missing or damaged: build in full
+        return _from_json(json.loads(path.read_bytes()))
+    except (OSError, ValueError, KeyError, TypeError):  # missing or damaged: build in full
         return None
-    return record if isinstance(record, _Record) else None
