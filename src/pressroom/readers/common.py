@@ -118,8 +118,12 @@ def _from_match(match: re.Match[str]) -> datetime | None:
         return None
 
 
-def mtime_date(path: Path, zone: ZoneInfo) -> datetime:
-    """The file's modification time: the last resort for a release that states no date."""
+def mtime_date(path: Path, zone: ZoneInfo, warnings: list[str]) -> datetime:
+    """The file's modification time: the last resort for a release that states no date.
+
+    Adds MTIME_WARNING to ``warnings``, so the press officer learns the date was guessed.
+    """
+    warnings.append(MTIME_WARNING)
     return datetime.fromtimestamp(path.stat().st_mtime, tz=zone)
 
 

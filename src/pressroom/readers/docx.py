@@ -25,7 +25,6 @@ from lxml import etree
 from pressroom.config import Settings
 from pressroom.model import BlockKind, Release
 from pressroom.readers.common import (
-    MTIME_WARNING,
     Pending,
     ReaderError,
     build_release,
@@ -93,8 +92,7 @@ def read_docx_release(path: Path, settings: Settings) -> Release:
         )
         warnings.append("no date in the text; used the creation date stored in the Word file")
     if date is None:
-        date = mtime_date(path, settings.zone)
-        warnings.append(MTIME_WARNING)
+        date = mtime_date(path, settings.zone, warnings)
     return build_release(
         path,
         title=title,

@@ -18,7 +18,6 @@ import yaml
 from pressroom.config import Settings
 from pressroom.model import BlockKind, Release
 from pressroom.readers.common import (
-    MTIME_WARNING,
     Pending,
     ReaderError,
     build_release,
@@ -90,8 +89,7 @@ def read_markdown_release(path: Path, settings: Settings) -> Release:
     if _text(meta.get("date")):
         date = parse_date(meta["date"], settings.zone, path)
     else:
-        date = mtime_date(path, settings.zone)
-        warnings.append(MTIME_WARNING)
+        date = mtime_date(path, settings.zone, warnings)
     return build_release(
         path,
         title=title,

@@ -19,7 +19,6 @@ from pressroom.config import Settings
 from pressroom.model import Block, BlockKind, Release
 from pressroom.readers.common import (
     MONTH_NAMES,
-    MTIME_WARNING,
     Pending,
     build_release,
     clean_inline,
@@ -81,8 +80,7 @@ def read_text_release(path: Path, settings: Settings) -> Release:
             "(put the headline on the first line)"
         )
     if date is None:
-        date = mtime_date(path, zone)
-        warnings.append(MTIME_WARNING)
+        date = mtime_date(path, zone, warnings)
     return build_release(
         path, title=title, date=date, blocks=blocks, warnings=warnings, contact=contact
     )
