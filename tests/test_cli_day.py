@@ -417,7 +417,7 @@ def test_build_watch_publishes_a_new_release_within_seconds(office: Path, real_m
     assert run("new", "Neue Brücke über den Neckar").exit_code == 0
     started = time.monotonic()
     child.wait_for(r"^Changed: releases/.*neue-bruecke-ueber-den-neckar\.md; building again")
-    child.wait_for(r"release file\(s\), all published")
+    child.wait_for(r"release files?, all published")
     elapsed = time.monotonic() - started
     assert (office / "output" / "ko" / "neue-bruecke-ueber-den-neckar.docx").is_file()
     assert elapsed < 15, elapsed

@@ -9,6 +9,7 @@ build and the model checks never touch the network. Only ``models install PAIR``
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -281,7 +282,7 @@ def test_second_build_keeps_guids_and_uses_only_the_memory(built: BuiltSite) -> 
     assert feed_ids(built.site.root / "output") == built.first_ids
     assert all(len(ids) == 3 for ids in built.first_ids.values())
     for run, translated_first in ((built.first, True), (built.second, False)):
-        counts = re.findall(r"(de→en|en→ko): (\d+) sentences translated, (\d+) from the translation memory", run.stdout)
+        counts = re.findall(r"(de→en|en→ko): (\d+) sentences? translated, (\d+) from the translation memory", run.stdout)
         assert sorted(pair for pair, _, _ in counts) == ["de→en", "en→ko"], run.stdout
         for _, translated, remembered in counts:
             assert (int(translated) > 0, int(remembered) > 0) == (translated_first, not translated_first)
@@ -353,7 +354,7 @@ def test_bad_releases_fail_alone(tmp_path: Path, built: BuiltSite) -> None:
     output = site.root / "output"
     check_docx_editions(output, demo=False)
     check_feeds(output, demo=False)
-    assert "2 problem(s)" in result.stdout
+    assert "2 problems" in result.stdout
 
 
 # --- 6. demo mode -------------------------------------------------------------------------------
@@ -444,3 +445,58 @@ def test_quickstart_decisions_offline(tmp_path: Path) -> None:
     assert_plain_failure(needed)
     assert needed.stderr.count("could not reach the Argos package index") == 2
     assert list_packages(site.models) == ([], [])
+
+
+# --- 8. a newcomer's first hour -----------------------------------------------------------------
+
+
+def test_version(tmp_path: Path) -> None:
+    result = make_site(tmp_path).run("--version")
+    assert result.returncode == 0, plain(result)
+    assert result.stdout.strip() == "pressroom 0.1.0"
+
+
+def test_build_without_models_points_to_the_demo_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    result = site.run("build", "--models-dir", site.models)
+    assert_plain_failure(result)
+    assert "No translation model installed" in result.stderr
+    assert "pressroom build --demo" in result.stderr
+    assert not (site.root / "output").exists()  # no output folder, no stale build.lock
+
+
+def test_build_without_releases_folder_points_to_init(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    shutil.rmtree(site.root / "releases")
+    for args in (("build",), ("build", "--demo")):
+        result = site.run(*args)
+        assert_plain_failure(result)
+        assert "pressroom init" in result.stderr, args
+    assert not [p.name for p in site.root.iterdir() if p.name != "home"]  # no .pressroom/demo-models, no output
+
+
+def test_demo_build_says_so_in_json(demo_site: tuple[Site, subprocess.CompletedProcess[str]]) -> None:
+    site, _ = demo_site
+    summary = json.loads(site.run("build", "--demo", "--json").stdout)
+    assert summary["exit_code"] == 0 and summary["demo"] is True
+
+
+def test_build_help_reads_plainly(tmp_path: Path) -> None:
+    text = " ".join(make_site(tmp_path).run("build", "--help").stdout.split())
+    assert "<bool>" not in text and not re.search(r"\s\.(\s|$)", text)  # no "Output folder ."
+    assert "--demo Use placeholder" in text  # a flag takes no value
+    assert "[default: output, or demo-output with --demo]" in text
+    assert "[default: from pressroom.toml, else en,ko]" in text
+
+
+def test_quickstart_without_any_model_falls_back_to_the_demo_without_an_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path, PRESSROOM_SKIP_SETUP="1", PRESSROOM=str(Path(sys.executable).parent / "pressroom"))
+    shutil.copytree(Path(__file__).parents[1] / "scripts", site.root / "scripts")
+    site.env.update(PRESSROOM_MODELS_DIR=str(site.models), ARGOS_PACKAGE_INDEX=closed_port_url())
+    result = subprocess.run(
+        ["bash", "scripts/quickstart"], cwd=site.root, env=site.env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, plain(result)
+    assert "Error" not in plain(result)
+    assert "No real translation model is available" in result.stdout
+    assert (site.root / "demo-output" / "index.html").is_file() and not (site.root / "output").exists()

@@ -206,3 +206,15 @@ def test_the_protector_reads_the_glossary_it_is_given(tmp_path: Path) -> None:
     (tmp_path / "glossary.tsv").write_text("de\ten\nGemeinderat\tMunicipal Council\n", encoding="utf-8")
     masked = Protector(load_glossary(tmp_path / "glossary.tsv")).mask("Der Gemeinderat tagt.", "de")
     assert masked.restore(masked.text.replace("tagt", "meets"), "en") == "Der Municipal Council meets."
+
+
+def test_pieces_sent_again_are_counted_apart_from_sentences_and_not_in_the_progress() -> None:
+    de_en = ScriptEngine("de", "en", lambda s: "Speaks." if "⟦" in s else s.replace("spricht", "speaks"))
+    corpus = CorpusTranslator()
+    translator = ProtectedTranslator(corpus, Protector(GLOSSARY))
+    totals: list[int] = []
+    sentences = ["Oberbürgermeister Frank Nopper spricht.", "Der Rat tagt."]
+    translator.translate([de_en], sentences, lambda engine, done, total: totals.append(total))
+    (stats,) = corpus.stats.values()
+    assert (stats.translated, stats.pieces) == (2, 1)  # two sentences; "spricht." again on its own
+    assert set(totals) == {2}  # the progress bar counts the sentences the summary counts

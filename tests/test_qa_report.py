@@ -113,11 +113,11 @@ def test_pressroom_qa_rechecks_stored_segments_with_the_current_glossary_without
 
     clean = runner.invoke(app, ["qa", "--strict"])
     assert clean.exit_code == 0, clean.output
-    assert "0 error(s), 0 warning(s)" in _said(clean)
+    assert "0 errors, 0 warnings" in _said(clean)
 
     (workdir / DNT_FILE).write_text("Claus Kleber\n", encoding="utf-8")
     lenient = runner.invoke(app, ["qa"])
-    assert lenient.exit_code == 0 and "2 error(s), 0 warning(s)" in _said(lenient)
+    assert lenient.exit_code == 0 and "2 errors, 0 warnings" in _said(lenient)
     strict = runner.invoke(app, ["qa", "--strict"])
     assert strict.exit_code == 3
     assert {(f["code"], f["segment"]) for f in _report(workdir)["findings"]} == {("protected-missing", 0), ("protected-missing", 2)}

@@ -399,7 +399,7 @@ def test_builds_killed_at_random_points_leave_old_or_new_complete_files(tmp_path
 
     last = subprocess.run(_cli(tmp_path, models_dir), capture_output=True, text=True, env=env, timeout=120)
     assert last.returncode == 0, last.stdout + last.stderr
-    assert "6 release file(s)" in last.stdout and "all published" in last.stdout
+    assert "6 release files" in last.stdout and "all published" in last.stdout
     assert _temp_files(output) == []
     new = _published(output)
     assert set(new) == set(old)

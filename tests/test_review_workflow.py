@@ -225,7 +225,7 @@ def test_cli_export_and_import(site: Path) -> None:
     _edit_xliff(path, {"0": "New stop in Möhringen"})
     imported = subprocess.run([*run, "import", str(path), "--reviewer", "Anna"], cwd=site, capture_output=True, text=True)
     assert imported.returncode == 0, imported.stderr
-    assert "1 segment(s)" in imported.stdout
+    assert "1 segment of" in imported.stdout
     broken = site / "broken.xlf"
     broken.write_text("<xliff", encoding="utf-8")
     failed = subprocess.run([*run, "import", str(broken)], cwd=site, capture_output=True, text=True)

@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pressroom import demo
+from pressroom import __version__, demo
 from pressroom.config import CONFIG_FILE, ConfigError, Settings, load_settings
 from pressroom.doctor import Folders, run_checks
 from pressroom.packages import PackageError, default_models_dir, install_file, install_from_index, list_packages
@@ -43,9 +43,17 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 models_app = typer.Typer(help="Install and list Argos Translate model packages.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+
+# pyproject.toml leaves argostranslate out of the dependencies: pip would bring stanza and
+# torch with it (several GB) for a splitter pressroom never uses. See README, "Lean install".
+ARGOS_MISSING = (
+    "argostranslate is not installed. Install it without its heavy extras: "
+    "pip install --no-deps 'argostranslate>=1.11,<1.12'"
+)
 
 console = Console()
 errors = Console(stderr=True)
@@ -62,8 +70,15 @@ class _Ui:
 ui = _Ui()
 
 
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        console.print(f"pressroom {__version__}", highlight=False)
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _global_options(
+    version: Annotated[bool, typer.Option("--version", help="Print pressroom's version and exit.", callback=_print_version, is_eager=True)] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of unexpected errors (for bug reports).")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors: no progress, no summary.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print more: every file published, every page served.")] = False,
@@ -123,7 +138,7 @@ def _qa_summary(findings: list[Finding], output: Path) -> None:
     found_errors, warnings = counts(findings)
     colour = "red" if found_errors else "yellow" if warnings else "green"
     console.print(
-        f"Quality checks: [{colour}]{found_errors} error(s), {warnings} warning(s)[/] — see {escape(str(output / REPORT_HTML))}",
+        f"Quality checks: [{colour}]{plural(found_errors, 'error')}, {plural(warnings, 'warning')}[/] — see {escape(str(output / REPORT_HTML))}",
         highlight=False,
     )
 
@@ -148,6 +163,11 @@ class RichReporter:
         self._progress.console.print(f"{label} {escape(f'{problem.path}: {problem.message}')}", highlight=False)
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 sentence', '2 sentences': counts read as sentences, not as '1 sentences'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
     table = Table(title=f"Published to {output}/")
     table.add_column("Language")
@@ -156,13 +176,14 @@ def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
         table.add_row(lang, str(len(slugs)))
     console.print(table)
     for stats in result.engines:
+        pieces = f", {plural(stats.pieces, 'piece')} of sentences sent again (a placeholder was lost)" if stats.pieces else ""
         console.print(
-            f"  {stats.source}→{stats.target}: {stats.translated} sentences translated, "
-            f"{stats.from_memory} from the translation memory" + (" [yellow](demo model)[/]" if stats.demo else ""),
+            f"  {stats.source}→{stats.target}: {plural(stats.translated, 'sentence')} translated, "
+            f"{stats.from_memory} from the translation memory{pieces}" + (" [yellow](demo model)[/]" if stats.demo else ""),
             highlight=False,
         )
     if result.reviewed_segments:
-        console.print(f"  {result.reviewed_segments} segment(s) published with a human-approved translation", highlight=False)
+        console.print(f"  {plural(result.reviewed_segments, 'segment')} published with a human-approved translation", highlight=False)
     if result.engines and not models_loaded:
         console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
     if result.up_to_date:
@@ -170,10 +191,10 @@ def _summary(result: BuildResult, output: Path, models_loaded: int) -> None:
     if result.demo:
         console.print("[bold yellow]DEMO: the translations are gibberish from placeholder models.[/]", highlight=False)
     _qa_summary(result.findings, output)
-    verdict = "[green]all published[/]" if not result.failed else f"[red]{len(result.failed)} problem(s); the other releases were published[/]"
+    verdict = "[green]all published[/]" if not result.failed else f"[red]{plural(len(result.failed), 'problem')}; the other releases were published[/]"
     waiting = f"{len(result.held_back)} embargoed (published by a build after their date), " if result.held_back else ""
     console.print(
-        f"{result.releases_seen} release file(s), {waiting}{verdict} in {result.seconds:.1f} s",
+        f"{plural(result.releases_seen, 'release file')}, {waiting}{verdict} in {result.seconds:.1f} s",
         highlight=False,
     )
 
@@ -207,6 +228,11 @@ def build_command(
 
     settings = current_settings()
     targets = [t.strip() for t in to.split(",") if t.strip()] if to else None
+    if not releases.is_dir():
+        raise _fail(
+            f"The releases folder {releases} does not exist. Run 'pressroom init' to set up a "
+            "working folder with an example release, or name the folder with --releases."
+        )
     if demo_mode:
         output = output or Path(demo.DEMO_OUTPUT)
         models = models_dir or Path(demo.DEMO_MODELS)
@@ -334,7 +360,7 @@ def qa_command(
         write_report(findings, records, output)
     except OSError as exc:
         raise _fail(f"Cannot write the quality report to {output}: {exc.strerror or exc}") from None
-    console.print(f"Checked {len(records)} translated edition(s) in {escape(str(output))}/.", highlight=False)
+    console.print(f"Checked {plural(len(records), 'translated edition')} in {escape(str(output))}/.", highlight=False)
     _qa_summary(findings, output)
     raise typer.Exit(3 if strict and counts(findings)[0] else 0)
 
@@ -539,7 +565,7 @@ def review_export(
         raise _fail(str(exc)) from None
     for path in paths:
         console.print(f"[green]✓[/] {path}", highlight=False)
-    console.print(f"{len(paths)} review file(s). Edit the translations, then run: pressroom review import FILE...", highlight=False)
+    console.print(f"{plural(len(paths), 'review file')}. Edit the translations, then run: pressroom review import FILE...", highlight=False)
 
 
 @review_app.command("import")
@@ -554,7 +580,7 @@ def review_import(
     except RecordsError as exc:
         raise _fail(str(exc)) from None
     for outcome in outcomes:
-        console.print(f"[green]✓[/] {outcome.path}: {outcome.approved} segment(s) of {outcome.release} ({outcome.lang}) approved", highlight=False)
+        console.print(f"[green]✓[/] {outcome.path}: {plural(outcome.approved, 'segment')} of {outcome.release} ({outcome.lang}) approved", highlight=False)
     for problem in problems:
         errors.print(f"[bold red]✗[/] {problem} — nothing from this file was stored.", highlight=False)
     if outcomes:
@@ -567,6 +593,11 @@ def main() -> None:
     """Console-script entry point; ``--debug`` (or ``PRESSROOM_DEBUG=1``) shows tracebacks of unexpected errors."""
     try:
         app()
+    except ModuleNotFoundError as exc:
+        if exc.name != "argostranslate" or ui.debug or os.environ.get("PRESSROOM_DEBUG"):
+            raise
+        errors.print(f"[bold red]Error:[/] {escape(ARGOS_MISSING)}", highlight=False)
+        raise SystemExit(2) from None
     except Exception as exc:  # noqa: BLE001 - user-facing tool: a plain message, not a traceback
         if ui.debug or os.environ.get("PRESSROOM_DEBUG"):
             raise

@@ -137,10 +137,12 @@ def build(
     now = now or datetime.now(settings.zone)
     if not options.releases_dir.is_dir():
         raise BuildError(
-            f"The releases folder {options.releases_dir} does not exist. Create it and put "
-            "the German press releases (.md, .txt or .docx) into it."
+            f"The releases folder {options.releases_dir} does not exist. Run 'pressroom init' "
+            "to set up a working folder, or create it and put the German press releases (.md, "
+            ".txt or .docx) into it."
         )
     state_dir = options.output_dir / STATE_DIR
+    created = [folder for folder in (options.output_dir, state_dir) if not folder.exists()]
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -164,9 +166,22 @@ def build(
             "folder is writable and the disk is not full, then run the build again."
         ) from None
     finally:
-        lock.release()
+        _release(lock, created)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _release(lock: FileLock, created: list[Path]) -> None:
+    """Unlock and leave no trace: the lock file goes (removed while still held, so no other
+    build can take it in between), and so do the folders this build created, if it wrote
+    nothing into them (a build that stopped at once leaves the working folder as it was)."""
+    Path(lock.lock_file).unlink(missing_ok=True)
+    lock.release()
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: something was published
+            break
 
 
 def _build_locked(
@@ -367,7 +382,9 @@ def _plan(
         raise BuildError(
             f"No translation model installed for {pairs}. Install it with "
             f"'pressroom models install {sources}' (needs internet), or copy the .argosmodel "
-            "files here and run 'pressroom models install FILE.argosmodel'."
+            "files here and run 'pressroom models install FILE.argosmodel'. To try pressroom "
+            "without any model, 'pressroom build --demo' runs on placeholder models (gibberish, "
+            "marked DEMO) into demo-output/."
         )
     return plans
 

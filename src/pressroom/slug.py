@@ -43,6 +43,12 @@ def slugify(text: str) -> str:
         cut = slug[: MAX_SLUG_LENGTH + 1]
         hyphen = cut.rfind("-")
         slug = (cut[:hyphen] if hyphen > 0 else slug[:MAX_SLUG_LENGTH]).strip("-")
+        # "…-ab-1-september" cut to "…-ab-1" reads like a duplicate-name suffix: a number
+        # belongs to the word after it, so a cut never leaves one at the end.
+        words = slug.split("-")
+        while len(words) > 1 and words[-1].isdigit():
+            words.pop()
+        slug = "-".join(words)
     if not slug:
         return FALLBACK_SLUG
     if slug in _WINDOWS_RESERVED:

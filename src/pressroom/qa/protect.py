@@ -306,7 +306,7 @@ class ProtectedTranslator:
         if hop.in_pieces:
             parts = {text: _CANONICAL_SPLIT.split(text) for text in hop.in_pieces}
             pieces = [p.strip() for split in parts.values() for p in split[::2] if _translatable(p)]
-            done = self.corpus.translate([engine], pieces, progress)
+            done = self.corpus.translate([engine], pieces, pieces=True)
             for text, split in parts.items():
                 hop.outputs[text] = _reassemble(split, lambda piece: strip_placeholders(done[piece]))
         return hop

@@ -28,12 +28,18 @@ Progress = Callable[[Engine, int, int], None]
 
 @dataclass
 class EngineStats:
-    """What one engine did in a run: sentences answered by the memory and by the model."""
+    """What one engine did in a run: sentences answered by the memory and by the model.
+
+    ``pieces`` counts the texts sent to the model again in pieces (the parts between protected
+    spans of a sentence whose placeholder the model lost); they are not sentences of a release,
+    so the progress bar, which counts sentences, leaves them out.
+    """
 
     source: str
     target: str
     from_memory: int = 0
     translated: int = 0
+    pieces: int = 0
     demo: bool = False
 
 
@@ -50,16 +56,22 @@ class CorpusTranslator:
         route: Sequence[Engine],
         sentences: Sequence[str],
         progress: Progress | None = None,
+        *,
+        pieces: bool = False,
     ) -> dict[str, str]:
-        """Map each sentence to its translation through every engine of ``route`` in turn."""
+        """Map each sentence to its translation through every engine of ``route`` in turn.
+
+        ``pieces``: the texts are parts of sentences re-sent after a lost placeholder; they
+        are counted as :attr:`EngineStats.pieces` and reported to no progress bar.
+        """
         current = {s: s for s in sentences}
         for engine in route:
-            step = self._run(engine, list(dict.fromkeys(current.values())), progress)
+            step = self._run(engine, list(dict.fromkeys(current.values())), None if pieces else progress, pieces)
             current = {s: step[text] for s, text in current.items()}
         return current
 
     def _run(
-        self, engine: Engine, sentences: list[str], progress: Progress | None
+        self, engine: Engine, sentences: list[str], progress: Progress | None, pieces: bool
     ) -> dict[str, str]:
         done = self._done.setdefault(engine.identity, {})
         stats = self.stats.setdefault(
@@ -89,7 +101,10 @@ class CorpusTranslator:
                 )
             pairs = list(zip(chunk, outputs))
             done.update(pairs)
-            stats.translated += len(chunk)
+            if pieces:
+                stats.pieces += len(chunk)
+            else:
+                stats.translated += len(chunk)
             if self.memory:
                 self.memory.store(engine, pairs)
             if progress:
