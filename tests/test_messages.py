@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 from rich.console import Console
@@ -30,3 +35,23 @@ def test_summary_counts_read_as_words(monkeypatch) -> None:  # noqa: ANN001 - py
     assert "1 release file, all published" in text
     assert "0 errors, 0 warnings" in text
     assert "(s)" not in text
+
+
+def test_pip_install_does_not_pull_argostranslates_torch() -> None:
+    """pip resolves argostranslate's stanza/torch even when it is installed already, so the
+    project leaves it out of its dependencies (README, "Lean install")."""
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = [re.split(r"[<>=!\[ ;]", requirement)[0].lower() for requirement in project["dependencies"]]
+    assert not {"argostranslate", "torch", "stanza", "spacy"} & set(names)
+    assert any(r.startswith("argostranslate") for r in project["optional-dependencies"]["argos-full"])
+
+
+def test_a_missing_argostranslate_is_named_with_the_command_that_installs_it(tmp_path: Path) -> None:
+    hide = "import sys; sys.modules['argostranslate'] = None; from pressroom.cli import main; sys.argv[0] = 'pressroom'; main()"
+    env = {k: v for k, v in os.environ.items() if k != "PRESSROOM_MODELS_DIR" and not k.startswith("XDG_")}
+    env["HOME"] = str(tmp_path)  # the default models folder is argostranslate's, so it is imported
+    result = subprocess.run([sys.executable, "-c", hide, "models", "list"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 2
+    said = " ".join(result.stderr.split())
+    assert "argostranslate is not installed" in said and "pip install --no-deps" in said
+    assert "Unexpected error" not in said
