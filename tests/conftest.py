@@ -28,13 +28,17 @@ from pressroom.synthetic import build_package
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Skip ``corpus`` tests without ../shared, so a fresh clone passes; CI fails them instead."""
     corpus_items = [item for item in items if item.get_closest_marker("corpus")]
-    config.stash[_CORPUS_COUNT] = len(corpus_items)
     if corpus_present() or not corpus_items:
         return
     if shared_required():
         raise pytest.UsageError(f"PRESSROOM_REQUIRE_SHARED is set but {SHARED} has no corpus/ ({SKIP_REASON})")
     for item in corpus_items:
         item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Count the corpus tests left after deselection (-k, -m), for the summary line."""
+    session.config.stash[_CORPUS_COUNT] = sum(1 for item in session.items if item.get_closest_marker("corpus"))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
