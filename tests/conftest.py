@@ -19,8 +19,40 @@ _guard = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_guard)
 _guard.install()
 
+from shared_dir import SHARED, SKIP_REASON, corpus_present, shared_required
+
 from pressroom.packages import install_file
 from pressroom.synthetic import build_package
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip ``corpus`` tests without ../shared, so a fresh clone passes; CI fails them instead."""
+    corpus_items = [item for item in items if item.get_closest_marker("corpus")]
+    if corpus_present() or not corpus_items:
+        return
+    if shared_required():
+        raise pytest.UsageError(f"PRESSROOM_REQUIRE_SHARED is set but {SHARED} has no corpus/ ({SKIP_REASON})")
+    for item in corpus_items:
+        item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Count the corpus tests left after deselection (-k, -m), for the summary line."""
+    session.config.stash[_CORPUS_COUNT] = sum(1 for item in session.items if item.get_closest_marker("corpus"))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Say plainly how many corpus tests ran or were not run, so a skip is never silent."""
+    count = config.stash.get(_CORPUS_COUNT, 0)
+    if not count:
+        return
+    if corpus_present():
+        terminalreporter.write_line(f"corpus: {count} tests ran over {SHARED}")
+    else:
+        terminalreporter.write_line(f"corpus: {count} tests not run: ../shared/corpus is not beside the repository")
+
+
+_CORPUS_COUNT = pytest.StashKey[int]()
 
 
 @pytest.fixture(scope="session")
