@@ -665,6 +665,21 @@ def test_explicit_front_matter_summary_is_kept_even_if_short(tmp_path: Path, set
     assert read_release(write(tmp_path, "s.md", text), settings).summary == "Neue Radwege."
 
 
+def test_summary_repeated_by_the_lead_moves_out_of_the_body(tmp_path: Path, settings: Settings) -> None:
+    """Pages and DOCX show the summary above the body: the same sentence must not follow it."""
+    front = "---\ntitle: Titel\nsummary: Die Stadt baut neue Radwege.\n---\n\n"
+    cases = {
+        "whole.md": ("Die Stadt baut neue Radwege.\n\nZweiter Absatz.\n", ["Zweiter Absatz."]),
+        "prefix.md": ("Die Stadt baut neue Radwege. Sie sind breit.\n", ["Sie sind breit."]),
+        "partial.md": ("Die Stadt baut neue Radwege.de und mehr.\n", ["Die Stadt baut neue Radwege.de und mehr."]),
+        "heading.md": ("## Die Stadt baut neue Radwege.\n", ["Die Stadt baut neue Radwege."]),
+    }  # fmt: skip
+    for name, (body, expected) in cases.items():
+        release = read_release(write(tmp_path, name, front + body), settings)
+        assert release.summary == "Die Stadt baut neue Radwege.", name
+        assert [block.text for block in release.blocks] == expected, name
+
+
 @pytest.mark.parametrize("path", find_releases(REPO / "releases"), ids=lambda p: p.name)
 def test_no_sample_summary_repeats_or_cuts_the_body(path: Path, settings: Settings) -> None:
     release = read_release(path, settings)

@@ -217,6 +217,24 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
     return blocks
 
 
+def _without_repeated_lead(summary: str, blocks: list[Block]) -> list[Block]:
+    """``blocks`` without the summary's sentences at the start of a leading paragraph.
+
+    Every edition shows the summary right above the body, so a lead that begins with it
+    would show the same sentences twice: the summary has moved out of the body. Only whole
+    sentences are removed (the summary must end like one), and a lead that is nothing but
+    the summary is dropped.
+    """
+    if not summary or not blocks or blocks[0].kind is not BlockKind.PARAGRAPH:
+        return blocks
+    lead = blocks[0].text
+    if lead == summary:
+        return blocks[1:]
+    if summary[-1] in ".!?…" and lead.startswith(summary + " "):
+        return [blocks[0].with_text(lead[len(summary) + 1 :]), *blocks[1:]]
+    return blocks
+
+
 def build_release(
     path: Path,
     *,
@@ -235,8 +253,11 @@ def build_release(
     A release without a summary keeps none: one derived from the body would only repeat its
     first sentence above it (often cut short), and the writers that need a short text fall
     back to the lead or the title themselves (:func:`pressroom.writers.labels.summary_text`).
+    A given summary that the lead paragraph repeats is taken out of the body instead.
     """
     title = clean_inline(title)
+    summary = clean_inline(summary)
+    blocks = _without_repeated_lead(summary, blocks)
     if not title:
         raise ReaderError(f"{path}: has no title")
     if not blocks:
@@ -248,7 +269,7 @@ def build_release(
         blocks=blocks,
         source_path=path,
         lang=lang,
-        summary=clean_inline(summary),
+        summary=summary,
         tags=tags or [],
         contact=contact,
         warnings=warnings,
