@@ -100,10 +100,7 @@ def test_sample_txt_has_no_headline_so_the_title_comes_from_the_first_sentence(
         "Enger Austausch mit asiatischen Städten",
     ]
     assert shape(release) == {P: 11, H: 2}
-    assert release.summary == (
-        "Zur Unterzeichnung der Erklärung begrüßte Oberbürgermeister Dr. Frank Nopper seinen "
-        "Amtskollegen aus Sejong Min-ho Choi im Stuttgarter Rathaus."
-    )
+    assert release.summary == ""  # no copy of the first sentence
     assert release.lang == ""
     assert release.slug == slugify(release.title)
 
@@ -150,7 +147,7 @@ def test_corpus_01_dateline_subheadings_and_contact_block(tmp_path: Path, settin
         "Telefon: 07361 580-106",
     ]
     assert not any("Rückfragen" in b.text or "07361" in b.text for b in release.blocks)
-    assert release.summary.startswith("Ein 20 Jahre alter VW-Fahrer")  # not "Aalen (ots)"
+    assert release.summary == ""
 
 
 @pytest.mark.corpus
@@ -162,7 +159,7 @@ def test_corpus_02_question_headline_and_no_question_subheadings(
     )
     assert release.title == "Jugendliches Räubertrio gesucht - Wer erkennt die Tatverdächtigen?"
     assert release.blocks[0] == Block(P, "Nr. 1750")
-    assert release.summary.startswith("Mit der Veröffentlichung von Lichtbildern")
+    assert release.summary == ""
     assert release.warnings == [MTIME_WARNING]
 
 
@@ -275,7 +272,7 @@ def test_txt_quotes_lists_and_subheadings(tmp_path: Path, settings: Settings) ->
         Block(P, "24. Juli 2025 ist der Stichtag für alle Anträge, die bis dahin eingehen."),
         Block(P, "1. FC Vaihingen unterstützt die Aktion mit einem Radtag am Sportplatz."),
     ]  # fmt: skip
-    assert release.summary == "Die Stadt baut in Vaihingen drei neue Radwege."
+    assert release.summary == ""
 
 
 def test_txt_long_first_sentence_title_is_cut_at_a_word(tmp_path: Path, settings: Settings) -> None:
@@ -450,7 +447,8 @@ def test_all_sample_releases_read_cleanly(settings: Settings) -> None:
     for path in paths:
         release = read_release(path, settings)
         assert release.warnings == [], path
-        assert release.date.year == 2025 and release.contact and release.summary
+        assert release.date.year == 2025 and release.contact
+        assert bool(release.summary) == path.name.endswith(".md"), path  # front matter only
         assert any(b.kind is L and not b.ordered for b in release.blocks) or path.name.endswith("sejong.md")
 
 
@@ -472,7 +470,7 @@ def test_sample_txt_release_structure(settings: Settings) -> None:
     assert texts(release, H) == ["Was wird gefördert?", "So funktioniert der Antrag"]
     assert shape(release)[L] == 4 and shape(release)[OL] == 3 and shape(release)[Q] == 1
     assert release.contact.startswith("Landeshauptstadt Stuttgart\n")
-    assert release.summary.startswith("Wer in Stuttgart ein Dach")
+    assert release.summary == ""
 
 
 MARKDOWN_BODY = """\
@@ -534,7 +532,7 @@ def test_markdown_structure_and_inline_cleanup(tmp_path: Path, settings: Setting
         Block(P, "Infos unter stuttgart.de/rad (https://www.stuttgart.de/rad) und https://www.stuttgart.de, Fragen an rad@stuttgart.de. Bürger*innen sind eingeladen."),
         Block(P, "24. Juli 2025 ist Stichtag."),
     ]  # fmt: skip
-    assert release.summary == "Die Stadt baut drei neue Radwege in Vaihingen, Möhringen und Degerloch."
+    assert release.summary == ""
     assert release.lang == ""
 
 
@@ -655,11 +653,46 @@ def test_invalid_lang_is_an_error(tmp_path: Path, settings: Settings) -> None:
         read_release(path, settings)
 
 
-def test_default_summary_is_cut_at_a_word(tmp_path: Path, settings: Settings) -> None:
+def test_release_without_summary_gets_none_derived_from_its_body(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A summary made from the body would repeat its first sentence above it, often cut short."""
     long_sentence = "Die Stadt " + "baut sehr viele neue und schöne Radwege " * 10 + "heute."
-    release = read_release(write(tmp_path, "s.md", f"# Titel\n\n{long_sentence} Zweiter Satz.\n"), settings)
-    assert release.summary.endswith(" …") and len(release.summary) <= 202
-    assert long_sentence.startswith(release.summary.removesuffix(" …"))
+    for name, text in [
+        ("long.md", f"# Titel\n\n{long_sentence} Zweiter Satz.\n"),
+        ("short.md", "# Titel\n\nDie Stadt baut. Alle freuen sich.\n"),
+        ("dateline.txt", "Titel\n\nStuttgart, 12.08.2025 – Die Stadt baut neue Radwege in Vaihingen.\n"),
+    ]:
+        assert read_release(write(tmp_path, name, text), settings).summary == "", name
+
+
+def test_explicit_front_matter_summary_is_kept_even_if_short(tmp_path: Path, settings: Settings) -> None:
+    text = "---\ntitle: Titel\nsummary: Neue Radwege.\n---\n\nDie Stadt baut neue Radwege in Vaihingen.\n"
+    assert read_release(write(tmp_path, "s.md", text), settings).summary == "Neue Radwege."
+
+
+def test_summary_repeated_by_the_lead_moves_out_of_the_body(tmp_path: Path, settings: Settings) -> None:
+    """Pages and DOCX show the summary above the body: the same sentence must not follow it."""
+    front = "---\ntitle: Titel\nsummary: Die Stadt baut neue Radwege.\n---\n\n"
+    cases = {
+        "whole.md": ("Die Stadt baut neue Radwege.\n\nZweiter Absatz.\n", ["Zweiter Absatz."]),
+        "prefix.md": ("Die Stadt baut neue Radwege. Sie sind breit.\n", ["Sie sind breit."]),
+        "partial.md": ("Die Stadt baut neue Radwege.de und mehr.\n", ["Die Stadt baut neue Radwege.de und mehr."]),
+        "heading.md": ("## Die Stadt baut neue Radwege.\n", ["Die Stadt baut neue Radwege."]),
+    }  # fmt: skip
+    for name, (body, expected) in cases.items():
+        release = read_release(write(tmp_path, name, front + body), settings)
+        assert release.summary == "Die Stadt baut neue Radwege.", name
+        assert [block.text for block in release.blocks] == expected, name
+
+
+@pytest.mark.parametrize("path", find_releases(REPO / "releases"), ids=lambda p: p.name)
+def test_no_sample_summary_repeats_or_cuts_the_body(path: Path, settings: Settings) -> None:
+    release = read_release(path, settings)
+    summary = release.summary
+    for block in release.blocks:
+        assert not (summary and block.text.startswith(summary)), block.text
+    assert not summary.endswith("…")
 
 
 # --- slugs ----------------------------------------------------------------------------------
@@ -784,7 +817,7 @@ def test_docx_structure(tmp_path: Path, settings: Settings) -> None:
     assert release.contact == "Landeshauptstadt Stuttgart\nTelefon: +49 711 216-0"
     assert release.warnings == ["removed 1 invisible or control character (such as zero-width spaces)"]
     assert release.slug == "neue-radwege-in-vaihingen" and release.lang == ""
-    assert release.summary == "Die Stadt baut neue Radwege."
+    assert release.summary == ""
 
 
 def test_docx_without_title_style_uses_first_paragraph_and_created_date(

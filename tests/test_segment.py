@@ -346,6 +346,119 @@ def test_ordinals_dates_and_numbers_do_not_split(text: str) -> None:
     assert split_sentences(text) == [text]
 
 
+# --- issue 13: church and legal abbreviations, ordinal ranges, bullet lines ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sie besucht eine kath. Schule in Degerloch. Der Unterricht beginnt um acht.",
+            ["Sie besucht eine kath. Schule in Degerloch.", "Der Unterricht beginnt um acht."],
+        ),
+        (
+            "Die evang. Gesamtkirchengemeinde und die ev. Akademie laden ein. Alle sind willkommen.",
+            [
+                "Die evang. Gesamtkirchengemeinde und die ev. Akademie laden ein.",
+                "Alle sind willkommen.",
+            ],
+        ),
+        (
+            "Die Kelter wurde im 19. Jh. gebaut. Sie steht unter Denkmalschutz.",
+            ["Die Kelter wurde im 19. Jh. gebaut.", "Sie steht unter Denkmalschutz."],
+        ),
+        (
+            "Die Pflicht folgt aus § 5 Abs. 2 DDG. Das Impressum nennt sie.",
+            ["Die Pflicht folgt aus § 5 Abs. 2 DDG.", "Das Impressum nennt sie."],
+        ),
+        (
+            "Gebührenfrei sind ggf. auch Anträge inkl. Anlagen, ca. 30 Seiten bzw. zwei Ordner.",
+            ["Gebührenfrei sind ggf. auch Anträge inkl. Anlagen, ca. 30 Seiten bzw. zwei Ordner."],
+        ),
+        (
+            "Geehrt werden u. a. Prof. Weber aus St. Georgen und Anwohner der Neckarstr. Sie erhalten Urkunden.",
+            [
+                "Geehrt werden u. a. Prof. Weber aus St. Georgen und Anwohner der Neckarstr.",
+                "Sie erhalten Urkunden.",
+            ],
+        ),
+        (
+            "Gezeigt werden Funde aus dem 1. -3. Jahrhundert. Der Eintritt ist frei.",
+            ["Gezeigt werden Funde aus dem 1. -3. Jahrhundert.", "Der Eintritt ist frei."],
+        ),
+        (
+            "Das Angebot gilt für die 1.–3. Klasse der Grundschulen.",
+            ["Das Angebot gilt für die 1.–3. Klasse der Grundschulen."],
+        ),
+        (
+            "Die Ausstellung ist vom 1. bis 3. März geöffnet. Führungen gibt es täglich.",
+            ["Die Ausstellung ist vom 1. bis 3. März geöffnet.", "Führungen gibt es täglich."],
+        ),
+        (
+            "Das Gebäude stammt aus dem 19. Jh. Die Stadt saniert es.",
+            ["Das Gebäude stammt aus dem 19. Jh.", "Die Stadt saniert es."],
+        ),
+        (
+            "Die Werte fielen auf -3. Die Stadt streut Salz.",
+            ["Die Werte fielen auf -3.", "Die Stadt streut Salz."],
+        ),
+        (
+            "Was bringt die Sitzung vom 12. Juni? Das erklärt der OB. Mehr dazu in Nr. 4 des Amtsblatts.",
+            [
+                "Was bringt die Sitzung vom 12. Juni?",
+                "Das erklärt der OB.",
+                "Mehr dazu in Nr. 4 des Amtsblatts.",
+            ],
+        ),
+    ],
+)  # fmt: skip
+def test_abbreviations_and_ordinal_ranges(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_each_bullet_line_is_its_own_segment() -> None:
+    text = (
+        "Das Programm im Überblick:\n"
+        "• Führung durch das Rathaus\n"
+        "• Konzert im Innenhof ab 19 Uhr\n"
+        "- Lesung in der Stadtbibliothek\n"
+        "  – Kinderprogramm im Park\n"
+        "* Abschluss mit Feuerwerk\n"
+        "Der Eintritt ist frei."
+    )
+    assert split_sentences(text) == [
+        "Das Programm im Überblick:",
+        "• Führung durch das Rathaus",
+        "• Konzert im Innenhof ab 19 Uhr",
+        "- Lesung in der Stadtbibliothek",
+        "– Kinderprogramm im Park",
+        "* Abschluss mit Feuerwerk",
+        "Der Eintritt ist frei.",
+    ]
+
+
+def test_bullet_line_ends_its_segment_and_its_sentences_still_split() -> None:
+    text = "• Neu: der Radweg. Er ist 3 km lang\n• Neu: die Brücke\nDie Stadt zahlt."
+    assert split_sentences(text) == [
+        "• Neu: der Radweg.",
+        "Er ist 3 km lang",
+        "• Neu: die Brücke",
+        "Die Stadt zahlt.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Temperatur lag bei\n-3 Grad in der Nacht.",  # a sign, not a bullet
+        "Das war *sehr* wichtig und\n*wirklich* neu.",  # emphasis, not a bullet
+        "Im Text steht ein Strich - mitten in der Zeile.",
+    ],
+)
+def test_dash_or_star_without_following_space_or_mid_line_is_no_bullet(text: str) -> None:
+    assert split_sentences(text) == [" ".join(text.split())]
+
+
 def test_year_before_sentence_starter_splits() -> None:
     assert split_sentences("Die Brücke wurde im Jahr 2024. Die Stadt zahlte.") == [
         "Die Brücke wurde im Jahr 2024.",
@@ -605,8 +718,14 @@ def test_one_megabyte_of_press_text_is_fast() -> None:
         "A. " * 100_000,
         "x" * 1_000_000,
         ".“" * 100_000 + " A",
+        "\n- " * 200_000,
+        "\n" + " " * 500_000 + "-",
+        "\n• A." * 100_000,
     ],
-    ids=["exclamations", "dots", "dotted-word", "initials", "one-word", "dot-quote"],
+    ids=[
+        "exclamations", "dots", "dotted-word", "initials", "one-word", "dot-quote",
+        "empty-bullets", "indent-without-bullet", "bullet-lines",
+    ],  # fmt: skip
 )
 def test_pathological_inputs_stay_linear(text: str) -> None:
     assert _elapsed(split_sentences, text) < 1.0

@@ -446,21 +446,33 @@ def test_the_rule_checks_catch_what_the_validator_would(english: Written) -> Non
         assert message in found
 
 
-def test_release_without_summary_is_summarised_by_its_first_paragraph(
+def test_release_without_summary_is_summarised_by_whole_lead_sentences(
     tmp_path: Path, settings: Settings
 ) -> None:
     """feedgen would put the whole text into <description> and drop content:encoded."""
     edition = _editions("en")[0]
     edition.summary = ""
-    edition.blocks[0] = edition.blocks[0].with_text("Word " * 100)
+    sentence = "The city opens a new park near the station today."  # 50 characters
+    edition.blocks[0] = edition.blocks[0].with_text(" ".join([sentence] * 10))
     write_feeds([edition], "en", tmp_path, settings, docx_sizes={edition.slug: 1})
     item = _xml(tmp_path / "rss.xml").find("channel/item")
     description = item.findtext("description")
-    assert description.startswith("Word Word") and description.endswith(" …")
-    assert len(description) <= 282
+    assert description == " ".join([sentence] * 5)  # as many whole sentences as fit in 280
     assert "<h2>" in item.findtext(CONTENT)  # the full text is still there, as HTML
     entry = feedparser.parse((tmp_path / "atom.xml").read_bytes()).entries[0]
     assert entry.summary == description
+
+
+def test_release_whose_first_sentence_is_too_long_is_summarised_by_its_title(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """Never a text cut off with "…": the title is a whole, short description."""
+    edition = _editions("en")[0]
+    edition.summary = ""
+    edition.blocks[0] = edition.blocks[0].with_text("Word " * 100)
+    write_feeds([edition], "en", tmp_path, settings, docx_sizes={edition.slug: 1})
+    assert _xml(tmp_path / "rss.xml").findtext("channel/item/description") == EN_TEXTS[0]
+    assert atom_problems(tmp_path / "atom.xml", _feed_url("en", "atom")) == []
 
 
 def test_feed_titles_speak_the_feed_language(tmp_path: Path, settings: Settings) -> None:

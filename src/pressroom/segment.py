@@ -23,9 +23,9 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     {
         "Abs.", "Abt.", "Art.", "Aug.", "Bd.", "bspw.", "bzw.", "ca.", "Chr.", "Co.", "d. h.",
         "Dez.", "Di.", "Dipl.", "Dipl.-Ing.", "Do.", "Dr.", "Dr.-Ing.", "Dr. med.", "Dr. phil.",
-        "Dr. rer. nat.", "Dr. rer. pol.", "e. V.", "etc.", "evtl.",
+        "Dr. rer. nat.", "Dr. rer. pol.", "e. V.", "etc.", "ev.", "evang.", "evtl.",
         "Feb.", "ff.", "Fr.", "gem.", "geb.", "ggf.", "h. c.", "Hr.", "Hrn.", "Hrsg.",
-        "i. d. R.", "inkl.", "insb.", "Jan.", "Jh.", "Jhd.", "Kap.", "lt.", "Mi.", "Min.",
+        "i. d. R.", "inkl.", "insb.", "Jan.", "Jh.", "Jhd.", "Kap.", "kath.", "lt.", "Mi.", "Min.",
         "Mio.", "Mo.", "Mrd.", "Nov.", "Nr.", "o. ä.", "Okt.", "Prof.", "s. o.", "s. u.", "Sa.",
         "Sept.", "So.", "sog.", "St.", "Std.", "Str.", "Tel.", "u. a.", "u. ä.", "usw.",
         "vgl.", "z. B.", "z. T.", "zzgl.",
@@ -42,9 +42,10 @@ GENERIC_ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
-#: Abbreviations that often close a sentence ("Äpfel, Birnen usw. Die ..."): they end one
-#: when a sentence starter follows (German) or any capitalised word (other languages).
-SENTENCE_FINAL_ABBREVIATIONS: frozenset[str] = frozenset({"usw.", "etc."})
+#: Abbreviations that often close a sentence ("Äpfel, Birnen usw. Die ...", "aus dem 19. Jh.
+#: Die ..."): they end one when a sentence starter follows (German) or any capitalised word
+#: (other languages).
+SENTENCE_FINAL_ABBREVIATIONS: frozenset[str] = frozenset({"usw.", "etc.", "Jh.", "Jhd."})
 
 #: Abbreviations that are also ordinary words ("Veranstaltungen dieser Art. Die ..."): they
 #: only count as abbreviations before a number ("Art. 5 GG").
@@ -78,7 +79,11 @@ _CANDIDATE = re.compile(
     r"(?P<ws>\s++)(?![a-zäöüß])"
 )
 _WORD = re.compile(r"\w+")
-_GERMAN_ORDINAL = re.compile(r"\d{1,3}|\d{1,2}\.\d{1,2}")  # "24." or "17.06."
+# "24.", "17.06." or the end of a range of ordinals: "-3." in "1. -3. Jahrhundert", "1.–3.".
+_GERMAN_ORDINAL = re.compile(r"(?:\d{1,3}\.)?[-–—]?(?:\d{1,3}|\d{1,2}\.\d{1,2})")
+# A bulleted line ("• Punkt", "- Punkt", "– Punkt", "* Punkt"): never part of a segment that
+# begins before it or ends after it, whether or not a reader has split the lines. Possessive quantifiers keep the scan linear.
+_BULLET_LINE = re.compile(r"^[^\S\n]*+[•*\-–][^\S\n]++\S[^\n]*+", re.MULTILINE)
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 
@@ -108,9 +113,24 @@ def split_sentences(text: str, lang: str = "de") -> list[str]:
     follows, and not after abbreviations, initials or German ordinals. ``lang`` "de" uses the
     German rules, "ko" never ends a sentence after a number (dates like "2025. 7. 24."), any
     other language gets generic English-style rules.
+    A line that starts with a bullet (• - – * and a space) begins a segment, and its end ends
+    one: a list item is a unit of meaning, and readers do not always split such lines into
+    list items first. Sentences inside a bullet line are still split, as anywhere else.
     Invariant: ``" ".join(result) == " ".join(text.split())``; no sentence is empty.
     """
     rules = _RULES.get(lang.lower()[:2], _GENERIC_RULES)
+    sentences: list[str] = []
+    prose_start = 0
+    for bullet in _BULLET_LINE.finditer(text):
+        sentences += _split_prose(text[prose_start : bullet.start()], rules)
+        sentences += _split_prose(bullet.group(), rules)
+        prose_start = bullet.end()
+    sentences += _split_prose(text[prose_start:], rules)
+    return sentences
+
+
+def _split_prose(text: str, rules: _Rules) -> list[str]:
+    """Split text without bullet lines at the sentence ends that ``rules`` accept."""
     sentences: list[str] = []
     start = len(text) - len(text.lstrip())
     for match in _CANDIDATE.finditer(text):

@@ -21,8 +21,6 @@ class ReaderError(Exception):
 
 
 MTIME_WARNING = "no date in file; used the file's modification time"
-SUMMARY_LENGTH = 200
-SUMMARY_MIN_WORDS = 8
 
 _MONTHS = {
     "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
@@ -39,7 +37,6 @@ _GERMAN_DATE = re.compile(rf"{_DATE}\s*", re.IGNORECASE)
 # "24.02.2016 – 15:48", "12.07.2024, Polizeipräsidium München", "Stuttgart, 24. Juli 2025"
 _PLACE = r"(?:\(?[A-ZÄÖÜ][\w.()/-]*(?: [\w.()/-]+){0,2},\s*)?"
 _DATELINE = re.compile(rf"{_PLACE}{_DATE}\)?(?P<rest>.*)")
-_DATELINE_PREFIX = re.compile(rf"{_PLACE}{_DATE}\)?\s*[–—-]\s+")
 _ABBREVIATIONS = {
     "dr", "prof", "nr", "nrn", "bzw", "ca", "st", "str", "tel", "fax", "usw", "etc", "ggf",
     "vgl", "mio", "mrd", "jh", "inkl", "exkl", "evtl", "sog", "abs", "art", "hr", "fr", "hrsg",
@@ -162,18 +159,6 @@ def cut_at_word(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:–—-") + " …"
 
 
-def default_summary(blocks: list[Block]) -> str:
-    """The first paragraph's first sentence (at most ~200 characters): what a feed reader shows.
-
-    Short label paragraphs ("Nr. 1750", "Aalen (ots)") are passed over for the first real one,
-    and a dateline in front ("Stuttgart, 12.08.2025 – ") is left out.
-    """
-    paragraphs = [block.text for block in blocks if block.kind is BlockKind.PARAGRAPH]
-    prose = [text for text in paragraphs if len(text.split()) >= SUMMARY_MIN_WORDS]
-    source = _DATELINE_PREFIX.sub("", (prose or paragraphs or [""])[0], count=1)
-    return cut_at_word(first_sentence(source), SUMMARY_LENGTH)
-
-
 def title_from_text(text: str) -> str:
     """A stand-in title from the first sentence, for files without a headline."""
     sentence = first_sentence(text)
@@ -232,6 +217,24 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
     return blocks
 
 
+def _without_repeated_lead(summary: str, blocks: list[Block]) -> list[Block]:
+    """``blocks`` without the summary's sentences at the start of a leading paragraph.
+
+    Every edition shows the summary right above the body, so a lead that begins with it
+    would show the same sentences twice: the summary has moved out of the body. Only whole
+    sentences are removed (the summary must end like one), and a lead that is nothing but
+    the summary is dropped.
+    """
+    if not summary or not blocks or blocks[0].kind is not BlockKind.PARAGRAPH:
+        return blocks
+    lead = blocks[0].text
+    if lead == summary:
+        return blocks[1:]
+    if summary[-1] in ".!?…" and lead.startswith(summary + " "):
+        return [blocks[0].with_text(lead[len(summary) + 1 :]), *blocks[1:]]
+    return blocks
+
+
 def build_release(
     path: Path,
     *,
@@ -245,8 +248,16 @@ def build_release(
     contact: str = "",
     lang: str = "",
 ) -> Release:
-    """Assemble a :class:`Release` with the defaults every format shares (slug, summary)."""
+    """Assemble a :class:`Release` with the defaults every format shares (slug from the title).
+
+    A release without a summary keeps none: one derived from the body would only repeat its
+    first sentence above it (often cut short), and the writers that need a short text fall
+    back to the lead or the title themselves (:func:`pressroom.writers.labels.summary_text`).
+    A given summary that the lead paragraph repeats is taken out of the body instead.
+    """
     title = clean_inline(title)
+    summary = clean_inline(summary)
+    blocks = _without_repeated_lead(summary, blocks)
     if not title:
         raise ReaderError(f"{path}: has no title")
     if not blocks:
@@ -258,7 +269,7 @@ def build_release(
         blocks=blocks,
         source_path=path,
         lang=lang,
-        summary=clean_inline(summary) or default_summary(blocks),
+        summary=summary,
         tags=tags or [],
         contact=contact,
         warnings=warnings,

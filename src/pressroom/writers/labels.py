@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.model import BlockKind, Edition
+from pressroom.segment import split_sentences
 
 DEMO_BANNER = (
     "DEMO — NOT A TRANSLATION: produced by a placeholder model with random weights; "
@@ -87,7 +88,7 @@ NOTICE_SOURCES: dict[str, dict[str, str]] = {
     "en": {"de": "German", "en": "English", "ko": "Korean"},
     "ko": {"de": "독일어", "en": "영어", "ko": "한국어"},
 }
-SUMMARY_LENGTH = 280  # characters of the first paragraph a release without summary is shown by
+SUMMARY_LENGTH = 280  # characters of whole lead sentences a release without summary is shown by
 
 # Everything XML 1.0 does not allow (C0 controls except tab/newline/CR, lone surrogates,
 # U+FFFE/U+FFFF): lxml and python-docx refuse such text instead of writing it.
@@ -123,20 +124,26 @@ def feed_title(settings: Settings, lang: str) -> str:
 
 
 def summary_text(edition: Edition) -> str:
-    """The edition's summary; without one, the start of its first paragraph (or the title).
+    """The edition's summary; without one, the lead's first whole sentences, else the title.
 
     Feed readers list items by a short text, and a search engine shows the page's description:
-    both need something even when the release has no summary of its own.
+    both need something even when the release has no summary of its own. Only whole sentences
+    are taken, as many as fit in SUMMARY_LENGTH characters, because a text cut off with "…"
+    reads as broken; when not even the first sentence fits, the title stands in.
     """
     if edition.summary.strip():
         return edition.summary
-    texts = [b.text for b in edition.blocks if b.kind is not BlockKind.HEADING and b.text.strip()]
-    body = " ".join((texts[0] if texts else edition.title).split())
-    if len(body) <= SUMMARY_LENGTH:
-        return body
-    cut = body[:SUMMARY_LENGTH]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > SUMMARY_LENGTH // 2 else cut).rstrip(" ,;:") + " …"
+    lead = next(
+        (b.text for b in edition.blocks if b.kind is not BlockKind.HEADING and b.text.strip()), ""
+    )
+    taken: list[str] = []
+    length = -1
+    for sentence in split_sentences(lead, edition.lang):
+        length += 1 + len(sentence)
+        if length > SUMMARY_LENGTH:
+            break
+        taken.append(sentence)
+    return " ".join(taken) or " ".join(edition.title.split())
 
 
 def locale_tag(lang: str) -> str:
