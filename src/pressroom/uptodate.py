@@ -32,12 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pressroom.atomic import atomic_write_bytes
+from pressroom.buildtypes import BuildOptions, BuildResult, FileProblem
 from pressroom.config import Settings
 from pressroom.qa.checks import Finding
 from pressroom.readers import ReaderError, read_release
 
 if TYPE_CHECKING:
-    from pressroom.pipeline import BuildOptions, BuildResult, FileProblem
     from pressroom.translate.routing import EngineProvider
 
 RECORD_FILE = "last-build.json"
@@ -111,8 +111,6 @@ def _to_json(record: _Record) -> dict[str, object]:
 
 
 def _from_json(data: dict[str, Any]) -> _Record:
-    from pressroom.pipeline import BuildResult, FileProblem  # pipeline imports this module
-
     saved = data["result"]
     result = BuildResult(
         published=saved["published"],
