@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pressroom import __version__, demo
+from pressroom import __version__
 from pressroom.config import CONFIG_FILE, ConfigError, Settings, load_settings
 from pressroom.doctor import Folders, run_checks
 from pressroom.packages import PackageError, default_models_dir, install_file, install_from_index, list_packages
@@ -234,6 +234,8 @@ def build_command(
             "working folder with an example release, or name the folder with --releases."
         )
     if demo_mode:
+        from pressroom import demo  # loads ctranslate2.specs (and torch, if installed): demo builds only
+
         output = output or Path(demo.DEMO_OUTPUT)
         models = models_dir or Path(demo.DEMO_MODELS)
         console.print(

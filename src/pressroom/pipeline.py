@@ -15,18 +15,26 @@ import sqlite3
 import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 from filelock import FileLock, Timeout
 
 from pressroom.atomic import remove_stale_temp_files
+from pressroom.buildtypes import (  # re-exported: pressroom.pipeline keeps its public names
+    STATE_DIR,
+    BuildError,
+    BuildOptions,
+    BuildResult,
+    FileProblem,
+    Reporter,
+    SilentReporter,
+)
 from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.langid import detect_language
 from pressroom.model import Edition, Release
-from pressroom.qa.checks import ERROR, EditionRecord, Finding, Unit, check_editions, review_notes
+from pressroom.qa.checks import EditionRecord, Unit, check_editions, review_notes
 from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
 from pressroom.qa.protect import ProtectedTranslator, Protector, Translation
 from pressroom.qa.report import publish_report
@@ -35,7 +43,7 @@ from pressroom.review.store import REVIEWS_FILE, Approvals
 from pressroom.segment import split_sentences
 from pressroom.state import PublishState
 from pressroom.translate.base import Engine, TranslationError
-from pressroom.translate.corpus import CorpusTranslator, EngineStats
+from pressroom.translate.corpus import CorpusTranslator
 from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import EngineProvider
 from pressroom.uptodate import build_unless_unchanged
@@ -43,86 +51,6 @@ from pressroom.writers.docx import write_bilingual_docx, write_docx
 from pressroom.writers.feeds import write_feeds
 from pressroom.writers.links import edition_url, output_path
 from pressroom.writers.pages import write_pages
-
-STATE_DIR = ".pressroom"
-
-
-class BuildError(Exception):
-    """The build cannot run at all; the message says why and what to do."""
-
-
-@dataclass
-class FileProblem:
-    """A problem with one release file, in plain words."""
-
-    path: Path
-    message: str
-
-
-class Reporter(Protocol):
-    """Where the build reports progress and problems (the CLI shows them with rich)."""
-
-    def stage(self, name: str, total: int) -> None: ...
-
-    def advance(self, name: str, completed: int, total: int) -> None: ...
-
-    def problem(self, problem: FileProblem, *, fatal: bool) -> None: ...
-
-
-class SilentReporter:
-    """A reporter that shows nothing (library use, tests)."""
-
-    def stage(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, name: str, completed: int, total: int) -> None:
-        pass
-
-    def problem(self, problem: FileProblem, *, fatal: bool) -> None:
-        pass
-
-
-@dataclass
-class BuildOptions:
-    """What to build from where; ``targets`` None means the languages from the settings."""
-
-    releases_dir: Path = Path("releases")
-    output_dir: Path = Path("output")
-    targets: list[str] | None = None
-    use_memory: bool = True
-    memory_path: Path | None = None
-    allow_demo: bool = False
-    bilingual: bool = False  # also write <slug>.bilingual.docx review editions (not published)
-    require_review: bool = False  # feeds list only originals and fully reviewed translations
-    glossary: Path | None = None  # glossary.tsv (do-not-translate.txt beside it); None: none
-    strict: bool = False  # exit code 3 when a quality check finds an error
-
-
-@dataclass
-class BuildResult:
-    """What a build did: published editions per language, problems, translation counts."""
-
-    published: dict[str, list[str]] = field(default_factory=dict)
-    failed: list[FileProblem] = field(default_factory=list)
-    warnings: list[FileProblem] = field(default_factory=list)
-    held_back: list[FileProblem] = field(default_factory=list)
-    engines: list[EngineStats] = field(default_factory=list)
-    releases_seen: int = 0
-    seconds: float = 0.0
-    demo: bool = False
-    findings: list[Finding] = field(default_factory=list)  # quality checks of published editions
-    strict: bool = False
-    up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
-    reviewed_segments: int = 0  # segments published with a human-approved translation
-
-    @property
-    def exit_code(self) -> int:
-        """0 everything published, 1 some releases failed (the rest were published), 3 all
-        published but ``strict`` and a quality check found an error (1 wins over 3)."""
-        if self.failed:
-            return 1
-        return 3 if self.strict and any(f.severity == ERROR for f in self.findings) else 0
-
 
 def build(
     settings: Settings,

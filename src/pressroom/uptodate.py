@@ -11,7 +11,7 @@ same, and the previous result is reported again, marked ``up_to_date``.
 
 Anything else makes the build run in full: a release edited, added or removed (content
 hashes: an edit may keep the time stamp), a changed setting or option, a file an option names
-or a file beside it, another model package, any file in the output folder changed, removed or
+the do-not-translate file beside the glossary, another model package, any file in the output folder changed, removed or
 added, an embargoed release whose time has come, ``--no-cache``. An engine provider takes part
 only when it can name its models (``fingerprint()``); others (test engines) always build.
 
@@ -32,12 +32,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pressroom.atomic import atomic_write_bytes
+from pressroom.buildtypes import BuildOptions, BuildResult, FileProblem
 from pressroom.config import Settings
 from pressroom.qa.checks import Finding
-from pressroom.readers import ReaderError, read_release
+from pressroom.qa.glossary import DNT_FILE
+from pressroom.readers import ReaderError, find_releases, read_release
 
 if TYPE_CHECKING:
-    from pressroom.pipeline import BuildOptions, BuildResult, FileProblem
     from pressroom.translate.routing import EngineProvider
 
 RECORD_FILE = "last-build.json"
@@ -111,8 +112,6 @@ def _to_json(record: _Record) -> dict[str, object]:
 
 
 def _from_json(data: dict[str, Any]) -> _Record:
-    from pressroom.pipeline import BuildResult, FileProblem  # pipeline imports this module
-
     saved = data["result"]
     result = BuildResult(
         published=saved["published"],
@@ -139,14 +138,19 @@ def inputs_fingerprint(
     code = _tree_fingerprint(_CODE_DIR, suffix=".py")
     for part in (repr(settings), repr(options), describe(), code):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    for path in _files(options.releases_dir):
+    try:  # exactly the files the readers accept: a Word lock file or swap file changes nothing
+        releases = find_releases(options.releases_dir)
+    except ReaderError:  # no releases folder: the build itself says so
+        releases = []
+    for path in releases:
         digest.update(f"{path}\0{path.stat().st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for field in dataclasses.fields(options):
         value = getattr(options, field.name)
         if isinstance(value, Path) and field.name not in ("releases_dir", "output_dir"):
-            # A named folder, or a named file and the files beside it (do-not-translate.txt).
-            named = _tree_fingerprint(value) if value.is_dir() else _tree_fingerprint(value.parent, deep=False)
+            # A named folder, or a named file and the file read beside it (do-not-translate.txt
+            # next to the glossary), never the rest of that folder: a build.log there is no input.
+            named = _tree_fingerprint(value) if value.is_dir() else _files_fingerprint([value, value.parent / DNT_FILE])
             digest.update(named.encode())
     return digest.hexdigest()
 
@@ -159,6 +163,16 @@ def _tree_fingerprint(folder: Path, *, suffix: str = "", deep: bool = True) -> s
             continue
         stat = path.stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _files_fingerprint(paths: list[Path]) -> str:
+    """Name, size and modification time of those of ``paths`` that exist."""
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
