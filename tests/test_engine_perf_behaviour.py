@@ -249,3 +249,19 @@ def test_token_batches_keep_the_budget_and_the_length_buckets() -> None:
         assert lengths == sorted(lengths)
         assert sum(lengths) <= 600 or len(batch) == 1
         assert max(lengths) <= min(lengths) * LENGTH_BUCKET + 4
+
+
+def test_files_that_are_no_input_change_nothing_and_the_glossary_does(site: Path, models_dir: Path) -> None:
+    """A cron job's `pressroom build > build.log` and editors' lock files sit beside the inputs."""
+    glossary = site / "glossary.tsv"
+    glossary.write_text("de\ten\tko\tnote\nStadtbahn\tlight rail\t경전철\t\n", encoding="utf-8")
+    _build(site, models_dir, glossary=glossary)
+    (site / "build.log").write_text("first run\n", encoding="utf-8")
+    (site / ".glossary.tsv.swp").write_bytes(b"vim swap")
+    (site / "releases" / "~$a.docx").write_bytes(b"word lock file")
+    (site / "releases" / ".a.md.swp").write_bytes(b"vim swap")
+    assert _build(site, models_dir, glossary=glossary)[0].up_to_date
+    (site / "build.log").write_text("second run\n", encoding="utf-8")
+    assert _build(site, models_dir, glossary=glossary)[0].up_to_date
+    glossary.write_text("de\ten\tko\tnote\nStadtbahn\tStadtbahn\t경전철\t\n", encoding="utf-8")
+    assert not _build(site, models_dir, glossary=glossary)[0].up_to_date
