@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Release
+from pressroom.model import Block, BlockKind, Edition, Release
 from pressroom.readers import read_release
 from pressroom.readers.common import MTIME_WARNING
 from pressroom.slug import slugify
+from pressroom.writers.labels import summary_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "releases"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -63,7 +64,8 @@ def test_dateline_subheadings_and_contact_block(tmp_path: Path) -> None:
     ]
     assert release.contact.splitlines()[:3] == ["Polizeipräsidium Ludwigsburg", "Pressestelle", "Telefon: 07141 18-9"]
     assert not any("Rückfragen" in b.text or "07141" in b.text for b in release.blocks)
-    assert release.summary.startswith("Eine 34 Jahre alte Opel-Fahrerin")  # not "Ludwigsburg (ots)"
+    assert release.summary == ""  # none given, and no copy of the first sentence
+    assert summary_text(Edition.original(release)).startswith("Eine 34 Jahre alte Opel-Fahrerin")  # not "Ludwigsburg (ots)"
     assert all(b.text == b.text.strip() and "  " not in b.text for b in release.blocks)
 
 
@@ -72,7 +74,7 @@ def test_question_headline_and_no_question_subheadings(tmp_path: Path) -> None:
     assert release.title == "Einbrecher mit Kapuzenpulli gesucht - Wer kennt diesen Mann?"
     assert release.blocks[0] == Block(P, "Nr. 0412")
     assert texts(release, H) == []
-    assert release.summary.startswith("Mit der Veröffentlichung eines Fotos")
+    assert summary_text(Edition.original(release)).startswith("Mit der Veröffentlichung eines Fotos")
     assert release.warnings == [MTIME_WARNING]
 
 

@@ -123,6 +123,9 @@ def feed_title(settings: Settings, lang: str) -> str:
     return f"{settings.organisation} – {label(lang, 'releases')} ({name})"
 
 
+_SENTENCE_END = ".!?\"“”»«'’"
+
+
 def summary_text(edition: Edition) -> str:
     """The edition's summary; without one, the lead's first whole sentences, else the title.
 
@@ -133,9 +136,10 @@ def summary_text(edition: Edition) -> str:
     """
     if edition.summary.strip():
         return edition.summary
-    lead = next(
-        (b.text for b in edition.blocks if b.kind is not BlockKind.HEADING and b.text.strip()), ""
-    )
+    # The lead is the first paragraph that reads as a sentence: a line like "Ludwigsburg (ots)"
+    # or "Nr. 0412" above it is a dateline or a reference, not what the release says.
+    paragraphs = [b.text.strip() for b in edition.blocks if b.kind is BlockKind.PARAGRAPH and b.text.strip()]
+    lead = next((text for text in paragraphs if text[-1] in _SENTENCE_END), paragraphs[0] if paragraphs else "")
     taken: list[str] = []
     length = -1
     for sentence in split_sentences(lead, edition.lang):
