@@ -43,10 +43,11 @@ def slugify(text: str) -> str:
         cut = slug[: MAX_SLUG_LENGTH + 1]
         hyphen = cut.rfind("-")
         slug = (cut[:hyphen] if hyphen > 0 else slug[:MAX_SLUG_LENGTH]).strip("-")
-        # "…-ab-1-september" cut to "…-ab-1" reads like a duplicate-name suffix: a number
-        # belongs to the word after it, so a cut never leaves one at the end.
+        # "…-ab-1-september" cut to "…-ab-1" reads like a duplicate-name suffix: a day or an
+        # ordinal belongs to the word after it, so a cut never leaves one at the end. A year
+        # ("…-august-2025") belongs to the words before it and stays.
         words = slug.split("-")
-        while len(words) > 1 and words[-1].isdigit():
+        while len(words) > 1 and words[-1].isdigit() and len(words[-1]) < 4:
             words.pop()
         slug = "-".join(words)
     if not slug:
