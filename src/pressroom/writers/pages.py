@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pressroom.atomic import atomic_write_text
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.model import Block, BlockKind, Edition
+from pressroom.document.model import Block, BlockKind, Edition
 from pressroom.writers.labels import (
     contact_lines,
     demo_banner,
