@@ -56,6 +56,7 @@ class TranslationResult:
 
     hypotheses: list[list[str]]
     scores: list[float] = field(default_factory=lambda: [0.0])
+    attention: list[list[list[float]]] = field(default_factory=lambda: [[]])
 
     def result(self) -> TranslationResult:
         return self
@@ -74,4 +75,13 @@ class EchoTranslator:
     ) -> list[TranslationResult]:
         self.calls.append(tokens)
         prefixes = target_prefix or [[] for _ in tokens]
-        return [TranslationResult([prefix + list(t)]) for prefix, t in zip(prefixes, tokens, strict=True)]
+        return [
+            TranslationResult([prefix + list(t)], attention=[_diagonal(len(prefix), len(t))])
+            for prefix, t in zip(prefixes, tokens, strict=True)
+        ]
+
+
+def _diagonal(prefix: int, length: int) -> list[list[float]]:
+    """Attention of a model that copies its input: each output token looks at its own input
+    token (the prefix rows look at the first)."""
+    return [[1.0 if column == max(row - prefix, 0) else 0.0 for column in range(length)] for row in range(prefix + length)]

@@ -19,9 +19,10 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from pressroom.langid import detect_language
+from pressroom.document.inline import Mark, Text
 from pressroom.document.model import review_status
-from pressroom.qa.numbers import Number, compare_numbers
+from pressroom.langid import detect_language
+from pressroom.qa.numbers import Number, compare_numbers, figures_only
 from pressroom.qa.protect import Protector, Span, Translation
 
 ERROR, WARNING = "error", "warning"
@@ -49,6 +50,7 @@ CHECKS: dict[str, Check] = {
         Check("repeated-words", ERROR, "Words repeat in a loop, a typical machine-translation failure."),
         Check("unbalanced-marks", WARNING, "Brackets or quotation marks are not closed, or differ from the original."),
         Check("translated-in-pieces", WARNING, "The model lost a protected name or term, so the sentence was translated in parts around it; the wording may be stilted."),
+        Check("mark-not-placed", WARNING, "Bold, italic or a link could not be placed on the words that translate it: the emphasis was left out of that sentence, the link covers the whole sentence."),
     )
 }  # fmt: skip
 
@@ -86,13 +88,26 @@ class Unit:
     """One segment of an edition: source and translation, and the sentence pairs inside it.
 
     ``in_pieces`` lists the sentences (indices into ``sentences``) translated in pieces
-    because the model lost a placeholder.
+    because the model lost a placeholder. ``source_marks`` and ``target_marks`` are the
+    segment's marks (bold, links…) over ``source`` and ``target``; ``marks_not_placed`` says
+    which source marks could not be placed on the translation (:mod:`pressroom.translate.marks`).
     """
 
     source: str
     target: str
     sentences: list[tuple[str, str]] = field(default_factory=list)
     in_pieces: list[int] = field(default_factory=list)
+    source_marks: tuple[Mark, ...] = ()
+    target_marks: tuple[Mark, ...] = ()
+    marks_not_placed: list[str] = field(default_factory=list)
+
+    @property
+    def rich_source(self) -> Text:
+        return Text(self.source, self.source_marks)
+
+    @property
+    def rich_target(self) -> Text:
+        return Text(self.target, self.target_marks)
 
     @classmethod
     def from_sentences(cls, sentences: Sequence[str], table: Mapping[str, Translation]) -> Unit:
@@ -173,6 +188,7 @@ def check_unit(unit: Unit, context: CheckContext) -> list[tuple[str, str]]:
     problems += _number_problems(unit, spans, context)
     problems += _repetition_problems(unit)
     problems += _mark_problems(unit)
+    problems += [("mark-not-placed", message) for message in unit.marks_not_placed]
     return problems
 
 
@@ -208,8 +224,9 @@ def _sentence_problems(unit: Unit, context: CheckContext) -> list[tuple[str, str
 def _untranslated(source: str, target: str, context: CheckContext) -> str:
     """Why ``target`` is not a translation of ``source``, or ""."""
     spans = context.protector.spans(source, context.source_lang)
-    if sum(ch.isalpha() for ch in _without(source, spans)) < 3:
-        return ""  # only names, addresses or numbers: nothing to translate
+    rest = _without(source, spans)
+    if sum(ch.isalpha() for ch in rest) < 3 or figures_only(rest):
+        return ""  # only names, addresses, numbers or units: nothing to translate
     if _normal(source) == _normal(target):
         return "came back unchanged."
     lang, probability = detect_language(_without(target, spans, context.lang), context.lang)
