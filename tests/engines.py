@@ -10,28 +10,72 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pressroom.translate.base import Hypothesis
+from pressroom.translate.alignment import identity
+from pressroom.translate.base import Alignment, Hypothesis
 
 
 class TaggingEngine:
-    """Translates by tagging: ``"Satz."`` → ``"<en>Satz."``; counts every sentence it sees."""
+    """Translates by tagging: ``"Satz."`` → ``"<en>Satz."``; counts every sentence it sees.
 
-    def __init__(self, source: str, target: str, version: str = "1", demo: bool = False) -> None:
+    Each word stays where it was, so the word alignment is the identity (``aligned=False``:
+    an engine that gives no alignment at all).
+    """
+
+    def __init__(self, source: str, target: str, version: str = "1", demo: bool = False, *, aligned: bool = True) -> None:
         self.source = source
         self.target = target
         self.identity = f"tagging-{source}_{target}@{version}"
         self.demo = demo
+        self.aligned = aligned
         self.calls = 0
         self.seen: list[str] = []
 
     def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
         self.calls += 1
         self.seen.extend(sentences)
-        return [Hypothesis(self.tag(sentence)) for sentence in sentences]
+        return [
+            Hypothesis(self.tag(sentence), alignment=identity(len(sentence.split())) if self.aligned else ())
+            for sentence in sentences
+        ]
 
     def tag(self, sentence: str) -> str:
         """The translation: the sentence behind the target language's tag."""
         return f"<{self.target}>{sentence}"
+
+
+class ScriptedEngine(TaggingEngine):
+    """Translates the sentences of its script into the given words with the given alignment,
+    as a real model and its attention would; anything else it translates like a
+    :class:`ReversingEngine` (word order reversed, alignment to match)."""
+
+    def __init__(self, source: str, target: str, script: dict[str, tuple[str, Alignment]], version: str = "1") -> None:
+        super().__init__(source, target, version)
+        self.identity = f"scripted-{source}_{target}@{version}"
+        self.script = script
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        self.calls += 1
+        self.seen.extend(sentences)
+        return [Hypothesis(self.script[s][0], -0.1, self.script[s][1]) if s in self.script else reversed_words(s) for s in sentences]
+
+
+class ReversingEngine(TaggingEngine):
+    """Translates by reversing the word order (``"a b c."`` → ``"c. b a"``), the alignment to
+    match: every mark has to move to other places in the sentence."""
+
+    def __init__(self, source: str, target: str, version: str = "1") -> None:
+        super().__init__(source, target, version)
+        self.identity = f"reversing-{source}_{target}@{version}"
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        self.calls += 1
+        self.seen.extend(sentences)
+        return [reversed_words(s) for s in sentences]
+
+
+def reversed_words(sentence: str) -> Hypothesis:
+    words = sentence.split()
+    return Hypothesis(" ".join(reversed(words)), -0.1, tuple((i, len(words) - 1 - i) for i in range(len(words))))
 
 
 class StaticEngines:

@@ -142,7 +142,7 @@ def _schema_2_memory(path: Path, engine: TaggingEngine, sentence: str) -> None:
 
 
 def test_an_entry_without_a_known_alignment_is_a_miss_only_where_one_is_needed(tmp_path: Path) -> None:
-    engine = TaggingEngine("de", "en")
+    engine = TaggingEngine("de", "en", aligned=False)
     _schema_2_memory(tmp_path / "tm.sqlite", engine, "Alt.")
     memory = TranslationMemory(tmp_path / "tm.sqlite")
     assert memory.lookup(engine.identity, ["Alt."])["Alt."] == Hypothesis("<en>Alt.", -0.1, None)

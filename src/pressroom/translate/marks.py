@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pressroom.document.inline import Mark, MarkKind, Text
-from pressroom.qa.protect import Masked, Translation
+from pressroom.qa.protect import Anchor, Masked, Translation
 from pressroom.translate.alignment import word_spans
 
 KIND_NAMES = {MarkKind.BOLD: "Bold", MarkKind.ITALIC: "Italic", MarkKind.CODE: "Code", MarkKind.LINK: "The link"}
@@ -106,25 +106,21 @@ def place_marks(source: Text, translation: Translation) -> Placement:
     target = translation.text
     placed: list[Mark] = []
     failed: list[Mark] = []
-    protected = [anchor.source for anchor in translation.anchors]
     for mark in source.marks:
-        if _whole(source.text, mark):
-            left, right = _trimmed(source.text, mark.start, mark.end)
-            placed.append(replace(mark, start=0, end=len(target)))
-            if left or right:
-                placed[-1] = _trim(placed[-1], target, left, right)
-        elif _protected_only(source.text, mark, protected):
-            placed += [replace(mark, start=a.target[0], end=a.target[1]) for a in translation.anchors if _overlaps(mark, a.source)]
+        spans = _spans(source.text, mark, translation)
+        clash = mark.kind is MarkKind.LINK and any(
+            m.kind is MarkKind.LINK and m.target != mark.target and m.start < end and start < m.end
+            for m in placed
+            for start, end in spans
+        )  # two links on the same words: one would hide the other
+        if spans and not clash:
+            placed += [replace(mark, start=start, end=end) for start, end in spans]
         else:
-            span = _aligned_span(source.text, mark, translation)
-            if span is None:
-                failed.append(mark)
-            else:
-                placed.append(replace(mark, start=span[0], end=span[1]))
-    unplaced = tuple(unplaced_message(source.text, mark) for mark in failed)
+            failed.append(mark)
     links = [mark for mark in failed if mark.kind is MarkKind.LINK]
-    placed += _whole_sentence_links(target, links, [m for m in placed if m.kind is MarkKind.LINK])
-    return Placement(merged(Text(target, tuple(placed))), unplaced)
+    placed += _shared_links(target, links, [m for m in placed if m.kind is MarkKind.LINK])
+    unplaced = tuple(unplaced_message(source.text, mark) for mark in failed)
+    return Placement(_with_every_link(Text(target, tuple(placed)), source), unplaced)
 
 
 def keep_links(source: Text, target: Text) -> tuple[Text, tuple[str, ...]]:
@@ -134,8 +130,43 @@ def keep_links(source: Text, target: Text) -> tuple[Text, tuple[str, ...]]:
     kept = tuple(m for m in target.marks if m.kind is not MarkKind.LINK or m.target in wanted)
     present = {m.target for m in kept if m.kind is MarkKind.LINK}
     missing = [m for m in source.marks if m.kind is MarkKind.LINK and m.target not in present]
-    extra = _whole_sentence_links(target.text, missing, [m for m in kept if m.kind is MarkKind.LINK])
-    return merged(Text(target.text, kept + tuple(extra))), tuple(unplaced_message(source.text, m) for m in missing)
+    extra = _shared_links(target.text, missing, [m for m in kept if m.kind is MarkKind.LINK])
+    return _with_every_link(Text(target.text, kept + tuple(extra)), source), tuple(unplaced_message(source.text, m) for m in missing)
+
+
+def _spans(source: str, mark: Mark, translation: Translation) -> list[tuple[int, int]]:
+    """Where rules 1-3 put ``mark`` in the translation; [] where they cannot (rule 4)."""
+    target = translation.text
+    if _whole(source, mark):
+        left, right = _trimmed(source, mark.start, mark.end)
+        whole = _trim(replace(mark, start=0, end=len(target)), target, left, right)
+        return [(whole.start, whole.end)] if whole.start < whole.end else []
+    if _protected_only(source, mark, [anchor.source for anchor in translation.anchors]):
+        return [_on_anchor(source, target, mark, anchor) for anchor in translation.anchors if _overlaps(mark, anchor.source)]
+    span = _aligned_span(source, mark, translation)
+    return [span] if span else []
+
+
+def _on_anchor(source: str, target: str, mark: Mark, anchor: Anchor) -> tuple[int, int]:
+    """A mark's place on a protected span's value: the same characters where the value is the
+    span as written (an address, a name), else the whole value (an approved term)."""
+    (source_start, source_end), (target_start, target_end) = anchor.source, anchor.target
+    if source[source_start:source_end] != target[target_start:target_end]:
+        return anchor.target
+    shift = target_start - source_start
+    return max(mark.start, source_start) + shift, min(mark.end, source_end) + shift
+
+
+def _with_every_link(text: Text, source: Text) -> Text:
+    """``text`` merged, or, should two links still share words (more links than room), with
+    the source's links shared out over the whole text, so that each stays a live link."""
+    text = merged(text)
+    links = [m for m in text.marks if m.kind is MarkKind.LINK]
+    if all(a.end <= b.start or b.end <= a.start for a, b in zip(links, links[1:])) and {m.target for m in links} >= set(source.links()):
+        return text
+    others = tuple(m for m in text.marks if m.kind is not MarkKind.LINK)
+    shared = _shared_links(text.text, [m for m in source.marks if m.kind is MarkKind.LINK], [])
+    return merged(Text(text.text, others + tuple(shared)))
 
 
 def unplaced_message(text: str, mark: Mark) -> str:
@@ -213,21 +244,21 @@ def _within(word: tuple[int, int], span: tuple[int, int]) -> bool:
     return span[0] <= word[0] and word[1] <= span[1]
 
 
-def _whole_sentence_links(target: str, links: Sequence[Mark], taken: Sequence[Mark]) -> list[Mark]:
-    """Rule 4 for links: each goes on the stretch of the sentence no other link holds; several
-    share it word by word, in order."""
+def _shared_links(target: str, links: Sequence[Mark], taken: Sequence[Mark]) -> list[Mark]:
+    """Rule 4 for links: they go on what no other link of the sentence holds (the whole
+    sentence where there is none), shared out in order word by word, or character by
+    character where there are fewer words than links."""
     if not links:
         return []
-    free = [
-        (start, end)
-        for start, end in word_spans(target)
-        if not any(m.start < end and start < m.end for m in taken)
-    ]
+    free = [(s, e) for s, e in word_spans(target) if not any(m.start < e and s < m.end for m in taken)]
+    if len(free) < len(links):
+        free = [
+            (i, i + 1)
+            for i, ch in enumerate(target)
+            if not ch.isspace() and not any(m.start <= i < m.end for m in taken)
+        ]
     placed = []
-    share = max(1, len(free) // len(links))
     for number, link in enumerate(links):
-        words = free[number * share : len(free) if number == len(links) - 1 else (number + 1) * share]
-        if words:
-            placed.append(replace(link, start=words[0][0], end=words[-1][1]))
+        first, last = len(free) * number // len(links), len(free) * (number + 1) // len(links)
+        placed += [replace(link, start=s, end=e) for s, e in free[first:last]]
     return placed
-

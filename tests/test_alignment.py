@@ -1,0 +1,115 @@
+"""Word alignments from a real CTranslate2 model's attention (synthetic random-weight packages),
+stored in and reused from the translation memory; the alignment arithmetic on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ctranslate2
+import sentencepiece as spm
+
+from pressroom.config import TranslationSettings
+from pressroom.packages import ModelPackage, list_packages
+from pressroom.translate.alignment import (
+    Edit,
+    attention_alignment,
+    compose,
+    concatenate,
+    moved_words,
+    piece_words,
+)
+from pressroom.translate.argos import EXTRA_DECODING_TOKENS, LENGTH_PENALTY, ArgosEngine
+from pressroom.translate.corpus import CorpusTranslator
+from pressroom.translate.memory import TranslationMemory
+
+SENTENCES = [
+    "Die Stadt eröffnet am Montag das neue Bürgerbüro am Marktplatz.",
+    "Der Oberbürgermeister begrüßt die Gäste um 10 Uhr im Rathaus.",
+    "Weitere Informationen erhalten Sie unter ⟦1⟧ oder per E-Mail an ⟦2⟧.",
+    "Hallo.",
+]
+
+
+def _package(models_dir: Path) -> ModelPackage:
+    return next(p for p in list_packages(models_dir)[0] if p.from_code == "de")
+
+
+def _valid(alignment: tuple[tuple[int, int], ...], source: str, target: str) -> bool:
+    return bool(alignment) and all(0 <= s < len(source.split()) and 0 <= t < len(target.split()) for s, t in alignment)
+
+
+def test_the_engine_returns_word_alignments_from_the_models_attention(models_dir: Path) -> None:
+    package = _package(models_dir)
+    hypotheses = ArgosEngine(package, TranslationSettings(beam_size=1)).translate_batch(SENTENCES)
+    for sentence, hypothesis in zip(SENTENCES, hypotheses, strict=True):
+        assert _valid(hypothesis.alignment, sentence, hypothesis.text), (sentence, hypothesis)
+        # Every target word has a source word: with greedy search every attention row is exact.
+        assert {t for _, t in hypothesis.alignment} == set(range(len(hypothesis.text.split())))
+    # The same as reading CTranslate2's attention by hand: each target piece's strongest source piece.
+    settings = TranslationSettings(beam_size=1)
+    (alone,) = ArgosEngine(package, settings).translate_batch(SENTENCES[:1])
+    tokenizer = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
+    source = tokenizer.encode(SENTENCES[0], out_type=str)
+    result = ctranslate2.Translator(str(package.path / "model")).translate_batch(
+        [source],
+        beam_size=1,
+        return_attention=True,
+        max_decoding_length=int(len(source) * settings.length_ratio) + EXTRA_DECODING_TOKENS,
+        length_penalty=LENGTH_PENALTY,
+        replace_unknowns=True,
+    )[0]
+    target = result.hypotheses[0]
+    by_hand = {
+        (piece_words(source)[max(range(len(source)), key=row.__getitem__)], piece_words(target)[index])
+        for index, row in enumerate(result.attention[0])
+    }
+    assert alone.text == tokenizer.decode_pieces(target) and set(alone.alignment) == by_hand
+
+
+def test_beam_search_in_padded_batches_and_split_sentences_still_align(models_dir: Path) -> None:
+    package = _package(models_dir)
+    long = " ".join(SENTENCES[:3])
+    engine = ArgosEngine(package, TranslationSettings(beam_size=2, max_input_tokens=24))
+    hypotheses = engine.translate_batch([*SENTENCES, long])
+    for sentence, hypothesis in zip([*SENTENCES, long], hypotheses, strict=True):
+        assert _valid(hypothesis.alignment, sentence, hypothesis.text), sentence
+    # The split sentence's parts are aligned each in its own place: its last source word is
+    # aligned, and so is a word of its last part's translation.
+    alignment = hypotheses[-1].alignment
+    assert max(s for s, _ in alignment) >= len(long.split()) - 3
+    assert max(t for _, t in alignment) >= len(hypotheses[-1].text.split()) - 3
+
+
+def test_the_corpus_translator_stores_alignments_and_reuses_them_without_the_model(models_dir: Path, tmp_path: Path) -> None:
+    package = _package(models_dir)
+    memory = TranslationMemory(tmp_path / "memory.sqlite")
+    first = CorpusTranslator(memory).translate([ArgosEngine(package, TranslationSettings())], SENTENCES)
+    engine = ArgosEngine(package, TranslationSettings())
+    again = CorpusTranslator(memory).translate([engine], SENTENCES, aligned=SENTENCES)
+    assert not engine.loaded  # every sentence, alignment and all, came from the memory
+    assert again == first and all(h.alignment for h in again.values())
+    memory.close()
+
+
+def test_pieces_that_do_not_make_the_words_give_no_alignment() -> None:
+    attention = [[1.0, 0.0], [0.0, 1.0]]
+    assert attention_alignment(["▁Hallo", "▁Welt"], ["▁Hello", "▁world"], attention, source_text="Hallo Welt", target_text="Hello world") == ((0, 0), (1, 1))
+    # BPE-style pieces without word starts: two pieces, but "Hallo Welt" has two words and
+    # the pieces make one: no alignment rather than a wrong one.
+    assert attention_alignment(["Hal", "lo"], ["▁Hello", "▁world"], attention, source_text="Hallo Welt", target_text="Hello world") == ()
+    # A row that leaks onto padding (CTranslate2's first beam step) aligns nothing; a target
+    # prefix row and a column outside the sentence (</s>) are skipped.
+    leaky = [[0.9, 0.0, 0.1], [0.4, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    assert attention_alignment(
+        ["▁Hallo", "▁Welt"], ["▁Hello", "▁world", "!"], leaky, source_text="Hallo Welt", target_text="Hello world!", target_offset=1
+    ) == ((1, 1),)
+
+
+def test_words_move_with_edits_and_alignments_compose() -> None:
+    # "Claus Kleber, Stuttgart." masked as "⟦1⟧, Stuttgart.": both name words become word 0.
+    assert moved_words("Claus Kleber, Stuttgart.", "⟦1⟧, Stuttgart.", [Edit(0, 12, 3)]) == [(0,), (0,), (1,)]
+    # A restored value of two words: the placeholder's word becomes both.
+    assert moved_words("Hello ⟦1⟧!", "Hello Claus Kleber!", [Edit(6, 9, 12)]) == [(0,), (1, 2)]
+    assert compose(((0, 1), (1, 0)), ((0, 2), (1, 3))) == ((0, 3), (1, 2))
+    parts = [(((0, 1), (1, 0)), "a b", "B A"), (((0, 0),), "c.", "C.")]
+    assert concatenate(parts, "a b c.", "B A C.") == ((0, 1), (1, 0), (2, 2))
