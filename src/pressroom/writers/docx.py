@@ -331,6 +331,13 @@ class _Builder:
                 column = last_column + 1
         for header in word.rows[: table.header_rows]:
             header._tr.get_or_add_trPr().append(_on("w:tblHeader"))
+        # Which parts of the style apply: python-docx claims a header row and a header column
+        # for every table; a table has a header row only where the release has one.
+        look = word._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None:
+            look.set(qn("w:firstRow"), "1" if table.header_rows else "0")
+            look.set(qn("w:firstColumn"), "0")
+            look.set(qn("w:val"), "0420" if table.header_rows else "0400")
 
     def figure(self, container: Container, figure: Figure) -> None:
         """The picture inline in its own paragraph, with its alt text and title in the drawing's
