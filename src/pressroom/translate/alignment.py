@@ -20,6 +20,7 @@ through a model that never sees it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -77,12 +78,12 @@ def attention_alignment(
     ):
         return ()
     pairs = set()
+    end = source_offset + len(source)
     for row, word in zip(attention[target_offset : target_offset + len(target)], target_words):
-        inside = row[source_offset : source_offset + len(source)]
-        if not inside or sum(row) < MIN_ATTENTION_MASS:
+        if not row or sum(row) < MIN_ATTENTION_MASS:
             continue
-        best = max(range(len(row)), key=row.__getitem__)
-        if source_offset <= best < source_offset + len(source):
+        best = row.index(max(row))
+        if source_offset <= best < end:
             pairs.add((source_words[best - source_offset], word))
     return tuple(sorted(pairs))
 
@@ -116,7 +117,10 @@ def moved_words(old: str, new: str, edits: Sequence[Edit]) -> list[tuple[int, ..
     overlapping): an untouched word becomes the word at its moved place; an edited stretch
     becomes whatever replaced it, so a word partly or wholly replaced maps to the
     replacement's words too."""
+    if not edits:
+        return [(i,) for i in range(len(old.split()))]
     new_words = word_spans(new)
+    new_starts = [start for start, _ in new_words]
 
     def moved(position: int, end: bool) -> int:
         shift = 0
@@ -131,7 +135,14 @@ def moved_words(old: str, new: str, edits: Sequence[Edit]) -> list[tuple[int, ..
     result = []
     for start, end in word_spans(old):
         first, last = moved(start, False), moved(end, True)
-        result.append(tuple(i for i, (s, e) in enumerate(new_words) if s < last and e > first))
+        # The new words overlapping [first, last): from the last one starting at or before first.
+        index = max(bisect_right(new_starts, first) - 1, 0)
+        found = []
+        while index < len(new_words) and new_words[index][0] < last:
+            if new_words[index][1] > first:
+                found.append(index)
+            index += 1
+        result.append(tuple(found))
     return result
 
 

@@ -167,8 +167,9 @@ class ArgosEngine:
                 tokens = tokens[skipped:]
                 text = tokenizer.decode(tokens)
                 text = text[1:] if text.startswith(" ") else text
+                attention = result.attention[0] if result.attention else []
                 alignment = attention_alignment(
-                    units[k], tokens, result.attention[0], source_text=texts[k], target_text=text, target_offset=skipped
+                    units[k], tokens, attention, source_text=texts[k], target_text=text, target_offset=skipped
                 )
                 outputs[k] = _Output(
                     text,

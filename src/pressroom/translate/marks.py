@@ -98,15 +98,22 @@ def needs_alignment(sentence: Text, masked: Masked) -> bool:
     """Whether placing the marks of ``sentence`` needs a word alignment (rule 3), given its
     masked form: not when every mark covers the whole sentence or only protected spans."""
     protected = [(edit.start, edit.end) for edit in masked.edits]
-    return any(not _whole(sentence.text, m) and not _protected_only(sentence.text, m, protected) for m in sentence.marks)
+    return any(
+        _visible(sentence.text, m) and not _whole(sentence.text, m) and not _protected_only(sentence.text, m, protected)
+        for m in sentence.marks
+    )
 
 
 def place_marks(source: Text, translation: Translation) -> Placement:
     """The marks of the source sentence ``source`` placed on ``translation`` (module rules)."""
     target = translation.text
+    if not source.marks:
+        return Placement(Text(target))
     placed: list[Mark] = []
     failed: list[Mark] = []
     for mark in source.marks:
+        if not _visible(source.text, mark):
+            continue
         spans = _spans(source.text, mark, translation)
         clash = mark.kind is MarkKind.LINK and any(
             m.kind is MarkKind.LINK and m.target != mark.target and m.start < end and start < m.end
@@ -175,6 +182,11 @@ def unplaced_message(text: str, mark: Mark) -> str:
     if mark.kind is MarkKind.LINK:
         return f"{KIND_NAMES[mark.kind]} on {quoted} ({mark.target}) could not be placed on the words that translate it; it now covers the whole sentence."
     return f"{KIND_NAMES[mark.kind]} on {quoted} could not be placed on the words that translate it and was left out."
+
+
+def _visible(text: str, mark: Mark) -> bool:
+    """Links always are; bold or italic white space or punctuation is nothing a reader would miss."""
+    return mark.kind is MarkKind.LINK or bool(_content(text, mark.start, mark.end))
 
 
 def _content(text: str, start: int, end: int) -> list[int]:
