@@ -3,6 +3,7 @@ placeholders, through a pivot, from the memory, and reported where they cannot b
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,9 @@ from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.document.model import Cell, Edition, Figure, Image, Paragraph, Release, Table
 from pressroom.qa.checks import EditionRecord, check_editions
 from pressroom.qa.protect import Protector
+from pressroom.qa.report import save_records
 from pressroom.review.store import REVIEWS_FILE, Approvals, Correction
+from pressroom.review.workflow import export_reviews, import_reviews
 from pressroom.translate.base import Engine
 
 BOLD, ITALIC, LINK = MarkKind.BOLD, MarkKind.ITALIC, MarkKind.LINK
@@ -205,3 +208,30 @@ def test_approved_translations_keep_their_marks_and_every_link(tmp_path: Path, s
     assert on(text, ITALIC) == (["city"] if stored_marks else [])
     assert on(text, LINK) == [f"{approved} → {PARK}"]
     assert len(records[0].units[2].marks_not_placed) == (1 if stored_marks else 2)
+
+
+def test_marks_moved_in_a_cat_tool_are_published(tmp_path: Path) -> None:
+    source = marked(VERB_FINAL, ("eröffnet", BOLD), ("den neuen Park", LINK, PARK))
+    editions, records = translate(release(source), {"en": [ScriptedEngine("de", "en", {VERB_FINAL: VERB_FINAL_EN})]}, tmp_path)
+    output = tmp_path / "output"
+    save_records(records, output / STATE_DIR)
+    (path,) = export_reviews(output, output / STATE_DIR, tmp_path / "review")
+    exported = path.read_text(encoding="utf-8")
+    # Numbered in the source's order: the link on "den neuen Park" is 1, the bold "eröffnet" 2.
+    assert '<g id="2" ctype="bold">opened</g>' in exported and '<g id="1" ctype="link">the new park</g>' in exported
+    # The reviewer rewrites the sentence and moves the tags with the words (OmegaT keeps ids,
+    # and may drop the ctype); the link's address is not in the file to be changed.
+    corrected = re.sub(
+        r'(<trans-unit[^>]*id="2".*?<target[^>]*>).*?(</target>)',
+        r'\1On Monday, <g id="1">the new park</g> was <g id="2">opened</g> by the city.\2',
+        exported,
+        flags=re.DOTALL,
+    )
+    path.write_text(corrected, encoding="utf-8")
+    outcomes, problems = import_reviews(output / STATE_DIR, [path], "Ana")
+    assert not problems and outcomes[0].approved == 1
+    (english,), _ = apply_reviews(editions, records, output / STATE_DIR)
+    text = body(english)
+    assert text.text == "On Monday, the new park was opened by the city."
+    assert on(text, BOLD) == ["opened"] and on(text, LINK) == [f"the new park → {PARK}"]
+    assert records[0].units[2].marks_not_placed == []
