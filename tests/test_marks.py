@@ -235,3 +235,13 @@ def test_marks_moved_in_a_cat_tool_are_published(tmp_path: Path) -> None:
     assert text.text == "On Monday, the new park was opened by the city."
     assert on(text, BOLD) == ["opened"] and on(text, LINK) == [f"the new park → {PARK}"]
     assert records[0].units[2].marks_not_placed == []
+
+
+def test_text_marked_as_code_is_kept_as_written_with_its_mark(tmp_path: Path) -> None:
+    source = marked("Die Datei pressroom.toml liegt im Ordner presse.", ("pressroom.toml", MarkKind.CODE))
+    engine = ScriptedEngine("de", "en", {"Die Datei ⟦1⟧ liegt im Ordner presse.": ("The file ⟦1⟧ is in the folder presse.", ())})
+    (english,), records = translate(release(source, Text("pressroom build", (Mark(0, 15, MarkKind.CODE),))), {"en": [engine]}, tmp_path)
+    assert "Die Datei ⟦1⟧ liegt im Ordner presse." in engine.seen  # the model never sees it
+    assert "pressroom build" not in " ".join(engine.seen)  # a paragraph of code only: no model at all
+    assert on(body(english), MarkKind.CODE) == ["pressroom.toml"] and body(english, 1) == Text("pressroom build", (Mark(0, 15, MarkKind.CODE),))
+    assert [f.code for f in check_editions(records, Protector())] == []

@@ -11,6 +11,7 @@ from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResu
 from pressroom.document.inline import MarkKind, Text
 from pressroom.document.model import Edition
 from pressroom.qa.checks import EditionRecord, Unit
+from pressroom.qa.glossary import Term
 from pressroom.qa.numbers import figures_only
 from pressroom.qa.protect import ProtectedTranslator, Protector, Translation
 from pressroom.review.store import REVIEWS_FILE, Approval, Approvals
@@ -61,6 +62,7 @@ def translate_editions(
     (unless ``options`` turn it off), and assemble the editions with the segment pairs the
     quality checks read. What each engine did goes to ``result.engines``; in a demo build
     (``result.demo``) every edition is marked, the originals too."""
+    protector = with_verbatim(protector, plans)
     memory = None
     if options.use_memory:
         memory = TranslationMemory(options.memory_path or options.output_dir / STATE_DIR / "memory.sqlite")
@@ -76,6 +78,23 @@ def translate_editions(
         for edition in editions:
             edition.demo = True
     return editions, records
+
+
+def with_verbatim(protector: Protector, plans: list[EditionPlan]) -> Protector:
+    """``protector`` that also keeps every text marked as code (verbatim: a file name, an
+    identifier) as written, like a do-not-translate name, in every release of the build."""
+    known = {term.source for term in protector.glossary.terms}
+    verbatim = {
+        text.text[m.start : m.end].strip()
+        for plan in plans
+        for text in plan.release.translatable_texts()
+        for m in text.marks
+        if m.kind is MarkKind.CODE
+    } - known - {""}
+    if not verbatim:
+        return protector
+    terms = [*protector.glossary.terms, *(Term(v, where="text marked as code") for v in sorted(verbatim))]
+    return Protector(replace(protector.glossary, terms=terms))
 
 
 def _translate_routes(

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from pressroom.document.inline import Mark, Text
+from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.document.model import review_status
 from pressroom.langid import detect_language
 from pressroom.qa.numbers import Number, compare_numbers, figures_only
@@ -182,7 +182,7 @@ def check_unit(unit: Unit, context: CheckContext) -> list[tuple[str, str]]:
         return []
     if not unit.target.strip():
         return [("empty", "The translation of this part is empty.")]
-    spans = context.protector.spans(unit.source, context.source_lang)
+    spans = context.protector.spans(unit.source, context.source_lang) + _verbatim(unit)
     problems = _sentence_problems(unit, context)
     problems += _protected_problems(unit.target, spans, context.lang)
     problems += _number_problems(unit, spans, context)
@@ -190,6 +190,11 @@ def check_unit(unit: Unit, context: CheckContext) -> list[tuple[str, str]]:
     problems += _mark_problems(unit)
     problems += [("mark-not-placed", message) for message in unit.marks_not_placed]
     return problems
+
+
+def _verbatim(unit: Unit) -> list[Span]:
+    """The segment's text marked as code: kept as written, like a name."""
+    return [Span("verbatim text", unit.source[m.start : m.end].strip()) for m in unit.source_marks if m.kind is MarkKind.CODE and unit.source[m.start : m.end].strip()]
 
 
 def _has_content(text: str) -> bool:
@@ -215,15 +220,15 @@ def _sentence_problems(unit: Unit, context: CheckContext) -> list[tuple[str, str
                 problems.append(("truncated", f"The translation of {quoted} has only {ratio:.0%} of the expected length."))
             elif ratio > MAX_RATIO:
                 problems.append(("too-long", f"The translation of {quoted} is {ratio:.1f} times the expected length."))
-        untranslated = _untranslated(source, target, context)
+        untranslated = _untranslated(source, target, context, _verbatim(unit))
         if untranslated:
             problems.append(("untranslated", f"{quoted} {untranslated}"))
     return problems
 
 
-def _untranslated(source: str, target: str, context: CheckContext) -> str:
+def _untranslated(source: str, target: str, context: CheckContext, verbatim: Sequence[Span] = ()) -> str:
     """Why ``target`` is not a translation of ``source``, or ""."""
-    spans = context.protector.spans(source, context.source_lang)
+    spans = context.protector.spans(source, context.source_lang) + list(verbatim)
     rest = _without(source, spans)
     if sum(ch.isalpha() for ch in rest) < 3 or figures_only(rest):
         return ""  # only names, addresses, numbers or units: nothing to translate
