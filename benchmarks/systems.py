@@ -106,13 +106,13 @@ def argos(work: Path) -> dict[str, Any]:
 def _build(work: Path, releases: str, output: str, use_memory: bool) -> dict[str, Any]:
     from pressroom.build.pipeline import build
     from pressroom.build.types import BuildOptions
-    from pressroom.translate import argos as argos_engine
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate import ctranslate
+    from pressroom.translate.routing import ModelEngines
 
-    argos_engine.Translator = pinned.PinnedTranslator
+    ctranslate.Translator = pinned.PinnedTranslator
     settings = Settings()
     started = time.perf_counter()
-    engines = PackageEngines(work / "models", settings.translation, pivot=settings.pivot_language)
+    engines = ModelEngines(work / "models", settings.translation, pivot=settings.pivot_language)
     options = BuildOptions(
         releases_dir=work / releases, output_dir=work / output, use_memory=use_memory,
         allow_demo=True,  # the synthetic packages are marked demo: random weights
@@ -148,7 +148,7 @@ def pressroom(work: Path) -> dict[str, Any]:
 
 def ctranslate2(work: Path) -> dict[str, Any]:
     """C: B's token sequences straight into CTranslate2, one call per model."""
-    from pressroom.translate.argos import LENGTH_PENALTY
+    from pressroom.translate.ctranslate import LENGTH_PENALTY
 
     sent: dict[str, list[list[str]]] = json.loads((work / "b-sequences.json").read_text())
     settings = Settings().translation

@@ -20,6 +20,7 @@ class TaggingEngine:
         self.source = source
         self.target = target
         self.identity = f"tagging-{source}_{target}@{version}"
+        self.name = f"tagging-{source}_{target} {version}"
         self.demo = demo
         self.calls = 0
         self.seen: list[str] = []

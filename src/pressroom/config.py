@@ -120,6 +120,21 @@ class Settings:
         "for one build (best into its own --output folder).",
         default=False,
     )
+    low_confidence: float = _doc(
+        "A sentence the model was less sure of than this gets a 'low-confidence' warning in the "
+        "quality report, and review exports put it first. The confidence is the model's mean "
+        "log-probability per token: 0 is certain; at -1.0 the word pieces it chose had an average "
+        "probability of e^-1 = 37 %, so it was torn between continuations at most steps. Raise it "
+        "(towards 0) to flag more, lower it to flag less; README 'Confidence' says how to set it "
+        "from your own reviewed builds.",
+        default=-1.0,
+    )
+    models: dict[str, str] = _doc(
+        "The model per target language, by the name 'pressroom models list' shows, like "
+        '{ ko = "nllb-200-distilled-600M" }; a language not named here gets a direct model if '
+        "one is installed, else the route through pivot_language.",
+        default_factory=dict,
+    )
     translation: TranslationSettings = field(default_factory=TranslationSettings)
 
     @property
@@ -179,6 +194,8 @@ def _apply(target: Any, values: dict[str, Any], path: Path, text: str, table: st
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{_at(path, text, table, key)}: '{key}' must be {_KINDS[expected]}")
+        if expected is dict and not all(isinstance(item, str) for item in value.values()):
+            raise ConfigError(f"{_at(path, text, table, key)}: every value in '{key}' must be {_KINDS[str]}")
         setattr(target, key, value)
 
 

@@ -4,7 +4,10 @@
 original, its translation and the reasons, worst first; plain escaped HTML without scripts,
 readable from disk. ``output/qa-report.json`` holds the same findings: an object whose
 ``findings`` list has ``release``, ``lang``, ``segment``, ``code``, ``severity``, ``source``,
-``target`` and ``message`` per finding.
+``target``, ``message`` and the segment's ``confidence`` per finding, and whose ``editions``
+list gives each edition's ``confidence`` per segment (the model's mean log-probability per
+token of the segment's least sure sentence; null where no model was asked or a person approved
+the translation).
 
 The build also stores what was checked (source and translation of every segment and sentence)
 in ``output/.pressroom/qa-segments.json``, so ``pressroom qa`` can check the published editions
@@ -66,12 +69,19 @@ def write_report(findings: Sequence[Finding], records: Sequence[EditionRecord], 
         "checks": {code: {"severity": c.severity, "explanation": c.explanation} for code, c in CHECKS.items()},
         "findings": [f.to_json() for f in findings],
         "editions": [
-            {"release": r.release, "lang": r.lang, "review_status": r.review_status, "reviewed_segments": r.reviewed_segments}
+            {
+                "release": r.release, "lang": r.lang, "review_status": r.review_status, "reviewed_segments": r.reviewed_segments,
+                "confidence": [_rounded(u.confidence) for u in r.units],
+            }
             for r in records
         ],
     }
     atomic_write_text(output_dir / REPORT_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     atomic_write_text(output_dir / REPORT_HTML, _html(findings, records))
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(score, 3)
 
 
 def _e(text: object) -> str:
@@ -114,8 +124,9 @@ def _html(findings: Sequence[Finding], records: Sequence[EditionRecord]) -> str:
                 f'<li><span class="{_e(f.severity)}">{_e(f.severity)}</span> <code>{_e(f.code)}</code>: {_e(f.message)}</li>'
                 for f in items
             )
+            confidence = f"<br><small>confidence {items[0].confidence:.2f}</small>" if items[0].confidence is not None else ""
             parts.append(
-                f"<tr><td>{_e(segment_name(index))}</td><td>{_e(items[0].source)}</td>"
+                f"<tr><td>{_e(segment_name(index))}{confidence}</td><td>{_e(items[0].source)}</td>"
                 f"<td>{_e(items[0].target)}</td><td><ul>{reasons}</ul></td></tr>"
             )
         parts.append("</table>")
@@ -160,7 +171,7 @@ def save_records(records: Sequence[EditionRecord], state_dir: Path) -> None:
                 "title": r.title,
                 "reviewed_segments": r.reviewed_segments,
                 "units": [
-                    {"source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces}
+                    {"source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces, "scores": u.scores}
                     for u in r.units
                 ],
             }
@@ -185,7 +196,7 @@ def load_records(state_dir: Path) -> list[EditionRecord]:
                 title=e["title"],
                 reviewed_segments=e.get("reviewed_segments", 0),
                 units=[
-                    Unit(u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]))
+                    Unit(u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]), list(u.get("scores", [])))
                     for u in e["units"]
                 ],
             )
