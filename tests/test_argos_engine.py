@@ -165,7 +165,7 @@ def test_long_sentence_is_split_and_rejoined(models_dir: Path, echo: None) -> No
     engine = _engine(package, TranslationSettings(max_input_tokens=12))
     out = _texts(engine.translate_batch(["Kurz.", LONG]))
     assert out == ["Kurz.", LONG]  # echo: parts rejoined losslessly, nothing truncated
-    sent = [tokens for call in engine.model.translator().calls for tokens in call]  # type: ignore[attr-defined]
+    sent = [tokens for call in engine._loaded.translator().calls for tokens in call]  # type: ignore[attr-defined]
     assert len(sent) > 4 and all(len(tokens) <= 12 for tokens in sent)
 
 

@@ -113,7 +113,7 @@ def test_each_distinct_sentence_crosses_each_model_once_and_korean_reuses_englis
     monkeypatch.setattr(ctranslate, "Translator", _CountingTranslator)
     result, engines = _build(site, models_dir, use_memory=False)
     de_en, en_ko = (next(e for e in engines._engines.values() if e.source == s) for s in ("de", "en"))
-    inputs = {e.source: _CountingTranslator.sent[str(e.package.path / "model")] for e in (de_en, en_ko)}
+    inputs = {e.source: _CountingTranslator.sent[str(e.model.path / "model")] for e in (de_en, en_ko)}
     # 2 titles and 3 distinct body sentences (the summaries repeat the first ones, SHARED is
     # in both releases); the Korean route's de→en step reused the English edition's run.
     assert len(inputs["de"]) == len({tuple(t) for t in inputs["de"]}) == 5

@@ -244,7 +244,7 @@ def test_a_5000_character_sentence_is_split_and_every_part_translated(
     assert result.exit_code == 0, result.failed
 
     engine = provider.route("de", "en")[0]  # type: ignore[index]
-    tokenizer = engine._load_tokenizer()  # type: ignore[attr-defined]
+    tokenizer = engine.tokenizers()[0]  # type: ignore[attr-defined]
     pieces = split_at_safe_points(sentence, lambda text: len(tokenizer.encode(text)) <= limit)
     assert join_pieces(pieces) == sentence  # every source character is in exactly one part
     assert len(pieces) > 40

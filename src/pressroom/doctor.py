@@ -157,7 +157,7 @@ def check_models(folder: Path, settings: Settings) -> list[Check]:
         )
     checks += [Check(False, str(problem)) for problem in broken]
     checks += [Check(False, str(problem)) for problem in load_problems()]
-    demo = sorted({m.label for m in models if m.demo})
+    demo = sorted({m.languages_text() for m in models if m.demo})
     if demo:
         checks.append(
             Check(
@@ -172,11 +172,12 @@ def check_models(folder: Path, settings: Settings) -> list[Check]:
 
 def _route_text(hops: list[Hop]) -> str:
     """``de→ko direct, nllb-200-distilled-600M (NLLB-200, 2.4 GB, licence CC-BY-NC-4.0 (non-commercial use only))``."""
-    details = "; ".join(
-        f"{hop.model.label}: {hop.model.family.title}, {size_text(hop.model.size)}, licence {hop.model.licence_text()}"
-        for hop in hops
-    )
-    return f"{describe_route(hops)} ({details})"
+    details = [
+        f"{hop.model.family.title}, {size_text(hop.model.size)}, licence {hop.model.licence_text()}" for hop in hops
+    ]
+    if len(hops) > 1:
+        details = [f"{hop.model.label}: {detail}" for hop, detail in zip(hops, details)]
+    return f"{describe_route(hops)} ({'; '.join(details)})"
 
 
 def free_bytes(path: Path) -> int:

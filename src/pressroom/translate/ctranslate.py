@@ -116,7 +116,7 @@ class LoadedModel:
                 inter_threads=settings.threads or os.cpu_count() or 1,
                 intra_threads=1,
             )
-        except (RuntimeError, ValueError, OSError) as exc:
+        except (RuntimeError, ValueError, OSError, LookupError) as exc:  # LookupError: a variable missing
             raise TranslationError(f"could not load the model in {path}: {exc}") from exc
         return self._translator
 
@@ -128,22 +128,27 @@ class CTranslate2Engine:
     translate, so a build answered entirely by the translation memory loads no model.
     """
 
-    def __init__(self, model: LoadedModel, source: str, target: str) -> None:
-        self.model = model
-        self.settings = model.settings
+    def __init__(self, loaded: LoadedModel, source: str, target: str) -> None:
+        self.model = loaded.model
+        self.settings = loaded.settings
         self.source = source
         self.target = target
-        self.name = model.model.label
-        self.demo = model.model.demo
+        self.name = self.model.label
+        self.demo = self.model.demo
         # A model that serves several pairs translates each differently: the pair is part of
         # the identity. A one-pair model (every Argos package) keeps the identity it had.
-        pair = "" if model.model.coverage.single_pair else f"|{source}>{target}"
-        self.identity = f"{model.model.identity()}{pair}|{self.settings.cache_key()}"
+        pair = "" if self.model.coverage.single_pair else f"|{source}>{target}"
+        self.identity = f"{self.model.identity()}{pair}|{self.settings.cache_key()}"
+        self._loaded = loaded
 
     @property
     def loaded(self) -> bool:
         """Whether the CTranslate2 model has been loaded."""
-        return self.model.loaded
+        return self._loaded.loaded
+
+    def tokenizers(self) -> tuple[Tokenizer, Tokenizer, Conventions]:
+        """This pair's source encoder, target decoder and token conventions (loaded on first use)."""
+        return self._loaded.tokenizers(self.source, self.target)
 
     def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
         """Translate every sentence; blank ones give "" without touching the model.
@@ -157,7 +162,7 @@ class CTranslate2Engine:
             if not sentence.strip():
                 plans.append([])
                 continue
-            encoder = self.model.tokenizers(self.source, self.target)[0]
+            encoder = self.tokenizers()[0]
             tokens = encoder.encode(sentence)
             if len(tokens) <= self.settings.max_input_tokens:
                 plans.append([(len(units), "")])
@@ -174,8 +179,8 @@ class CTranslate2Engine:
         return [_joined(plan, outputs) for plan in plans]
 
     def _translate_units(self, units: list[list[str]]) -> list[_Output]:
-        _, decoder, conventions = self.model.tokenizers(self.source, self.target)
-        translator = self.model.translator()
+        _, decoder, conventions = self.tokenizers()
+        translator = self._loaded.translator()
         settings = self.settings
         sequences = [conventions.source_tokens(unit) for unit in units]
         prefix = list(conventions.target_prefix)
@@ -206,7 +211,7 @@ class CTranslate2Engine:
             ]
             results = [[item.result() for item in batch_results] for batch_results in pending]
         except (RuntimeError, ValueError) as exc:
-            raise TranslationError(f"{self.model.model.path}: translation failed: {exc}") from exc
+            raise TranslationError(f"{self.model.path}: translation failed: {exc}") from exc
         for batch, batch_results in zip(batches, results, strict=True):
             for k, result in zip(batch, batch_results, strict=True):
                 hypothesis = result.hypotheses[0]

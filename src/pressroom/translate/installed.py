@@ -97,7 +97,10 @@ class InstalledModel:
 
 
 def size_text(size: int) -> str:
-    return f"{size / 1024**3:.1f} GB" if size >= 1024**3 else f"{size / 1024**2:.0f} MB"
+    """``2.4 GB``, ``94 MB``, ``450 KB``."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB"
+    return f"{size / 1024**2:.0f} MB" if size >= 1024**2 else f"{max(1, round(size / 1024))} KB"
 
 
 def list_models(models_dir: Path) -> tuple[list[InstalledModel], list[PackageError]]:
@@ -229,7 +232,7 @@ def from_package(package: ModelPackage) -> InstalledModel:
         coverage=Coverage({package.from_code: ""}, {package.to_code: package.target_prefix}),
         version=package.version,
         licence=licence if isinstance(licence, str) else "",
-        size=sum(path.stat().st_size for path in package.path.rglob("*") if path.is_file()),
+        size=sum(path.stat().st_size for path in package.path.rglob("*") if path.is_file() and path.name != HASH_CACHE_FILE),
         demo=package.demo,
         package=package,
     )

@@ -8,6 +8,9 @@ Choice, per target language:
 2. Otherwise the best direct model, and only without one the route through the pivot
    (de→en→ko). A route of real models beats one with demo placeholders.
 
+The source→pivot step of a route is the model the pivot language itself uses (named or best),
+so the Korean route reuses the English edition's translations.
+
 "Best" among the models for one pair: a real one before a demo one, a model made for that one
 pair before a multilingual one, then the highest version, then the name.
 """
@@ -70,13 +73,13 @@ def choose_route(
         return []
     name = (named or {}).get(target)
     if name:
-        return _named_route(models, source, target, pivot, name)
+        return _named_route(models, source, target, pivot, name, named or {})
     routes: list[list[Hop]] = []
     direct = best_model(models, source, target)
     if direct is not None:
         routes.append([Hop(direct, source, target)])
     if pivot not in (source, target):
-        first, second = best_model(models, source, pivot), best_model(models, pivot, target)
+        first, second = _pivot_leg(models, source, pivot, named), best_model(models, pivot, target)
         if first is not None and second is not None:
             routes.append([Hop(first, source, pivot), Hop(second, pivot, target)])
     real = [route for route in routes if not any(hop.model.demo for hop in route)]
@@ -93,8 +96,17 @@ def best_model(models: Sequence[InstalledModel], source: str, target: str) -> In
     )
 
 
+def _pivot_leg(
+    models: Sequence[InstalledModel], source: str, pivot: str, named: Mapping[str, str] | None
+) -> InstalledModel | None:
+    """The source→pivot model: the one named for the pivot language where it covers the pair
+    (so the step is the pivot edition's own and its work is reused), else the best."""
+    chosen = [m for m in models if m.name == (named or {}).get(pivot) and m.covers(source, pivot)]
+    return chosen[0] if chosen else best_model(models, source, pivot)
+
+
 def _named_route(
-    models: Sequence[InstalledModel], source: str, target: str, pivot: str, name: str
+    models: Sequence[InstalledModel], source: str, target: str, pivot: str, name: str, named: Mapping[str, str]
 ) -> list[Hop]:
     chosen = [m for m in models if m.name == name]
     if not chosen:
@@ -107,7 +119,7 @@ def _named_route(
     model = max(chosen, key=lambda m: (not m.demo, version_key(m.version)))
     if model.covers(source, target):
         return [Hop(model, source, target)]
-    first = best_model(models, source, pivot) if pivot not in (source, target) else None
+    first = _pivot_leg(models, source, pivot, named) if pivot not in (source, target) else None
     if model.covers(pivot, target) and first is not None:
         return [Hop(first, source, pivot), Hop(model, pivot, target)]
     raise RouteError(

@@ -36,7 +36,7 @@ from pressroom.translate.families.base import (
 from pressroom.translate.families.languages import pressroom_codes, standard
 
 TARGET_TOKEN = re.compile(r">>([a-z]{2,3}(?:_[A-Z][a-z]{3})?)<<")
-OPUS_NAME = re.compile(r"opus-mt-(?:tc-(?:big|base)-)?([a-zA-Z_]+)-([a-zA-Z_]+)$")
+OPUS_NAME = re.compile(r"opus-mt-(?:tc-(?:big|base)-)?([a-zA-Z]+(?:_[a-zA-Z]+)?)-([a-zA-Z]+(?:_[a-zA-Z]+)?)(?![a-zA-Z])")
 _SPM_HINT = "copy source.spm and target.spm from the OPUS-MT model beside model.bin (README, 'Other models')"
 
 
