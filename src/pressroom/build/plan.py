@@ -164,7 +164,8 @@ def plan_editions(
         raise BuildError(
             f"No translation model installed for {pairs}. Install it with "
             f"'pressroom models install {sources}' (needs internet), or copy the .argosmodel "
-            "files here and run 'pressroom models install FILE.argosmodel'. To try pressroom "
+            "files here and run 'pressroom models install FILE.argosmodel', or add a converted "
+            "OPUS-MT, M2M100 or NLLB model with 'pressroom models add FOLDER'. To try pressroom "
             "without any model, 'pressroom build --demo' runs on placeholder models (gibberish, "
             "marked DEMO) into demo-output/."
         )
