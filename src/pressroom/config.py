@@ -130,8 +130,8 @@ class Settings:
         default=-1.0,
     )
     models: dict[str, str] = _doc(
-        "The model per target language, by the name 'pressroom models list' shows, like "
-        '{ ko = "nllb-200-distilled-600M" }; a language not named here gets a direct model if '
+        "The model per target language, by the name 'pressroom models list' shows "
+        '(ko = "nllb-200-distilled-600M"); a language not named here gets a direct model if '
         "one is installed, else the route through pivot_language.",
         default_factory=dict,
     )

@@ -48,6 +48,7 @@ def build_model_folder(
     seed: int = 0,
     opus_mt_converter: bool = False,
     legacy: bool = False,
+    training_text: Sequence[str] | None = None,
 ) -> Path:
     """Write a random-weight model folder of ``kind`` (``marian``, ``m2m100``, ``nllb``) to ``out_dir``.
 
@@ -57,9 +58,10 @@ def build_model_folder(
     target vocabularies, ``add_source_eos`` in ``config.json``, no Transformers files) instead of
     ``ct2-transformers-converter`` (one shared vocabulary, ``tokenizer_config.json``).
     ``legacy``: an NLLB tokenizer configured for the legacy token order.
+    ``training_text``: what the SentencePiece models learn from (default: the bundled sentences).
     """
     out_dir = Path(out_dir)
-    text = list(DEFAULT_TRAINING_TEXT)
+    text = [line for line in (training_text or DEFAULT_TRAINING_TEXT) if line.strip()]
     files: dict[str, bytes] = {}
     emitted = {"</s>"}  # the pieces, added by the layouts: no language token, filler or <unk>
     if kind == "marian":
@@ -114,7 +116,7 @@ def _multilingual(
 ) -> list[str]:
     """Fairseq layout: <s> <pad> </s> <unk>, the pieces, the language tokens, <mask>, fillers."""
     codes = [f"__{code}__" if kind == "m2m100" else nllb_code(code) for code in languages]
-    model = train_sentencepiece(text, min(shape.vocab_size - len(codes) - 8, 8000))
+    model = train_sentencepiece(text, min(shape.vocab_size - len(codes) - 8, 32000))
     files["sentencepiece.bpe.model"] = model
     pieces = [p for p in _pieces(model) if p not in _SPECIALS]
     emitted.update(pieces)
@@ -136,7 +138,7 @@ def _marian(
     """Marian layout: </s> <unk>, then the pieces (both sides' for a shared vocabulary), fillers."""
     source, *targets = languages
     target_tokens = [f">>{langcodes.Language.get(code).to_alpha3()}<<" for code in targets] if len(targets) > 1 else []
-    budget = min((shape.vocab_size - len(target_tokens) - 4) // 2, 8000)
+    budget = min((shape.vocab_size - len(target_tokens) - 4) // 2, 32000)
     source_model = train_sentencepiece(text[: len(text) // 2], budget)
     target_model = train_sentencepiece(text[len(text) // 3 :], budget)
     files["source.spm"], files["target.spm"] = source_model, target_model
