@@ -92,19 +92,22 @@ def markdown(report: dict[str, Any]) -> str:
         rows.append(
             f"| {first['routes']['ko']} | {statistics.median(r['wall_s'] for r in runs):.1f} "
             f"({each}) | {statistics.median(map(_korean_s, runs)):.1f} "
-            f"| {first['loaded_models']} | {first['tokens_decoded']:,} | {statistics.median(r['peak_rss_mb'] for r in runs):.0f} |"
+            f"| {statistics.median(r['cpu_s'] for r in runs):.0f} | {first['loaded_models']} | {first['tokens_decoded']:,} "
+            f"| {statistics.median(r['peak_rss_mb'] for r in runs):.0f} |"
         )
     pivot, direct = (statistics.median(r[s]["wall_s"] for r in report["rounds"]) for s in SYSTEMS)
     korean = [statistics.median(_korean_s(r[s]) for r in report["rounds"]) for s in SYSTEMS]
+    cpu = [statistics.median(r[s]["cpu_s"] for r in report["rounds"]) for s in SYSTEMS]
     return "\n".join([
         f"{corpus['releases']} releases, {corpus['sentences']} sentences ({corpus['distinct']} distinct), into en and ko; "
         f"{report['machine']}; NLLB-shaped model {report['nllb_size']}; median of {len(report['rounds'])} round(s).",
         "",
-        "| Korean route | build wall s (each round) | Korean step s | models loaded | tokens decoded | peak RSS MB |",
-        "|---|---|---|---|---|---|",
+        "| Korean route | build wall s (each round) | Korean step s | CPU s | models loaded | tokens decoded | peak RSS MB |",
+        "|---|---|---|---|---|---|---|",
         *rows,
         "",
-        f"direct/pivot: build {direct / pivot:.2f}x, Korean step {korean[1] / korean[0]:.2f}x. Whole run {report['total_s'] / 60:.1f} min.",
+        f"direct/pivot: build {direct / pivot:.2f}x, Korean step {korean[1] / korean[0]:.2f}x, CPU {cpu[1] / cpu[0]:.2f}x. "
+        f"Whole run {report['total_s'] / 60:.1f} min.",
     ]) + "\n"
 
 

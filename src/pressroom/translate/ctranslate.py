@@ -158,18 +158,19 @@ class CTranslate2Engine:
         """
         units: list[list[str]] = []  # the sentences' own tokens, without the family's
         plans: list[list[tuple[int, str]]] = []  # per sentence: (unit, joiner) parts
+        limit = self.settings.max_input_tokens
         for sentence in sentences:
             if not sentence.strip():
                 plans.append([])
                 continue
             encoder = self.tokenizers()[0]
             tokens = encoder.encode(sentence)
-            if len(tokens) <= self.settings.max_input_tokens:
+            if len(tokens) <= limit:
                 plans.append([(len(units), "")])
                 units.append(tokens)
                 continue
             plan = []
-            for piece in split_at_safe_points(sentence, lambda text: len(encoder.encode(text)) <= self.settings.max_input_tokens):
+            for piece in split_at_safe_points(sentence, lambda text: len(encoder.encode(text)) <= limit):
                 plan.append((len(units), piece.joiner))
                 units.append(encoder.encode(piece.text))
             plans.append(plan)
