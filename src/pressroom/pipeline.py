@@ -48,9 +48,10 @@ from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import EngineProvider
 from pressroom.uptodate import build_unless_unchanged
 from pressroom.writers.docx import write_bilingual_docx, write_docx
-from pressroom.writers.feeds import write_feeds
 from pressroom.writers.links import edition_url, output_path
-from pressroom.writers.pages import write_pages
+from pressroom.writers.search import SearchIndexError
+from pressroom.writers.site import publish_site
+from pressroom.writers.theme import ThemeError
 
 def build(
     settings: Settings,
@@ -157,10 +158,11 @@ def _build_locked(
 
     findings = check_editions(records, protector, settings.pivot_language)
     review = review_notes(findings) if settings.review_marks else {}
-    _write(editions, languages, settings, options, now, result, reporter, review)
+    _write(editions, languages, settings, options, now, result, reporter, review, glossary)
     try:
         result.findings = publish_report(
-            findings, records, result.published, options.output_dir, options.output_dir / STATE_DIR
+            findings, records, result.published, options.output_dir, options.output_dir / STATE_DIR,
+            settings=settings, demo=result.demo,
         )
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
@@ -440,8 +442,9 @@ def _write(
     result: BuildResult,
     reporter: Reporter,
     review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
+    glossary: Glossary,
 ) -> None:
-    """DOCX per edition (and its review edition), then pages and feeds per language.
+    """DOCX per edition (and its review edition), then the website: pages, feeds, search.
 
     ``review`` holds quality-check messages per (language, slug) and segment, written into the
     DOCX as comments when ``settings.review_marks`` is on.
@@ -487,14 +490,17 @@ def _write(
         listed = _keep_last_published(state, written, docx_sizes, options, result, reporter)
     finally:
         state.close()
+    in_feeds = None
+    if options.require_review:  # unreviewed translations wait outside the feeds
+        in_feeds = {lang: [e for e in eds if e.review_status in ("original", "reviewed")] for lang, eds in listed.items()}
     try:
-        write_pages(listed, output_dir, settings)
-        for lang, lang_editions in listed.items():
-            if options.require_review:  # unreviewed translations wait outside the feed
-                lang_editions = [e for e in lang_editions if e.review_status in ("original", "reviewed")]
-            write_feeds(lang_editions, lang, output_dir / lang, settings, docx_sizes=docx_sizes[lang])
+        publish_site(listed, output_dir, settings, docx_sizes=docx_sizes, in_feeds=in_feeds, glossary=glossary)
     except OSError as exc:
         raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None
+    except ThemeError as exc:
+        raise BuildError(f"The theme has a mistake: {exc}. Correct the template, or remove it to use the default.") from None
+    except SearchIndexError as exc:
+        raise BuildError(f"{exc}. The pages and feeds were written; search shows the previous index.") from None
     result.published = {lang: [e.slug for e in eds] for lang, eds in written.items()}
 
 

@@ -21,6 +21,10 @@ DEMO_ORIGINAL_BANNER = (
     "placeholder models with random weights and are gibberish."
 )
 DEMO_PREFIX = "[DEMO] "
+DEMO_SITE_BANNER = (
+    "DEMO BUILD — NOT REAL TRANSLATIONS: the translations listed here come from placeholder "
+    "models with random weights and are gibberish."
+)
 
 
 def demo_banner(edition: Edition) -> str:
@@ -46,6 +50,23 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "Sprache wählen",
         "feed_description": "Pressemitteilungen von {organisation}",
         "date_format": "{d.day:02}.{d.month:02}.{d.year}",
+        "skip_link": "Zum Inhalt springen",
+        "main_nav": "Hauptnavigation",
+        "languages": "Sprachen",
+        "search": "Suche",
+        "search_title": "Pressemitteilungen durchsuchen",
+        "search_needs_script": "Die Suche braucht JavaScript; alle Pressemitteilungen stehen auch in der Liste und im Archiv.",
+        "imprint": "Impressum",
+        "privacy": "Datenschutz",
+        "latest": "Neueste Pressemitteilungen",
+        "archive": "Archiv",
+        "archive_year": "Pressemitteilungen {year}",
+        "page_of": "Seite {page} von {pages}",
+        "pages": "Seiten",
+        "newer": "Neuere",
+        "older": "Ältere",
+        "topics": "Themen",
+        "topic": "Thema: {tag}",
     },
     "en": {
         "contact": "Press contact",
@@ -62,6 +83,23 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "Choose a language",
         "feed_description": "Press releases from {organisation}",
         "date_format": "{d.year}-{d.month:02}-{d.day:02}",
+        "skip_link": "Skip to content",
+        "main_nav": "Main navigation",
+        "languages": "Languages",
+        "search": "Search",
+        "search_title": "Search the press releases",
+        "search_needs_script": "Search needs JavaScript; every press release is also in the list and the archive.",
+        "imprint": "Imprint",
+        "privacy": "Privacy",
+        "latest": "Latest press releases",
+        "archive": "Archive",
+        "archive_year": "Press releases {year}",
+        "page_of": "Page {page} of {pages}",
+        "pages": "Pages",
+        "newer": "Newer",
+        "older": "Older",
+        "topics": "Topics",
+        "topic": "Topic: {tag}",
     },
     "ko": {
         "contact": "보도 문의",
@@ -78,6 +116,23 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "언어 선택",
         "feed_description": "{organisation} 보도자료",
         "date_format": "{d.year}년 {d.month}월 {d.day}일",
+        "skip_link": "본문으로 건너뛰기",
+        "main_nav": "주 메뉴",
+        "languages": "언어",
+        "search": "검색",
+        "search_title": "보도자료 검색",
+        "search_needs_script": "검색에는 자바스크립트가 필요합니다. 모든 보도자료는 목록과 보관함에서도 볼 수 있습니다.",
+        "imprint": "법적 고지",
+        "privacy": "개인정보 처리방침",
+        "latest": "최신 보도자료",
+        "archive": "보관함",
+        "archive_year": "{year}년 보도자료",
+        "page_of": "{pages}쪽 중 {page}쪽",
+        "pages": "페이지",
+        "newer": "최근 자료",
+        "older": "이전 자료",
+        "topics": "주제",
+        "topic": "주제: {tag}",
     },
 }
 
@@ -168,6 +223,12 @@ def contact_lines(edition: Edition, settings: Settings) -> list[str]:
 def format_date(moment: datetime, lang: str) -> str:
     """A date as readers of ``lang`` write it, without relying on the process locale."""
     return label(lang, "date_format").format(d=moment)
+
+
+def whole_seconds(moment: datetime) -> datetime:
+    """A time as pages and feeds show it: whole seconds with its offset (a date taken from a
+    file's modification time carries microseconds, which the HTML checker rejects)."""
+    return moment.replace(microsecond=0)
 
 
 def xml_safe(text: str) -> str:
