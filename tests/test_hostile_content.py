@@ -5,7 +5,6 @@ XML, never cutting a sentence off.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 import json
 from html.parser import HTMLParser
@@ -15,13 +14,13 @@ from zoneinfo import ZoneInfo
 import docx
 import feedparser
 import pytest
-from engines import StaticEngines, TaggingEngine
+from engines import EchoTranslator, StaticEngines, TaggingEngine
 from lxml import etree
 
 from pressroom.config import Settings, TranslationSettings
 from pressroom.pipeline import BuildOptions, BuildResult, build
 from pressroom.readers import read_release
-from pressroom.translate.argos import ArgosEngine
+from pressroom.translate import argos
 from pressroom.translate.routing import EngineProvider, PackageEngines
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -141,8 +140,8 @@ def test_markup_entities_and_cdata_terminators_are_shown_as_text(tmp_path: Path)
 class _Garbling(TaggingEngine):
     """A model gone wrong: its output is full of characters XML 1.0 cannot hold."""
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        return [f"\x00\x01{s}\x0b\ufffe]]>\uffff\x1f" for s in super().translate_batch(sentences)]
+    def tag(self, sentence: str) -> str:
+        return f"\x00\x01{super().tag(sentence)}\x0b\ufffe]]>\uffff\x1f"
 
 
 def test_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path: Path) -> None:
@@ -168,10 +167,7 @@ def echo_units(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real engine with a model that gives back its input: tokenizing, splitting over-long
     sentences and rejoining must then reproduce every source character."""
 
-    def echo(self: ArgosEngine, units: list[list[str]]) -> list[str]:
-        return [self._tokenizer.decode(unit) for unit in units]  # type: ignore[union-attr]
-
-    monkeypatch.setattr(ArgosEngine, "_translate_units", echo)
+    monkeypatch.setattr(argos, "Translator", EchoTranslator)
 
 
 def test_emoji_and_pipes_never_cut_text_off(tmp_path: Path, models_dir: Path, echo_units: None) -> None:
@@ -192,8 +188,8 @@ def test_emoji_and_pipes_never_cut_text_off(tmp_path: Path, models_dir: Path, ec
 class _Silent(TaggingEngine):
     """A model that returns nothing at all."""
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        return ["" for _ in super().translate_batch(sentences)]
+    def tag(self, sentence: str) -> str:
+        return ""
 
 
 def test_a_model_that_returns_nothing_does_not_stop_the_feeds(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from pressroom.qa.protect import AUTO_PATTERNS, Protector, ProtectedTranslator, 
 from pressroom.translate.corpus import CorpusTranslator
 from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import PackageEngines
+from pressroom.translate.base import Hypothesis
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 GLOSSARY = Glossary(
@@ -40,9 +41,9 @@ class ScriptEngine:
         self.script = script
         self.seen: list[str] = []
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
         self.seen += sentences
-        return [self.script(s) for s in sentences]
+        return [Hypothesis(self.script(s)) for s in sentences]
 
 
 def _translate(sentence: str, *engines: ScriptEngine):  # noqa: ANN202 - a Translation

@@ -231,7 +231,7 @@ def test_a_5000_character_sentence_is_split_and_every_part_translated(
     calls: list[tuple[list[list[str]], list[str]]] = []
     real = ArgosEngine._translate_units
 
-    def recording(self: ArgosEngine, units: list[list[str]]) -> list[str]:
+    def recording(self: ArgosEngine, units: list[list[str]]) -> list:  # the engine's private outputs
         outputs = real(self, units)
         calls.append((units, outputs))
         return outputs
@@ -253,7 +253,7 @@ def test_a_5000_character_sentence_is_split_and_every_part_translated(
     first = sent.index(pieces[0].text)
     assert sent[first : first + len(pieces)] == [piece.text for piece in pieces]
     assert all(len(unit) <= limit for unit in units)
-    translated = join_pieces(Piece(out, p.joiner) for out, p in zip(outputs[first:], pieces))
+    translated = join_pieces(Piece(out.text, p.joiner) for out, p in zip(outputs[first:], pieces))
 
     english = docx.Document(str(tmp_path / "output" / "en" / "ein-sehr-langer-satz.docx"))
     assert translated in [paragraph.text for paragraph in english.paragraphs]
