@@ -37,6 +37,7 @@ from pressroom.scaffold import ScaffoldError, config_reference, config_template,
 from pressroom.serve import DEFAULT_HOST, DEFAULT_PORT, PreviewServer
 from pressroom.translate.routing import PackageEngines, missing_pairs
 from pressroom.watch import snapshot, watch
+from pressroom.writers.readiness import site_warnings
 
 app = typer.Typer(
     help="Translate German press releases offline and publish DOCX editions and feeds.",
@@ -278,6 +279,13 @@ def _build_once(settings: Settings, options: BuildOptions, engines: PackageEngin
         _print_json(_json_summary(result, options.output_dir))
     else:
         _summary(result, options.output_dir, engines.loaded_models())
+        unready = [] if result.demo else site_warnings(settings)
+        if unready:
+            console.print(
+                f"[yellow]! before publishing:[/] {escape('; '.join(w.text for w in unready))} ('pressroom doctor' says how to fix each)",
+                highlight=False,
+                soft_wrap=True,
+            )
         if ui.verbose:
             for lang, slugs in result.published.items():
                 for slug in slugs:
@@ -503,7 +511,8 @@ def doctor_command(
         _print_json({"ok": healthy, "checks": [check.as_dict() for check in checks]})
     else:
         for check in checks:
-            console.print(check.line(), style="green" if check.ok else "red", markup=False, highlight=False, soft_wrap=True)
+            style = "yellow" if check.warning else "green" if check.ok else "red"
+            console.print(check.line(), style=style, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(0 if healthy else 1)
 
 
@@ -589,6 +598,28 @@ def review_import(
         console.print("Run 'pressroom build' to publish the corrections.")
     if problems:
         raise typer.Exit(1)
+
+
+theme_app = typer.Typer(help="The look of the pages: copy the default theme to change it.", no_args_is_help=True)
+app.add_typer(theme_app, name="theme")
+
+
+@theme_app.command("copy")
+def theme_copy(config: ConfigOption = None) -> None:
+    """Copy the default theme into theme/ to edit (templates and static files; existing files are kept)."""
+    from pressroom.writers.theme import copy_default_theme
+
+    folder = Path(_settings(config).theme)
+    copied, kept = copy_default_theme(folder)
+    for path in copied:
+        console.print(f"[green]✓[/] {escape(str(path))}", highlight=False)
+    for path in kept:
+        console.print(f"[yellow]![/] {escape(str(path))} exists; kept as it is", highlight=False)
+    console.print(
+        f"{plural(len(copied), 'file')} copied into {escape(str(folder))}/. Edit them, then 'pressroom build'; "
+        "delete a file to go back to the default one.",
+        highlight=False,
+    )
 
 
 def main() -> None:

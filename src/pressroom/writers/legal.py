@@ -9,8 +9,10 @@ is shown as text, like everything else that comes from a file.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pressroom.writers.pages import Site
+if TYPE_CHECKING:
+    from pressroom.writers.pages import Site
 
 LEGAL_PAGES = {"imprint": "imprint.md", "privacy": "privacy.md"}
 
@@ -24,21 +26,20 @@ def legal_sources(settings_urls: dict[str, str], folder: Path = Path(".")) -> di
     }
 
 
-def write_legal_pages(output_dir: Path, site: Site, folder: Path = Path(".")) -> dict[str, str]:
-    """Render each Markdown legal page; returns their site paths by key ("imprint": "imprint.html")."""
+def write_legal_pages(output_dir: Path, site: Site, folder: Path = Path(".")) -> None:
+    """Render each Markdown legal page, and link it from every page of ``site`` (this one too)."""
     from markdown_it import MarkdownIt
 
     markdown = MarkdownIt("commonmark", {"html": False})
-    written = {}
+    sources = legal_sources(dict(site.legal), folder)
+    site.legal = {**site.legal, **{key: f"{key}.html" for key in sources}}
     lang = site.settings.source_language
-    for key, source in legal_sources(dict(site.legal), folder).items():
+    for key, source in sources.items():
         path = (f"{key}.html",)
         text = source.read_text(encoding="utf-8-sig")
         context = site.context(lang, path, title=_title(text) or key)
         context["body"] = markdown.render(text)  # escaped by markdown-it: html is off
         site.write(output_dir, path, "legal.html", context)
-        written[key] = path[0]
-    return written
 
 
 def _title(text: str) -> str:

@@ -45,7 +45,7 @@ def write_site_pages(
 ) -> dict[str, list[Entry]]:
     """Theme files, legal pages, every release page and every list; returns the entries listed."""
     site.theme.copy_static(output_dir)
-    site.legal = {**write_legal_pages(output_dir, site), **site.legal}
+    write_legal_pages(output_dir, site)
     if not site.tags:
         site.tags = collect_tags(Entry.of(e) for editions in editions_by_lang.values() for e in editions)
     entries = {lang: [Entry.of(edition) for edition in editions] for lang, editions in editions_by_lang.items()}
