@@ -122,7 +122,8 @@ class Settings:
         default=False,
     )
     organisation_address: str = _doc(
-        "Postal address of the organisation, shown in every page footer (lines separated by \\n).",
+        "Postal address of the organisation, shown in every page footer and as the publisher's "
+        'address in the pages\' schema.org data; several lines in triple quotes ("""…""").',
         default="",
     )
     imprint_url: str = _doc(
