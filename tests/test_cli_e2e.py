@@ -25,10 +25,10 @@ import pytest
 from indexserver import closed_port_url, serve_index
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Release
+from pressroom.document.model import BlockKind, Release
 from pressroom.packages import list_packages
 from pressroom.readers import find_releases, read_release
-from pressroom.synthetic import build_package
+from pressroom.demo.synthetic import build_package
 from pressroom.writers.labels import DEMO_BANNER, DEMO_ORIGINAL_BANNER, DEMO_PREFIX, label
 
 RELEASES = Path(__file__).parents[1] / "releases"
@@ -163,7 +163,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, real_packages: dict[str, Pat
     first = site.run("build", *models)
     first_ids = feed_ids(site.root / "output")
     # A file gone from the output folder: the second build runs in full (from the memory)
-    # instead of being skipped as unchanged (pressroom.uptodate).
+    # instead of being skipped as unchanged (pressroom.build.incremental).
     (site.root / "output" / "index.html").unlink()
     second = site.run("build", *models)
     return BuiltSite(site, install, listing, check, first, first_ids, second)

@@ -18,7 +18,8 @@ from engines import EchoTranslator, StaticEngines, TaggingEngine
 from lxml import etree
 
 from pressroom.config import Settings, TranslationSettings
-from pressroom.pipeline import BuildOptions, BuildResult, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions, BuildResult
 from pressroom.readers import read_release
 from pressroom.translate import argos
 from pressroom.translate.routing import EngineProvider, PackageEngines

@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 from lxml import etree, html
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Edition, Release
-from pressroom.pipeline import BuildOptions, build
+from pressroom.document.model import Block, BlockKind, Edition, Release
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 from pressroom.readers import ReaderError, read_release
 from pressroom.segment import split_sentences
 from pressroom.writers.docx import render_docx

@@ -13,7 +13,8 @@ import pytest
 from engines import StaticEngines, TaggingEngine
 
 from pressroom.config import Settings
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 from pressroom.qa.glossary import DNT_FILE, Glossary, Term, load_glossary
 from pressroom.qa.protect import AUTO_PATTERNS, Protector, ProtectedTranslator, repair_placeholders
 from pressroom.translate.corpus import CorpusTranslator

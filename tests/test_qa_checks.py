@@ -16,7 +16,8 @@ import pytest
 from engines import StaticEngines
 
 from pressroom.config import Settings
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 from pressroom.qa.checks import CHECKS, ERROR, WARNING, Unit, CheckContext, check_unit, longest_loop
 from pressroom.qa.glossary import DNT_FILE, Glossary, Term
 from pressroom.qa.numbers import compare_numbers

@@ -13,9 +13,10 @@ import pytest
 from engines import StaticEngines, TaggingEngine
 from typer.testing import CliRunner
 
-from pressroom.cli import app
+from pressroom.cli.app import app
 from pressroom.config import Settings
-from pressroom.pipeline import STATE_DIR, BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import STATE_DIR, BuildOptions
 from pressroom.qa.checks import CHECKS
 from pressroom.qa.glossary import DNT_FILE
 from pressroom.qa.report import RECORDS_FILE, REPORT_HTML, REPORT_JSON

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Edition, Release
+from pressroom.document.model import Block, BlockKind, Edition, Release
 from pressroom.readers import read_release
 from pressroom.readers.common import MTIME_WARNING
 from pressroom.slug import slugify

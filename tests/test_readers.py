@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from shared_dir import CORPUS, REPO, SAMPLES
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Release
+from pressroom.document.model import Block, BlockKind, Release
 from pressroom.readers import (
     MAX_RELEASE_BYTES,
     SUPPORTED_SUFFIXES,

@@ -39,10 +39,11 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from pressroom import atomic
-from pressroom.cli import app
+from pressroom.cli.app import app
 from pressroom.config import Settings, TranslationSettings
 from pressroom.packages import list_packages
-from pressroom.pipeline import STATE_DIR, BuildError, BuildOptions, BuildResult, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult
 from pressroom.readers import MAX_RELEASE_BYTES, ReaderError, read_release
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
 from pressroom.translate.argos import ArgosEngine
@@ -530,7 +531,8 @@ import sys, time
 from pathlib import Path
 from engines import StaticEngines, TaggingEngine
 from pressroom.config import Settings
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 
 root, started, go = (Path(arg) for arg in sys.argv[1:])
 

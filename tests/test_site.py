@@ -17,7 +17,7 @@ from test_writers_feeds import atom_problems, rss_problems
 
 from pressroom import doctor
 from pressroom.config import Settings
-from pressroom.model import Edition
+from pressroom.document.model import Edition
 from pressroom.writers.links import index_page
 from pressroom.writers.readiness import MIN_CONTRAST, contrast_ratio, site_warnings
 from pressroom.writers.site import publish_site

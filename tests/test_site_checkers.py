@@ -24,8 +24,8 @@ from test_writers_docx import BERLIN, BLOCKS
 from test_writers_feeds import atom_problems, rss_problems
 
 from pressroom.config import Settings
-from pressroom.model import Edition, Release
-from pressroom.pipeline import BuildOptions, build
+from pressroom.document.model import Edition, Release
+from pressroom.build.pipeline import BuildOptions, build
 from pressroom.serve import PreviewServer
 from pressroom.writers.site import publish_site
 

@@ -18,7 +18,7 @@ PAGES_ONLY = ("jinja2", "pagefind")  # loaded when a build writes pages, not at 
 
 _WRAPPER = """
 import json, sys
-from pressroom.cli import app
+from pressroom.cli.app import app
 sys.argv = ["pressroom", *sys.argv[1:]]
 try:
     app()

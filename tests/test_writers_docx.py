@@ -18,7 +18,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from lxml import etree
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Edition, Release
+from pressroom.document.model import Block, BlockKind, Edition, Release
 from pressroom.writers.docx import render_bilingual_docx, render_docx, write_docx
 
 BERLIN = ZoneInfo("Europe/Berlin")

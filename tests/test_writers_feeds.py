@@ -21,7 +21,7 @@ from test_writers_docx import (
 )
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Edition
+from pressroom.document.model import BlockKind, Edition
 from pressroom.writers.docx import render_docx
 from pressroom.writers.feeds import write_feeds
 

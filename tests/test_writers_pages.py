@@ -11,7 +11,7 @@ import pytest
 from test_writers_docx import BERLIN, BLOCKS, EN_TEXTS, make_editions, make_release
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Edition
+from pressroom.document.model import BlockKind, Edition
 from pressroom.writers.docx import write_docx
 from pressroom.writers.links import edition_url, output_path
 from pressroom.writers.pages import write_pages

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pressroom.model import Block, BlockKind, Release
+from pressroom.document.model import Block, BlockKind, Release
 from pressroom.slug import slugify
 
 

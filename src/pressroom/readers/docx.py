@@ -23,7 +23,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Release
+from pressroom.document.model import BlockKind, Release
 from pressroom.readers.common import (
     Pending,
     ReaderError,

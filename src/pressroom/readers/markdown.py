@@ -16,7 +16,7 @@ import frontmatter
 import yaml
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Release
+from pressroom.document.model import BlockKind, Release
 from pressroom.readers.common import (
     Pending,
     ReaderError,

@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Release
+from pressroom.document.model import Block, BlockKind, Release
 from pressroom.readers.common import (
     MONTH_NAMES,
     Pending,

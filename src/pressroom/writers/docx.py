@@ -27,7 +27,7 @@ from docx.text.run import Run
 
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.model import Block, BlockKind, Edition
+from pressroom.document.model import Block, BlockKind, Edition
 from pressroom.writers.labels import (
     contact_lines,
     demo_banner,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pressroom.model import Edition
+from pressroom.document.model import Edition
 from pressroom.slug import slugify
 from pressroom.writers.labels import display_title, summary_text, whole_seconds, xml_safe
 

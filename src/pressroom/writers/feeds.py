@@ -29,7 +29,7 @@ from lxml import etree
 from pressroom import __version__
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import Settings
-from pressroom.model import Edition
+from pressroom.document.model import Edition
 from pressroom.writers.entries import Tag
 from pressroom.writers.labels import (
     DEMO_PREFIX,

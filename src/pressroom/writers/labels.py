@@ -9,7 +9,7 @@ import re
 from datetime import datetime
 
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.model import BlockKind, Edition
+from pressroom.document.model import BlockKind, Edition
 from pressroom.segment import split_sentences
 
 DEMO_BANNER = (

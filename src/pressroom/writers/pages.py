@@ -17,7 +17,7 @@ from typing import Any
 
 from pressroom.atomic import atomic_write_text
 from pressroom.config import Settings
-from pressroom.model import Edition
+from pressroom.document.model import Edition
 from pressroom.writers.entries import Entry, Tag, tag_slug
 from pressroom.writers.labels import (
     contact_lines,

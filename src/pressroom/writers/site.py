@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pressroom.config import Settings
-from pressroom.model import Edition
+from pressroom.document.model import Edition
 from pressroom.qa.glossary import Glossary
 from pressroom.writers.entries import Entry, collect_tags, entries_by_tag
 from pressroom.writers.feeds import Channel, write_feeds

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pressroom.model import Block, BlockKind, Edition, Release
+from pressroom.document.model import Block, BlockKind, Edition, Release
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
