@@ -289,3 +289,24 @@ def test_doctor_warns_about_placeholder_address_missing_legal_pages_and_weak_col
     warnings = [c.line() for c in checks if c.warning]
     assert len(warnings) == 3 and all(line.startswith("! ") and " → " in line for line in warnings)
     assert all(c.ok for c in checks if c.warning)  # a warning alone does not make doctor fail
+
+
+def test_the_theme_and_the_legal_pages_are_build_inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build with nothing changed is skipped; an edited theme file or a new imprint.md is a change."""
+    from pressroom.build.incremental import inputs_fingerprint
+    from pressroom.build.types import BuildOptions
+
+    class Engines:
+        def fingerprint(self) -> str:
+            return "models"
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "releases").mkdir()
+    options = BuildOptions(releases_dir=tmp_path / "releases", output_dir=tmp_path / "output")
+    seen = [inputs_fingerprint(Settings(), options, Engines())]
+    (tmp_path / "theme" / "static").mkdir(parents=True)
+    (tmp_path / "theme" / "static" / "style.css").write_text("body{}", encoding="utf-8")
+    seen.append(inputs_fingerprint(Settings(), options, Engines()))
+    (tmp_path / "imprint.md").write_text("# Impressum", encoding="utf-8")
+    seen.append(inputs_fingerprint(Settings(), options, Engines()))
+    assert len(set(seen)) == 3 and inputs_fingerprint(Settings(), options, Engines()) == seen[-1]
