@@ -310,3 +310,17 @@ def test_the_theme_and_the_legal_pages_are_build_inputs(tmp_path: Path, monkeypa
     (tmp_path / "imprint.md").write_text("# Impressum", encoding="utf-8")
     seen.append(inputs_fingerprint(Settings(), options, Engines()))
     assert len(set(seen)) == 3 and inputs_fingerprint(Settings(), options, Engines()) == seen[-1]
+
+
+def test_the_logo_heads_every_page_and_names_the_publisher(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Logo.SVG").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
+    settings.logo = "Logo.SVG"
+    _publish(tmp_path / "out", settings, 1)
+    assert (tmp_path / "out" / "theme" / "logo.svg").read_bytes() == (tmp_path / "Logo.SVG").read_bytes()
+    for path in [tmp_path / "out" / "index.html", tmp_path / "out" / "ko" / "meldung-000.html"]:
+        (img,) = _page(path).xpath("//header//a[@class='brand']/img")
+        assert (path.parent / img.get("src")).resolve() == tmp_path / "out" / "theme" / "logo.svg"
+        assert img.get("alt") == "Stadtwerke Müllheim"
+    data = json.loads(_page(tmp_path / "out" / "ko" / "meldung-000.html").xpath("//script[@type='application/ld+json']")[0].text)
+    assert data["publisher"]["logo"]["url"] == f"{BASE}theme/logo.svg" and data["image"] == [f"{BASE}theme/logo.svg"]
