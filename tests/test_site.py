@@ -324,3 +324,13 @@ def test_the_logo_heads_every_page_and_names_the_publisher(tmp_path: Path, setti
         assert img.get("alt") == "Stadtwerke Müllheim"
     data = json.loads(_page(tmp_path / "out" / "ko" / "meldung-000.html").xpath("//script[@type='application/ld+json']")[0].text)
     assert data["publisher"]["logo"]["url"] == f"{BASE}theme/logo.svg" and data["image"] == [f"{BASE}theme/logo.svg"]
+
+
+def test_entries_survive_a_round_trip_through_json(tmp_path: Path) -> None:
+    """A publish state can keep entries between builds and list unchanged releases from them."""
+    from pressroom.writers.entries import Entry
+
+    edition = _editions(1)["ko"][0]
+    entry = Entry.of(edition, picture="media/abc.jpg", picture_alt="Solarpark")
+    assert Entry.from_json(json.loads(json.dumps(entry.to_json()))) == entry
+    assert entry.date.microsecond == 0 and entry.tags == ("Energie",) and entry.review_status == "machine"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 HEAVY = ("torch", "ctranslate2.specs", "stanza", "spacy")
-PAGES_ONLY = ("jinja2", "pagefind")  # loaded when a build writes pages, not at start-up
+PAGES_ONLY = ("jinja2", "pagefind_bin")  # loaded when a build writes pages, not at start-up
 
 _WRAPPER = """
 import json, sys

@@ -58,9 +58,10 @@ class Site:
     legal: Mapping[str, str] = field(default_factory=dict)  # "imprint"/"privacy" -> URL or site path
 
     @classmethod
-    def make(cls, settings: Settings, languages: Sequence[str], theme: Theme | None = None, **kwargs: Any) -> Site:
+    def make(cls, settings: Settings, languages: Sequence[str], theme: Theme | None = None, tags: Mapping[str, Tag] | None = None) -> Site:
+        """The site of ``settings``, with the configured imprint and privacy addresses."""
         legal = {key: url for key in ("imprint", "privacy") if (url := getattr(settings, f"{key}_url"))}
-        return cls(settings, list(languages), theme or Theme(settings), legal=kwargs.pop("legal", legal), **kwargs)
+        return cls(settings, list(languages), theme or Theme(settings), dict(tags or {}), legal)
 
     def context(self, lang: str, path: tuple[str, ...], **values: Any) -> dict[str, Any]:
         """The values base.html needs for the page at ``path`` (segments under the site root)."""

@@ -1,6 +1,7 @@
 """Full-text search over every release in every language: a Pagefind index in ``output/pagefind/``.
 
-Pagefind (Rust, shipped in the ``pagefind-bin`` wheel, driven through its Python API) reads the
+Pagefind (Rust, shipped in the ``pagefind-bin`` wheel, run as a child process: its Python API
+would need an asyncio loop, whose self-pipe is a socket, and a build opens none) reads the
 finished pages and writes a static index that the search pages query in the browser, fetching
 only the fragments a query needs. No server runs: the index is plain files published with the
 rest. Pagefind keeps one index per language, by each page's ``<html lang>``; only release
@@ -12,9 +13,9 @@ the previous index complete.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,25 +43,24 @@ def write_search_index(output_dir: Path) -> SearchIndex:
     retired = output_dir / _RETIRED
     for leftover in (staging, retired):  # a killed build may have left one
         shutil.rmtree(leftover, ignore_errors=True)
+    from pagefind_bin import get_executable
+
+    command = [str(get_executable()), "--site", str(output_dir.resolve()), "--output-path", str(staging.resolve()),
+               "--keep-index-url", "--silent"]  # fmt: skip
     try:
-        asyncio.run(_index(output_dir, staging))
-    except (OSError, AssertionError) as exc:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        done = subprocess.CompletedProcess(command, 1, "", str(exc))
+    if done.returncode != 0 or not (staging / "pagefind-entry.json").is_file():
         shutil.rmtree(staging, ignore_errors=True)
-        raise SearchIndexError(f"Pagefind could not index {output_dir}: {exc}") from None
+        reported = " ".join((done.stderr or done.stdout).split())[-500:]
+        raise SearchIndexError(f"Pagefind could not index {output_dir}: {reported or f'exit code {done.returncode}'}")
     target = output_dir / SEARCH_DIR
     if target.exists():
         target.rename(retired)
     staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
     return describe(target)
-
-
-async def _index(site: Path, staging: Path) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(output_path=str(staging.resolve()), keep_index_url=True)
-    async with PagefindIndex(config=config) as index:
-        await index.add_directory(str(site.resolve()))
 
 
 def describe(index_dir: Path) -> SearchIndex:
