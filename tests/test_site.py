@@ -334,3 +334,16 @@ def test_entries_survive_a_round_trip_through_json(tmp_path: Path) -> None:
     entry = Entry.of(edition, picture="media/abc.jpg", picture_alt="Solarpark")
     assert Entry.from_json(json.loads(json.dumps(entry.to_json()))) == entry
     assert entry.date.microsecond == 0 and entry.tags == ("Energie",) and entry.review_status == "machine"
+
+
+def test_a_new_search_index_replaces_the_old_one_whole(tmp_path: Path, settings: Settings) -> None:
+    """The old index's files go once the new entry file is in place; nothing of it lingers."""
+    _publish(tmp_path, settings, 2)
+    first = {p.name for p in (tmp_path / "pagefind").rglob("*.pf_fragment")}
+    _publish(tmp_path, settings, 3)
+    fragments = {p.name for p in (tmp_path / "pagefind").rglob("*.pf_fragment")}
+    assert len(first) == 6 and len(fragments) == 9 and fragments != first
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    metas = {p.name for p in (tmp_path / "pagefind").glob("*.pf_meta")}
+    assert metas == {f"pagefind.{lang['hash']}.pf_meta" for lang in entry["languages"].values()}
+    assert not list(tmp_path.glob(".pagefind*"))
