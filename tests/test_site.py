@@ -330,10 +330,59 @@ def test_entries_survive_a_round_trip_through_json(tmp_path: Path) -> None:
     """A publish state can keep entries between builds and list unchanged releases from them."""
     from pressroom.writers.entries import Entry
 
-    edition = _editions(1)["ko"][0]
-    entry = Entry.of(edition, picture="media/abc.jpg", picture_alt="Solarpark")
+    entry = Entry.of(_with_picture(_editions(1))["ko"][0])
+    assert entry.picture.startswith("media/") and entry.picture_alt == "Solarpark aus der Luft"
     assert Entry.from_json(json.loads(json.dumps(entry.to_json()))) == entry
     assert entry.date.microsecond == 0 and entry.tags == ("Energie",) and entry.review_status == "machine"
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def _with_picture(editions: dict[str, list[Edition]]) -> dict[str, list[Edition]]:
+    """The first release of each language with a picture (the same picture) before its text."""
+    from pressroom.document.inline import Text
+    from pressroom.document.model import Figure, Image
+
+    figure = Figure(Image(PNG, "image/png", "luft.png", 1, 1), Text("Der Solarpark"), "Solarpark aus der Luft")
+    for eds in editions.values():
+        eds[0].blocks.insert(0, figure)
+    return editions
+
+
+def test_the_first_picture_is_published_once_and_shown_everywhere(tmp_path: Path, settings: Settings) -> None:
+    from pressroom.writers.media import write_media
+
+    editions = _with_picture(_editions(2))
+    for eds in editions.values():
+        for edition in eds:
+            write_media(edition.blocks, tmp_path)
+    sizes = {lang: {e.slug: 1000 for e in eds} for lang, eds in editions.items()}
+    publish_site(editions, tmp_path, settings, docx_sizes=sizes)
+    (picture,) = (tmp_path / "media").iterdir()  # one file for three languages
+    assert picture.read_bytes() == PNG
+    url = f"{BASE}media/{picture.name}"
+    page = _page(tmp_path / "en" / "meldung-000.html")
+    (img,) = page.xpath("//article/figure/img")
+    assert (tmp_path / "en" / img.get("src")).resolve() == picture and img.get("alt") == "Solarpark aus der Luft"
+    assert page.xpath("string(//article/figure/figcaption)") == "Der Solarpark"
+    assert page.xpath("//meta[@property='og:image']/@content") == [url]
+    assert json.loads(page.xpath("//script[@type='application/ld+json']")[0].text)["image"] == [url]
+    teaser = _page(tmp_path / "en" / "index.html").xpath("//li[@class='teaser'][h2/a[contains(@href, 'meldung-000')]]/img")
+    assert len(teaser) == 1 and (tmp_path / "en" / teaser[0].get("src")).resolve() == picture
+    rss = etree.parse(str(tmp_path / "en" / "rss.xml")).getroot()
+    media = rss.findall("channel/item/{http://search.yahoo.com/mrss/}content")
+    assert [(m.get("url"), m.get("type"), m.get("medium")) for m in media] == [(url, "image/png", "image")]
+    assert rss.find("channel/item/enclosure").get("type").endswith("wordprocessingml.document")  # still the DOCX
+    entries = feedparser.parse((tmp_path / "en" / "atom.xml").read_bytes()).entries
+    pictured = next(e for e in entries if e.link.endswith("meldung-000.html"))
+    assert {(x.href, x.type) for x in pictured.enclosures} >= {(url, "image/png")}
+    assert f'src="{url}"' in pictured.content[0].value  # absolute in the feed
+    assert rss_problems(tmp_path / "en" / "rss.xml", f"{BASE}en/rss.xml") == []
+    assert atom_problems(tmp_path / "en" / "atom.xml", f"{BASE}en/atom.xml") == []
 
 
 def test_a_new_search_index_replaces_the_old_one_whole(tmp_path: Path, settings: Settings) -> None:

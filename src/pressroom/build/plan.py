@@ -62,7 +62,7 @@ FOREIGN_CONFIDENCE = 0.95
 
 def language_of(release: Release, source_language: str) -> str:
     """The release's language by langdetect; uncertain answers keep the source language, noted."""
-    body = " ".join([release.title, *(b.text for b in release.blocks)])
+    body = " ".join([release.title, *(text.text for block in release.blocks for text in block.texts())])
     lang, probability = detect_language(body, source_language)
     if lang != source_language and probability < FOREIGN_CONFIDENCE:
         release.warnings.append(

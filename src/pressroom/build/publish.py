@@ -18,6 +18,7 @@ from pressroom.document.model import Edition
 from pressroom.writers.docx import write_bilingual_docx, write_docx
 from pressroom.qa.glossary import Glossary
 from pressroom.writers.links import edition_url, output_path
+from pressroom.writers.media import write_media
 from pressroom.writers.search import SearchIndexError
 from pressroom.writers.site import publish_site
 from pressroom.writers.theme import ThemeError
@@ -55,6 +56,7 @@ def write_editions(
             original = edition_url(settings, edition.release.lang, edition.slug, "html")
             try:
                 path = output_path(output_dir, edition.lang, edition.slug, "docx")
+                write_media(edition.blocks, output_dir)
                 write_docx(edition, path, settings, original_url=original, review_notes=review.get((edition.lang, edition.slug)))
                 if options.bilingual and edition.machine_translated:
                     side_by_side = output_path(output_dir, edition.lang, edition.slug, "bilingual.docx")

@@ -14,13 +14,16 @@ from typing import Any
 
 from pressroom.document.model import Edition
 from pressroom.slug import slugify
+from pressroom.writers.body import first_picture
 from pressroom.writers.labels import display_title, summary_text, whole_seconds, xml_safe
+from pressroom.writers.links import MEDIA_DIR
 
 
 @dataclass(frozen=True)
 class Entry:
     """One edition as lists show it. ``picture`` is the site path of its first picture
-    (``media/<hash>.jpg``), or empty; ``date`` and ``updated`` are whole seconds with offset."""
+    (``media/<hash>.jpg``), or empty; ``date`` and ``updated`` are whole seconds with offset,
+    ``date_precision`` how much of the date the release states."""
 
     slug: str
     lang: str
@@ -34,11 +37,13 @@ class Entry:
     picture_alt: str = ""
     review_status: str = "original"
     demo: bool = False
+    date_precision: str = "minute"
 
     @classmethod
-    def of(cls, edition: Edition, picture: str = "", picture_alt: str = "") -> Entry:
+    def of(cls, edition: Edition) -> Entry:
         """The entry of an edition; the title carries the DEMO mark where the edition does."""
         release = edition.release
+        figure = first_picture(edition.blocks)
         return cls(
             slug=edition.slug,
             lang=edition.lang,
@@ -48,10 +53,11 @@ class Entry:
             date=whole_seconds(release.date),
             updated=whole_seconds(edition.updated or release.date),
             tags=tuple(release.tags),
-            picture=picture,
-            picture_alt=xml_safe(picture_alt),
+            picture=f"{MEDIA_DIR}/{figure.image.file_name}" if figure else "",
+            picture_alt=xml_safe(figure.alt) if figure else "",
             review_status=edition.review_status,
             demo=edition.demo,
+            date_precision=release.date_precision,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -30,9 +30,11 @@ from pressroom import __version__
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import Settings
 from pressroom.document.model import Edition
+from pressroom.writers.body import body_tree, first_picture
 from pressroom.writers.entries import Tag
 from pressroom.writers.labels import (
     DEMO_PREFIX,
+    body_blocks,
     display_title,
     feed_title,
     label,
@@ -47,6 +49,7 @@ from pressroom.writers.links import (
     edition_url,
     feed_url,
     index_url,
+    media_url,
     page_url,
     tag_feed,
     tag_page,
@@ -115,11 +118,16 @@ def write_feeds(
         edition_url(settings, lang, e.slug, "html"): _entry_links(e, lang, settings, docx_sizes)
         for e in chosen
     }
-    contents = {e.slug: theme.render("feed-content.html", edition=e, lang=lang).strip() for e in chosen}
+    media = media_url(settings)
+    contents = {
+        e.slug: theme.render("feed-content.html", edition=e, lang=lang, body=body_tree(body_blocks(e, settings)), media=media).strip()
+        for e in chosen
+    }
+    pictures = {edition_url(settings, lang, e.slug, "html"): _picture(e, media) for e in chosen}
     rss = _generator(chosen, channel, settings, links, contents, "rss").rss_str()
     atom = _generator(chosen, channel, settings, links, contents, "atom").atom_str()
-    atomic_write_bytes(channel.files["rss"], _fix_rss(rss, channel.page))
-    atomic_write_bytes(channel.files["atom"], _fix_atom(atom, links, lang))
+    atomic_write_bytes(channel.files["rss"], _fix_rss(rss, channel.page, pictures))
+    atomic_write_bytes(channel.files["atom"], _fix_atom(atom, links, lang, pictures))
 
 
 def _entry_links(
@@ -141,6 +149,15 @@ def _entry_links(
             "length": str(docx_sizes[edition.slug]),
         },
     ]
+
+
+def _picture(edition: Edition, media: str) -> dict[str, str]:
+    """The first picture as a link: Atom ``rel="enclosure"``, RSS ``media:content``."""
+    figure = first_picture(edition.blocks)
+    if figure is None:
+        return {}
+    image = figure.image
+    return {"href": media + image.file_name, "rel": "enclosure", "type": image.media_type, "length": str(len(image.data))}
 
 
 def _generator(
@@ -197,7 +214,10 @@ def _updated(edition: Edition) -> datetime:
     return whole_seconds(edition.updated or edition.release.date)
 
 
-def _fix_rss(xml: bytes, channel_link: str) -> bytes:
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+def _fix_rss(xml: bytes, channel_link: str, pictures: Mapping[str, Mapping[str, str]]) -> bytes:
     """Point the channel <link> at the index page (feedgen puts the last link given there), and
     make each item's <description> HTML text: RSS readers render it as HTML, so a summary
     that says ``<img onerror=…>`` must arrive as ``&lt;img…``, shown and never run."""
@@ -205,11 +225,26 @@ def _fix_rss(xml: bytes, channel_link: str) -> bytes:
     root.find("channel/link").text = channel_link
     for description in root.iterfind("channel/item/description"):
         description.text = html.escape(description.text or "", quote=False)
+    if any(pictures.values()):  # RSS allows one <enclosure> (the DOCX); pictures are Media RSS
+        root = _with_media_namespace(root)
+        for item in root.iterfind("channel/item"):
+            picture = pictures.get(item.findtext("link") or "")
+            if picture:
+                attributes = {"url": picture["href"], "type": picture["type"], "fileSize": picture["length"], "medium": "image"}
+                item.append(etree.Element(f"{{{MEDIA_RSS}}}content", attributes))
     return _serialize(root)
 
 
-def _fix_atom(xml: bytes, links: Links, lang: str) -> bytes:
-    """Rebuild each entry's links with rel/type/hreflang/length, and tag entries with xml:lang."""
+def _with_media_namespace(root: etree._Element) -> etree._Element:
+    """The same feed with the Media RSS prefix declared on the root (``media:``, not ``ns0:``)."""
+    declared = etree.Element(root.tag, root.attrib, nsmap={**root.nsmap, "media": MEDIA_RSS})
+    declared.extend(list(root))
+    return declared
+
+
+def _fix_atom(xml: bytes, links: Links, lang: str, pictures: Mapping[str, Mapping[str, str]]) -> bytes:
+    """Rebuild each entry's links with rel/type/hreflang/length (and the first picture as an
+    enclosure: feedgen keeps one enclosure only), and tag entries with xml:lang."""
     root = etree.fromstring(xml)
     for entry in root.iter(f"{ATOM}entry"):
         entry.set(XML_LANG, lang)
@@ -217,7 +252,9 @@ def _fix_atom(xml: bytes, links: Links, lang: str) -> bytes:
         position = entry.index(generated[0])
         for element in generated:
             entry.remove(element)
-        for offset, link in enumerate(links[entry.findtext(f"{ATOM}id")]):
+        entry_id = entry.findtext(f"{ATOM}id")
+        picture = [dict(pictures[entry_id])] if pictures.get(entry_id) else []
+        for offset, link in enumerate([*links[entry_id], *picture]):
             entry.insert(position + offset, etree.Element(f"{ATOM}link", link))
     return _serialize(root)
 

@@ -88,6 +88,11 @@ def page_url(settings: Settings, *segments: str) -> str:
     return settings.base_url + site_path(*segments)
 
 
+def media_url(settings: Settings) -> str:
+    """Absolute address of the media folder, where pictures are published by content hash."""
+    return settings.base_url + MEDIA_DIR + "/"
+
+
 def index_page(lang: str, number: int) -> tuple[str, ...]:
     """Path of page ``number`` of a language index: page 1 is the language's index.html."""
     return (lang, INDEX_FILE) if number == 1 else (lang, PAGE_DIR, f"{number}.html")

@@ -17,10 +17,11 @@ from typing import Any
 
 from pressroom.atomic import atomic_write_text
 from pressroom.config import Settings
-from pressroom.document.model import Edition
+from pressroom.document.model import Block, Edition
 from pressroom.writers.entries import Entry, Tag, tag_slug
+from pressroom.writers.body import body_tree
 from pressroom.writers.labels import (
-    contact_lines,
+    body_blocks,
     demo_banner,
     display_title,
     feed_title,
@@ -160,7 +161,7 @@ def release_context(
         edition=edition,
         heading=display_title(edition),
         notice=notice,
-        contact=contact_lines(edition, settings),
+        body=body_tree(body_blocks(edition, settings)),
         tags=[{"name": tag.name(lang), "href": relative(path, *tag_page(lang, tag.slug))} for tag in tags],
         docx_href=relative(path, lang, edition_file(slug, "docx")),
         docx_mime=DOCX_MIME,
@@ -218,3 +219,11 @@ def write_pages(
 
     write_site_pages(editions_by_lang, output_dir, site or Site.make(settings, list(editions_by_lang)))
 
+
+
+def blocks_html(blocks: Sequence[Block], lang: str, source_lang: str, media_base: str, theme: Theme | None = None) -> str:
+    """A release body as HTML through the theme's ``blocks`` macro, the one the pages use.
+
+    ``media_base`` is where pictures are found from where the HTML is shown."""
+    macros = (theme or Theme(Settings())).env.get_template("_macros.html").module
+    return str(macros.blocks(body_tree(blocks), lang, source_lang, media_base))  # type: ignore[attr-defined]

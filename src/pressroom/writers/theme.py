@@ -19,7 +19,7 @@ from typing import Any
 
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.writers.labels import format_date, label, whole_seconds, xml_safe
+from pressroom.writers.labels import dateline_text, format_date, label, machine_date, whole_seconds, xml_safe
 from pressroom.writers.links import STATIC_DIR, contained_path
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
@@ -52,6 +52,9 @@ class Theme:
         self.env.filters["isotime"] = lambda moment: whole_seconds(moment).isoformat()
         self.env.globals["language_name"] = lambda lang: LANGUAGE_NAMES.get(lang, lang)
         self.env.globals["format_date"] = format_date
+        self.env.globals["machine_date"] = machine_date
+        self.env.globals["dateline_text"] = dateline_text
+        self.env.globals["label"] = label
         self._errors = (jinja2.TemplateError, OSError)
 
     def render(self, template: str, **context: Any) -> str:
