@@ -20,11 +20,12 @@ from checkers import CHROMIUM_FLAGS, VNU_JAR, chromium, java
 from engines import StaticEngines, TaggingEngine
 from lxml import etree
 from shared_dir import CORPUS
-from test_writers_docx import BERLIN, BLOCKS
+from test_writers_docx import BERLIN
 from test_writers_feeds import atom_problems, rss_problems
 
 from pressroom.config import Settings
-from pressroom.document.model import Edition, Release
+from pressroom.document.inline import Text
+from pressroom.document.model import Edition, Paragraph, Release
 from pressroom.build.pipeline import BuildOptions, build
 from pressroom.serve import PreviewServer
 from pressroom.writers.site import publish_site
@@ -48,8 +49,9 @@ Die Stadtbahnlinie U19 verbindet ab Montag den Hauptbahnhof mit Möhringen.
 """
 
 
-def _build_site(root: Path, releases: list[Path]) -> Path:
-    """A whole build (readers, deterministic engines, every writer) of ``releases``."""
+def _build_site(root: Path, releases: list[Path], pictures: list[Path] | None = None) -> Path:
+    """A whole build (readers, deterministic engines, every writer) of ``releases`` (and the
+    ``pictures`` among them, which are no releases)."""
     folder = root / "releases"
     folder.mkdir(parents=True)
     for path in releases:
@@ -60,7 +62,7 @@ def _build_site(root: Path, releases: list[Path]) -> Path:
     # now: the .txt releases are dated by their file time, which must not lie in the future
     result = build(Settings(site_url=SITE, imprint_url="https://example.org/impressum"), options, engines)
     assert not result.failed and not result.held_back, (result.failed, result.held_back)
-    assert len(result.published["ko"]) == len(releases) + 1  # every release, in Korean at least
+    assert len(result.published["ko"]) == len(releases) - len(pictures or []) + 1  # every release, in Korean at least
     return root / "output"
 
 
@@ -118,6 +120,56 @@ def test_a_build_of_the_corpus_passes_the_nu_html_checker_and_the_feed_rules(tmp
     assert _feed_problems(site) == []
 
 
+@pytest.mark.vnu
+@pytest.mark.corpus
+def test_a_build_of_the_rich_corpus_passes_the_nu_html_checker(tmp_path: Path) -> None:
+    """Word, Markdown and text releases with datelines, contact blocks, links and emphasis (and
+    tables and pictures, as far as the readers give them)."""
+    rich = CORPUS.parent / "de-rich-releases"
+    releases = [p for p in sorted(rich.iterdir()) if p.suffix in (".docx", ".md", ".txt", ".jpg")]
+    releases = [p for p in releases if p.name not in ("EXPECTED.md", "SOURCES.md")]
+    site = _build_site(tmp_path, releases, pictures=[p for p in releases if p.suffix == ".jpg"])
+    assert len(list((site / "de").glob("*.html"))) >= 6 + 2  # the releases, index and search
+    assert _vnu_errors(site) == []
+    assert _feed_problems(site) == []
+
+
+@pytest.mark.vnu
+def test_every_kind_of_block_passes_the_nu_html_checker(tmp_path: Path) -> None:
+    """Marks, nested lists, a table with a header and merged cells, a picture, a dateline and a
+    contact block, in pages and in a list with the picture as teaser. Headings never skip a
+    level (an h3 right under the title becomes an h2)."""
+    from pressroom.document.inline import Mark, MarkKind
+    from pressroom.document.model import Cell, Contact, Dateline, Figure, Heading, Image, ListItem, Table
+    from test_site import PNG
+    from pressroom.writers.media import write_media
+
+    text = Text("Mehr auf der Website und per Mail.", (
+        Mark(0, 4, MarkKind.BOLD), Mark(9, 12, MarkKind.ITALIC), Mark(13, 20, MarkKind.LINK, "https://example.org/"),
+        Mark(25, 29, MarkKind.LINK, "mailto:presse@example.org"),
+    ))  # fmt: skip
+    table = Table(
+        ((Cell(Text("Jahr")), Cell(Text("Umsatz"), col_span=2)), (Cell(Text("2024"), row_span=2), Cell(Text("1")), Cell(Text("2"))),
+         (Cell(Text("3")), Cell(Text("4")))),
+        header_rows=1, align=("left", "right", "right"),
+    )  # fmt: skip
+    blocks = [
+        Dateline("Stuttgart, 12.03.2024", "Stuttgart", "", "2024-03-12"), Paragraph(text), Heading(Text("Zahlen"), 3), Heading(Text("Mehr"), 4), table,
+        Figure(Image(PNG, "image/png", "a.png", 1, 1), Text("Bild"), "Ein Bild"), ListItem(Text("eins")),
+        ListItem(Text("tief"), level=2, ordered=True), ListItem(Text("zwei")), Contact("", (Text("Anna Muster"), text)),
+    ]  # fmt: skip
+    release = Release("reich", "Reiche Meldung", datetime(2025, 5, 1, 10, tzinfo=BERLIN), blocks, Path("reich.md"))
+    editions = {"de": [Edition.original(release)]}
+    editions["en"] = [Edition.from_texts(release, "en", release.translatable_texts())]
+    write_media(blocks, tmp_path)
+    publish_site(editions, tmp_path, Settings(site_url=SITE), docx_sizes={"de": {"reich": 1}, "en": {"reich": 1}})
+    page = (tmp_path / "en" / "reich.html").read_text(encoding="utf-8")
+    for element in ("<strong>", "<em>", 'href="mailto:', 'scope="col"', 'colspan="2"', 'rowspan="2"', "<figcaption>", "<ol>", "<h2>Zahlen", "<h3>Mehr"):
+        assert element in page, element
+    assert _vnu_errors(tmp_path) == []
+    assert _feed_problems(tmp_path) == []
+
+
 # --- search in a real browser -----------------------------------------------------------------
 
 # Three releases whose editions say different things per language, as real translations would.
@@ -159,13 +211,12 @@ QUERIES = [
 
 
 def _searchable_site(out: Path) -> Path:
-    paragraph = next(b for b in BLOCKS if b.kind.value == "paragraph")
     by_lang: dict[str, list[Edition]] = {"de": [], "en": [], "ko": []}
     for n, (slug, (de, en, ko, de_body, en_body, ko_body)) in enumerate(SEARCHABLE.items()):
-        release = Release(slug, de, datetime(2025, 5, 1 + n, 10, tzinfo=BERLIN), [paragraph.with_text(t) for t in de_body], Path(f"{slug}.md"))
+        release = Release(slug, de, datetime(2025, 5, 1 + n, 10, tzinfo=BERLIN), [Paragraph(Text(t)) for t in de_body], Path(f"{slug}.md"))
         by_lang["de"].append(Edition.original(release))
         for lang, title, body in (("en", en, en_body), ("ko", ko, ko_body)):
-            by_lang[lang].append(Edition.from_texts(release, lang, [title, "", *body]))
+            by_lang[lang].append(Edition.from_texts(release, lang, [Text(t) for t in (title, "", *body)]))
     sizes = {lang: {e.slug: 1000 for e in eds} for lang, eds in by_lang.items()}
     publish_site(by_lang, out, Settings(site_url=SITE), docx_sizes=sizes)
     return out
