@@ -112,7 +112,7 @@ def _build_locked(
     result.demo = refuse_unwanted_demo(plans, options)
     editions, records = translate_editions(plans, protector, options, result, reporter)
     editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR)
-    findings = check_editions(records, protector, settings.pivot_language)
+    findings = check_editions(records, protector, settings.pivot_language, settings.low_confidence)
     review = review_notes(findings) if settings.review_marks else {}
     write_editions(editions, languages, settings, options, now, result, reporter, review, glossary)
     try:
