@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/decoding_settings.py default return_attention=False   # only these
 
 Translates the distinct sentences of the benchmark's source releases de→en with pressroom's
-own engine (``ArgosEngine``) on the base-size synthetic model, once per setting, over two
+own engine (``CTranslate2Engine``) on the base-size synthetic model, once per setting, over two
 interleaved rounds (the faster round counts: on a shared machine a slow round is someone
 else's load). Output lengths are pinned as in the main benchmark, so a setting's speed is
 measured at equal output; the model has random weights, so quality cannot be measured here.
@@ -29,8 +29,9 @@ from workload import build_models, release_texts, source_releases
 from pressroom.config import Settings, TranslationSettings
 from pressroom.packages import list_packages
 from pressroom.segment import split_sentences
-from pressroom.translate import argos
-from pressroom.translate.argos import ArgosEngine
+from pressroom.translate import ctranslate
+from pressroom.translate.ctranslate import make_engine
+from pressroom.translate.installed import from_package
 
 VARIANTS: dict[str, dict[str, object]] = {
     "default": {},
@@ -74,8 +75,8 @@ def main() -> None:
     best: dict[str, tuple[float, float]] = {}
     for _ in range(2):
         for name, changes in chosen.items():
-            argos.Translator = TRANSLATORS.get(name, pinned.PinnedTranslator)
-            engine = ArgosEngine(package, TranslationSettings(**changes))  # type: ignore[arg-type]
+            ctranslate.Translator = TRANSLATORS.get(name, pinned.PinnedTranslator)
+            engine = make_engine(from_package(package), "de", "en", TranslationSettings(**changes))  # type: ignore[arg-type]
             engine.translate_batch(sentences[:4])  # load the model outside the clock
             wall, cpu = time.perf_counter(), _cpu_s()
             engine.translate_batch(sentences)

@@ -25,6 +25,7 @@ class TaggingEngine:
         self.source = source
         self.target = target
         self.identity = f"tagging-{source}_{target}@{version}"
+        self.name = f"tagging-{source}_{target} {version}"
         self.demo = demo
         self.aligned = aligned
         self.calls = 0
@@ -129,3 +130,19 @@ def _diagonal(prefix: int, length: int) -> list[list[float]]:
     """Attention of a model that copies its input: each output token looks at its own input
     token (the prefix rows look at the first)."""
     return [[1.0 if column == max(row - prefix, 0) else 0.0 for column in range(length)] for row in range(prefix + length)]
+
+
+class ScoredEngine(TaggingEngine):
+    """A tagging engine that is sure of every sentence (score -0.2) except those containing a
+    key of ``doubts``, which get that key's score, as a model's confidence would single them out."""
+
+    def __init__(self, source: str, target: str, doubts: dict[str, float], version: str = "1") -> None:
+        super().__init__(source, target, version)
+        self.doubts = doubts
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        tagged = super().translate_batch(sentences)
+        return [Hypothesis(h.text, self.score(s), h.alignment) for h, s in zip(tagged, sentences, strict=True)]
+
+    def score(self, sentence: str) -> float:
+        return min((score for key, score in self.doubts.items() if key in sentence), default=-0.2)

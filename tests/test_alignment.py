@@ -18,7 +18,8 @@ from pressroom.translate.alignment import (
     moved_words,
     piece_words,
 )
-from pressroom.translate.argos import EXTRA_DECODING_TOKENS, LENGTH_PENALTY, ArgosEngine
+from pressroom.translate.ctranslate import EXTRA_DECODING_TOKENS, LENGTH_PENALTY, CTranslate2Engine, make_engine
+from pressroom.translate.installed import from_package
 from pressroom.translate.corpus import CorpusTranslator
 from pressroom.translate.memory import TranslationMemory
 
@@ -34,20 +35,24 @@ def _package(models_dir: Path) -> ModelPackage:
     return next(p for p in list_packages(models_dir)[0] if p.from_code == "de")
 
 
+def _engine(package: ModelPackage, settings: TranslationSettings) -> CTranslate2Engine:
+    return make_engine(from_package(package), "de", "en", settings)
+
+
 def _valid(alignment: tuple[tuple[int, int], ...], source: str, target: str) -> bool:
     return bool(alignment) and all(0 <= s < len(source.split()) and 0 <= t < len(target.split()) for s, t in alignment)
 
 
 def test_the_engine_returns_word_alignments_from_the_models_attention(models_dir: Path) -> None:
     package = _package(models_dir)
-    hypotheses = ArgosEngine(package, TranslationSettings(beam_size=1)).translate_batch(SENTENCES)
+    hypotheses = _engine(package, TranslationSettings(beam_size=1)).translate_batch(SENTENCES)
     for sentence, hypothesis in zip(SENTENCES, hypotheses, strict=True):
         assert _valid(hypothesis.alignment, sentence, hypothesis.text), (sentence, hypothesis)
         # Every target word has a source word: with greedy search every attention row is exact.
         assert {t for _, t in hypothesis.alignment} == set(range(len(hypothesis.text.split())))
     # The same as reading CTranslate2's attention by hand: each target piece's strongest source piece.
     settings = TranslationSettings(beam_size=1)
-    (alone,) = ArgosEngine(package, settings).translate_batch(SENTENCES[:1])
+    (alone,) = _engine(package, settings).translate_batch(SENTENCES[:1])
     tokenizer = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
     source = tokenizer.encode(SENTENCES[0], out_type=str)
     result = ctranslate2.Translator(str(package.path / "model")).translate_batch(
@@ -69,7 +74,7 @@ def test_the_engine_returns_word_alignments_from_the_models_attention(models_dir
 def test_beam_search_in_padded_batches_and_split_sentences_still_align(models_dir: Path) -> None:
     package = _package(models_dir)
     long = " ".join(SENTENCES[:3])
-    engine = ArgosEngine(package, TranslationSettings(beam_size=2, max_input_tokens=24))
+    engine = _engine(package, TranslationSettings(beam_size=2, max_input_tokens=24))
     hypotheses = engine.translate_batch([*SENTENCES, long])
     for sentence, hypothesis in zip([*SENTENCES, long], hypotheses, strict=True):
         assert _valid(hypothesis.alignment, sentence, hypothesis.text), sentence
@@ -83,8 +88,8 @@ def test_beam_search_in_padded_batches_and_split_sentences_still_align(models_di
 def test_the_corpus_translator_stores_alignments_and_reuses_them_without_the_model(models_dir: Path, tmp_path: Path) -> None:
     package = _package(models_dir)
     memory = TranslationMemory(tmp_path / "memory.sqlite")
-    first = CorpusTranslator(memory).translate([ArgosEngine(package, TranslationSettings())], SENTENCES)
-    engine = ArgosEngine(package, TranslationSettings())
+    first = CorpusTranslator(memory).translate([_engine(package, TranslationSettings())], SENTENCES)
+    engine = _engine(package, TranslationSettings())
     again = CorpusTranslator(memory).translate([engine], SENTENCES, aligned=SENTENCES)
     assert not engine.loaded  # every sentence, alignment and all, came from the memory
     assert again == first and all(h.alignment for h in again.values())
