@@ -4,9 +4,12 @@ stored in and reused from the translation memory; the alignment arithmetic on it
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import ctranslate2
+import pytest
 import sentencepiece as spm
+from engines import TranslationResult
 
 from pressroom.config import TranslationSettings
 from pressroom.packages import ModelPackage, list_packages
@@ -18,8 +21,9 @@ from pressroom.translate.alignment import (
     moved_words,
     piece_words,
 )
+from pressroom.translate import ctranslate
 from pressroom.translate.ctranslate import EXTRA_DECODING_TOKENS, LENGTH_PENALTY, CTranslate2Engine, make_engine
-from pressroom.translate.installed import from_package
+from pressroom.translate.installed import add_model, from_package
 from pressroom.translate.corpus import CorpusTranslator
 from pressroom.translate.memory import TranslationMemory
 
@@ -83,6 +87,40 @@ def test_beam_search_in_padded_batches_and_split_sentences_still_align(models_di
     alignment = hypotheses[-1].alignment
     assert max(s for s, _ in alignment) >= len(long.split()) - 3
     assert max(t for _, t in alignment) >= len(hypotheses[-1].text.split()) - 3
+
+
+@pytest.mark.parametrize(("name", "source", "target"), [("nllb", "de", "ko"), ("m2m100", "de", "ko"), ("opus-mt-de-en", "de", "en")])
+def test_every_model_family_aligns_only_the_sentences_own_tokens(
+    converted_models: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, source: str, target: str
+) -> None:
+    """Language tokens, ``</s>`` and the target prefix are the family's, not the sentence's:
+    attention on them aligns nothing, and their rows and columns are skipped."""
+    seen: list[tuple[list[str], Any]] = []
+
+    class Recording(ctranslate2.Translator):  # type: ignore[misc]
+        def translate_batch(self, tokens: list[list[str]], **kwargs: Any) -> Any:
+            results = super().translate_batch(tokens, **{**kwargs, "asynchronous": False})
+            seen.extend(zip(tokens, results))
+            return [TranslationResult(r.hypotheses, r.scores, r.attention) for r in results]
+
+    monkeypatch.setattr(ctranslate, "Translator", Recording)
+    model = add_model(converted_models[name], tmp_path / "models", name=name)
+    engine = make_engine(model, source, target, TranslationSettings(beam_size=1))
+    (hypothesis,) = engine.translate_batch([SENTENCES[0]])
+    sent, result = seen[-1]  # (adding the model may have tried it on a sentence of its own)
+    encoder, _, conventions = engine.tokenizers()
+    own = encoder.encode(SENTENCES[0])
+    first = len(conventions.source_prefix)
+    assert sent[first : first + len(own)] == own and len(sent) > len(own)  # the family added tokens
+    output = result.hypotheses[0]
+    pieces = output[len(output) - len(conventions.strip_prefix(output)) :]
+    rows = result.attention[0][len(output) - len(pieces) :]
+    by_hand = set()
+    for row, word in zip(rows, piece_words(pieces)):
+        best = row.index(max(row))
+        if first <= best < first + len(own):
+            by_hand.add((piece_words(own)[best - first], word))
+    assert _valid(hypothesis.alignment, SENTENCES[0], hypothesis.text) and set(hypothesis.alignment) == by_hand
 
 
 def test_the_corpus_translator_stores_alignments_and_reuses_them_without_the_model(models_dir: Path, tmp_path: Path) -> None:
