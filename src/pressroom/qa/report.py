@@ -27,7 +27,7 @@ REPORT_JSON = "qa-report.json"
 REPORT_HTML = "qa-report.html"
 RECORDS_FILE = "qa-segments.json"
 RECORDS_VERSION = 1
-SEGMENT_NAMES = {0: "Title", 1: "Summary"}
+SEGMENT_NAMES = {0: "Title", 1: "Kicker", 2: "Summary"}
 
 CSS = (
     "body{max-width:60rem;margin:2rem auto;padding:0 1rem;font:1rem/1.5 system-ui,sans-serif;color:#222}"
@@ -50,7 +50,7 @@ def counts(findings: Sequence[Finding]) -> tuple[int, int]:
 
 def segment_name(index: int) -> str:
     """How a press officer finds the segment in the document."""
-    return SEGMENT_NAMES.get(index, f"Paragraph {index - 1}")
+    return SEGMENT_NAMES.get(index, f"Paragraph {index - 2}")
 
 
 def write_report(findings: Sequence[Finding], records: Sequence[EditionRecord], output_dir: Path) -> None:

@@ -1,38 +1,38 @@
 """Plain ``.txt`` releases: no metadata, so the structure is read from the shape of the lines.
 
 What users feed in is text copied from a web page, a mail or a PDF (see the corpus in
-``shared/corpus``): a headline on the first line (or none at all), maybe a dateline such as
-``24.02.2016 – 15:48``, short subheadings, bullet or numbered lines, one paragraph per line or
-e-mail text hard-wrapped at ~72 characters, and a contact block after "Rückfragen bitte an:".
-Every guess that could be wrong is cautious: a line that is not clearly a heading, a list item
-or a quotation stays a paragraph, so no text is ever lost or reordered.
+``shared/corpus``): a headline on the first line (or none at all, or a short kicker line right
+above it), maybe a dateline such as ``24.02.2016 – 15:48`` or a metadata line such as
+``2011 | Nr. 282661 | Aktuell``, short subheadings (also "+ + + Zwischenüberschrift + + +"),
+bullet or numbered lines, tables as '| a | b |' lines or tab-separated cells, one paragraph
+per line or e-mail text hard-wrapped at ~72 characters, and a contact block after
+"Rückfragen bitte an:", "Ansprechpartner:" and the like. Every guess that could be wrong is
+cautious: a line that is not clearly a heading, a list item, a table row or a quotation stays
+a paragraph, so no text is ever lost or reordered.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pressroom.config import Settings
-from pressroom.document.model import Block, Paragraph, Release
+from pressroom.document.inline import Text
+from pressroom.document.model import Block, Cell, Contact, DatePrecision, Paragraph, Release, Table
 from pressroom.readers.common import (
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
     QUOTE,
-    MONTH_NAMES,
     Pending,
     build_release,
     clean_inline,
-    contact_text,
     finish_blocks,
-    is_contact_header,
     mtime_date,
-    parse_dateline,
     title_from_text,
 )
+from pressroom.readers.contacts import contact_from_text, is_contact_header, starts_contact
+from pressroom.readers.datelines import MONTH_NAMES, find_dateline, place_datelines
 from pressroom.readers.decode import read_text_file
 
 HEADLINE_MAX = 160
@@ -58,6 +58,12 @@ _LABEL = re.compile(
     r"|Medienmitteilung)(?:\s+(?:Nr\.\s*)?[\d/.-]+)?:?",
     re.IGNORECASE,
 )
+# "+ + + Zwischenüberschrift + + +", "+++ Zwischenüberschrift +++": a subheading in police texts.
+_PLUS_HEADING = re.compile(r"\+(?:\s?\+){2}\s+(?P<text>\S.*?)\s+\+(?:\s?\+){2}")
+_PIPE_ROW = re.compile(r"\|.*\|")
+_PIPE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
+KICKER_MAX_WORDS = 6
+"""A kicker (Dachzeile) above the headline is a few words: a place, a topic, a name."""
 _CLOSING = r"[\"“”»«’')]*$"  # closing quotes or brackets after the final punctuation
 _ENDS_CLAUSE = re.compile(rf"[.!?…:;,]{_CLOSING}")
 _ENDS_SENTENCE = re.compile(rf"[.!?…:]{_CLOSING}")  # ':' - a lead-in to a list is prose too
@@ -66,57 +72,106 @@ _ENDS_SENTENCE = re.compile(rf"[.!?…:]{_CLOSING}")  # ':' - a lead-in to a lis
 def read_text_release(path: Path, settings: Settings) -> Release:
     """Read a plain-text release; guessed title and date are reported in ``warnings``."""
     text, warnings = read_text_file(path)
-    zone = settings.zone
     lines = [line.strip() for line in text.split("\n")]
-    lines, contact, contact_label = _split_contact(lines)
-    title, date, body = _header(lines, zone)
+    lines, contact = _split_contact(lines)
+    kicker, title, body = _header(lines)
     if is_hard_wrapped(body):
         body = unwrap(body)
-    blocks = classify(body)
-    if date is None:
-        first = next((line for line in body if line), "")
-        date, _ = parse_dateline(first, zone)
+    blocks, stated = place_datelines(classify(body))
     if not title and blocks:
-        source = next((b for b in blocks if isinstance(b, Paragraph)), blocks[0])
-        title = title_from_text(source.texts()[0].text if source.texts() else "")
+        title, blocks = _title_from_first_sentence(blocks)
         warnings.append(
             "no headline on the first line; the title was made from the first sentence "
             "(put the headline on the first line)"
         )
-    if date is None:
-        date = mtime_date(path, zone, warnings)
+    precision: DatePrecision | None = None
+    if stated is not None:
+        date, precision = stated[0].replace(tzinfo=settings.zone), stated[1]
+    else:
+        date = mtime_date(path, settings.zone, warnings)
     return build_release(
-        path, title=title, date=date, blocks=blocks, warnings=warnings, contact=contact, contact_label=contact_label
-    )
+        path, title=title, kicker=kicker, date=date, date_precision=precision, blocks=blocks,
+        warnings=warnings, contact=contact,
+    )  # fmt: skip
 
 
-def _split_contact(lines: list[str]) -> tuple[list[str], str, str]:
-    """Everything after the last 'Rückfragen bitte an:'-style line is the press contact;
-    returns the lines before it, the contact and its header line."""
-    for index in range(len(lines) - 1, 0, -1):
-        if is_contact_header(lines[index]) and any(lines[index + 1 :]) and any(lines[:index]):
-            return lines[:index], contact_text(lines[index + 1 :]), lines[index]
-    return lines, "", ""
+def _title_from_first_sentence(blocks: list[Block]) -> tuple[str, list[Block]]:
+    """A stand-in title from the first paragraph; a paragraph that is no more than that one
+    short sentence leaves the body, so it is not shown twice."""
+    index = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph)), None)
+    if index is None:
+        return title_from_text(next(t.text for b in blocks for t in b.texts())), blocks
+    text = blocks[index].texts()[0].text
+    title = title_from_text(text)
+    if title == text.removesuffix("."):
+        return title, blocks[:index] + blocks[index + 1 :]
+    return title, blocks
 
 
-def _header(lines: list[str], zone: ZoneInfo) -> tuple[str, datetime | None, list[str]]:
-    """Title and dateline from the first few lines; returns them and the remaining lines."""
-    title = ""
-    date: datetime | None = None
+def _split_contact(lines: list[str]) -> tuple[list[str], Contact | None]:
+    """The lines before the press contact, and the contact: everything from the last contact
+    heading ('Rückfragen bitte an:', 'Ansprechpartner:' …) to the end, together with the
+    contact blocks and V.i.S.d.P. lines right above it ("Firmenkontakt …:" then
+    "Pressekontakt:"). The headings after the first stay in the block as written."""
+    start = next(
+        (i for i in range(len(lines) - 1, 0, -1) if starts_contact(lines[i]) and any(lines[:i])
+         and (any(lines[i + 1 :]) or not is_contact_header(lines[i]))),
+        None,
+    )  # fmt: skip
+    if start is None:
+        return lines, None
+    while True:
+        above = start - 1
+        while above > 0 and not lines[above]:
+            above -= 1
+        paragraph = above
+        while paragraph > 0 and lines[paragraph - 1]:
+            paragraph -= 1
+        if above <= 0 or not starts_contact(lines[paragraph]) or not any(lines[:paragraph]):
+            break
+        start = paragraph
+    label = lines[start] if is_contact_header(lines[start]) else ""
+    rest = lines[start + 1 :] if label else lines[start:]
+    return lines[:start], contact_from_text(label, "\n".join(rest))
+
+
+def _header(lines: list[str]) -> tuple[str, str, list[str]]:
+    """Kicker and title from the first few lines; returns them and the remaining lines.
+
+    A label line ("Pressemitteilung") above the headline is dropped; a dateline or metadata
+    line stays where it stands. A short headline-like line right above the headline (no blank
+    line between) is its kicker.
+    """
+    kicker = title = ""
     used: set[int] = set()
     for index in [i for i, line in enumerate(lines) if line][:4]:
         line = lines[index]
-        found, standalone = parse_dateline(line, zone)
-        if standalone and date is None:
-            date = found
-        elif not title and _LABEL.fullmatch(line):
-            pass  # "Pressemitteilung" above the headline is a label, not the headline
-        elif not title and looks_like_headline(line):
+        if find_dateline(line) is not None:
+            continue
+        if not title and _LABEL.fullmatch(line):
+            used.add(index)
+            continue
+        if not title and looks_like_headline(line):
+            used.add(index)
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if not kicker and _is_kicker(line, following):
+                kicker = clean_inline(line)
+                continue
             title = clean_inline(line)
-        else:
-            break
-        used.add(index)
-    return title, date, [line for i, line in enumerate(lines) if i not in used]
+        break
+    return kicker, title, [line for i, line in enumerate(lines) if i not in used]
+
+
+def _is_kicker(line: str, following: str) -> bool:
+    """A few words right above a longer headline (the Dachzeile: "Mercedes-Benz Arena")."""
+    return (
+        bool(following)
+        and len(line.split()) <= KICKER_MAX_WORDS
+        and len(line) < len(following)
+        and looks_like_headline(following)
+        and find_dateline(following) is None
+        and not is_contact_header(line)
+    )
 
 
 def looks_like_headline(line: str) -> bool:
@@ -164,19 +219,27 @@ def unwrap(lines: list[str]) -> list[str]:
 def _wrapped(line: str, following: str, width: int) -> bool:
     if not line or not following or BULLET.fullmatch(following) or NUMBERED.fullmatch(following):
         return False
+    if any(_PIPE_ROW.fullmatch(text) or "\t" in text for text in (line, following)):
+        return False  # table rows are never wrapped text
     return len(line) + 1 + len(following.split()[0]) > width - WRAP_SLACK
 
 
 def classify(lines: list[str]) -> list[Block]:
-    """Blocks from lines ('' = blank line); each non-blank line becomes one block."""
-    filled = [line for line in lines if line]
-    numbered = [NUMBERED.fullmatch(line) for line in filled]
+    """Blocks from lines ('' = blank line): each run of table rows becomes a table, each other
+    non-blank line one block."""
+    filled = _with_tables(lines)
+    numbered = [NUMBERED.fullmatch(line) if isinstance(line, str) else None for line in filled]
     parsed: list[Pending] = []
     for index, line in enumerate(filled):
+        if isinstance(line, Table):
+            parsed.append(Pending(PARAGRAPH, "", block=line))
+            continue
         bullet = BULLET.fullmatch(line)
         match = numbered[index]
         neighbours = numbered[max(index - 1, 0) : index] + numbered[index + 1 : index + 2]
-        if bullet:
+        if plus := _PLUS_HEADING.fullmatch(line):
+            parsed.append(Pending(HEADING, plus["text"]))
+        elif bullet:
             parsed.append(Pending(LIST_ITEM, bullet["text"]))
         elif match and any(neighbours):
             number, marker = int(match["number"]), match["marker"]
@@ -187,10 +250,59 @@ def classify(lines: list[str]) -> list[Block]:
             parsed.append(Pending(PARAGRAPH, line))
     for index, item in enumerate(parsed):
         following = parsed[index + 1] if index + 1 < len(parsed) else None
-        if item.kind == PARAGRAPH and following and is_subheading(item.text):
+        if item.kind == PARAGRAPH and item.block is None and following and is_subheading(item.text):
             if following.kind != PARAGRAPH or _is_prose(following.text):
                 item.kind = HEADING
     return finish_blocks(parsed)
+
+
+def _with_tables(lines: list[str]) -> list[str | Table]:
+    """The non-blank lines, with each run of pipe-table rows (under a header and a dashes
+    line) or of tab-separated rows replaced by its table."""
+    result: list[str | Table] = []
+    index = 0
+    while index < len(lines):
+        end = index
+        if _PIPE_ROW.fullmatch(lines[index]) and index + 1 < len(lines) and _PIPE_RULE.fullmatch(lines[index + 1]):
+            while end < len(lines) and _PIPE_ROW.fullmatch(lines[end]):
+                end += 1
+            rows = [_pipe_cells(line) for i, line in enumerate(lines[index:end]) if i != 1]
+            result.append(_table(rows, _pipe_align(lines[index + 1])))
+        elif "\t" in lines[index]:
+            while end < len(lines) and "\t" in lines[end]:
+                end += 1
+            if end - index >= 2:
+                result.append(_table([[cell.strip() for cell in line.split("\t")] for line in lines[index:end]], ()))
+            else:
+                end = index
+        if end == index:
+            if lines[index]:
+                result.append(lines[index])
+            end = index + 1
+        index = end
+    return result
+
+
+def _pipe_cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip()[1:-1].split("|")]
+
+
+def _pipe_align(rule: str) -> tuple[str, ...]:
+    """Column alignment from the dashes line: ':--' left, '--:' right, ':-:' centre."""
+    aligns = []
+    for cell in rule.strip().strip("|").split("|"):
+        cell = cell.strip()
+        left, right = cell.startswith(":"), cell.endswith(":")
+        aligns.append("center" if left and right else "right" if right else "left" if left else "")
+    return tuple(aligns)
+
+
+def _table(rows: list[list[str]], align: tuple[str, ...]) -> Table:
+    """A table from rows of cell texts; short rows are padded, so every row spans the grid.
+    The first row is the header row."""
+    width = max(len(row) for row in rows)
+    cells = tuple(tuple(Cell(Text(clean_inline(text))) for text in row + [""] * (width - len(row))) for row in rows)
+    return Table(cells, header_rows=1, align=align)
 
 
 def is_full_quote(line: str) -> bool:

@@ -33,7 +33,7 @@ from pressroom.writers.labels import (
     xml_safe,
 )
 from pressroom.writers.links import DOCX_MIME, FEEDS, edition_url, feed_url, index_url
-from pressroom.writers.pages import blocks_html, newest_first
+from pressroom.writers.pages import blocks_html, kicker_html, newest_first
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -122,7 +122,8 @@ def _generator(
         # (feedgen puts the content into RSS <description> when there is no summary.)
         entry.summary(xml_safe(summary_text(edition)))
         media = f"{settings.base_url}media/"
-        entry.content(blocks_html(body_blocks(edition, settings), lang, edition.release.lang, media), type="html")
+        body = blocks_html(body_blocks(edition, settings), lang, edition.release.lang, media)
+        entry.content(kicker_html(edition.kicker) + body, type="html")
         for tag in edition.release.tags:
             entry.category(term=xml_safe(tag))
     return fg

@@ -115,6 +115,11 @@ def blocks_html(blocks: Sequence[Block], lang: str, source_lang: str, media_base
     return "\n".join(parts)
 
 
+def kicker_html(kicker: str) -> str:
+    """The line above the headline (the Dachzeile), as pages and feed items show it."""
+    return f'<p class="kicker">{_e(kicker)}</p>' if kicker else ""
+
+
 def _list_tag(item: ListItem) -> str:
     return "ol" if item.ordered else "ul"
 
@@ -293,7 +298,7 @@ def _release_page(
                 f"{_e(display_title(original))}</a>"
             )
         body.append(f'<p class="notice" role="note">{notice}</p>')
-    body += ["<article>", f"<h1>{_e(display_title(edition))}</h1>"]
+    body += ["<article>", kicker_html(edition.kicker), f"<h1>{_e(display_title(edition))}</h1>"]
     body.append(f'<p class="meta">{_time(edition, lang)}</p>')
     if edition.summary:
         body.append(f'<p class="summary"><strong>{_e(edition.summary)}</strong></p>')
