@@ -113,6 +113,7 @@ class Pending:
     ordered: bool = False
     number: int = 0
     marker: str = ""
+    level: int = 1
     block: Block | None = None
 
 
@@ -121,7 +122,8 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
 
     The numbers of a run of numbered items are dropped when they are 1, 2, 3 ... (the writers
     number ordered lists themselves); otherwise (a table of contents numbered 1081-1086) the
-    original marker stays in the text, so no number is lost.
+    original marker stays in the text, so no number is lost, and the items are not numbered
+    again by the writers.
     """
     blocks: list[Block] = []
     run: list[Pending] = []
@@ -133,22 +135,22 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
             keep = keeps_numbers([i.number for i in run])
             for numbered in run:
                 text = f"{numbered.marker} {numbered.text}" if keep else numbered.text
-                blocks.append(ListItem(Text(clean_inline(text)), ordered=True))
+                blocks.append(ListItem(Text(clean_inline(text)), ordered=not keep))
             run = []
         if item is not None and item.block is not None:
             blocks.append(item.block)
         elif item is not None and clean_inline(item.text):
-            blocks.append(_block(item.kind, Text(clean_inline(item.text)), item.ordered))
+            blocks.append(_block(item.kind, Text(clean_inline(item.text)), item.ordered, item.level))
     return blocks
 
 
-def _block(kind: str, text: Text, ordered: bool) -> Block:
+def _block(kind: str, text: Text, ordered: bool, level: int) -> Block:
     if kind == HEADING:
         return Heading(text)
     if kind == QUOTE:
         return Quote(text)
     if kind == LIST_ITEM:
-        return ListItem(text, ordered=ordered)
+        return ListItem(text, level, ordered)
     return Paragraph(text)
 
 

@@ -85,6 +85,7 @@ def _target(href: object) -> str:
 class _List:
     ordered: bool
     items: list[tuple[int, str]] = field(default_factory=list)  # (block index, "1081.")
+    opens_item: bool = False  # the first thing in a list item: "1. 4. bis 8. August: …"
 
 
 class _Walker:
@@ -97,6 +98,7 @@ class _Walker:
         self.item_block: int | None = None  # the block of the list item being read
         self.quotes = 0
         self.captionable = False  # the last block is a figure still without its caption
+        self.previous = ""  # the type of the token before
 
     def walk(self, tokens: list[Token]) -> None:
         index = 0
@@ -109,12 +111,14 @@ class _Walker:
                 self._inline_block(tokens[index - 1], token)
             else:
                 self._structure(token)
+            self.previous = token.type
             index += 1
 
     def _structure(self, token: Token) -> None:
         match token.type:
             case "bullet_list_open" | "ordered_list_open":
-                self.lists.append(_List(token.type == "ordered_list_open"))
+                opens_item = self.previous == "list_item_open"
+                self.lists.append(_List(token.type == "ordered_list_open", opens_item=opens_item))
             case "bullet_list_close" | "ordered_list_close":
                 self._close_list(self.lists.pop())
             case "list_item_open":
@@ -193,8 +197,21 @@ class _Walker:
         )
 
     def _close_list(self, closed: _List) -> None:
-        """Numbers of an ordered list stay in the text unless they are 1, 2, 3 …"""
+        """Numbers of an ordered list stay in the text unless they are 1, 2, 3 … (then the
+        items are not numbered again by the writers).
+
+        A one-item numbered list that opens a list item is a date or number the item starts
+        with ("1. 4. bis 8. August: …", "- 24. Juli: …"), which CommonMark reads as a list in
+        the list: it goes back into the item's text, on the item's level.
+        """
         if not closed.ordered:
+            return
+        if closed.opens_item and len(closed.items) == 1 and self.lists:
+            index, marker = closed.items[0]
+            item = self.blocks[index] if index < len(self.blocks) else None
+            if isinstance(item, ListItem):
+                text = Text.join([Text(marker + " "), item.text])
+                self.blocks[index] = replace(item, text=text, level=item.level - 1, ordered=self.lists[-1].ordered)
             return
         numbers = [int(marker[:-1]) for _, marker in closed.items if marker[:-1].isdigit()]
         if len(numbers) != len(closed.items) or not keeps_numbers(numbers):
@@ -202,7 +219,7 @@ class _Walker:
         for index, marker in closed.items:
             item = self.blocks[index] if index < len(self.blocks) else None
             if isinstance(item, ListItem) and item.ordered:
-                self.blocks[index] = replace(item, text=Text.join([Text(marker + " "), item.text]))
+                self.blocks[index] = replace(item, text=Text.join([Text(marker + " "), item.text]), ordered=False)
 
     def _table(self, tokens: list[Token], index: int) -> int:
         """Read a table from ``table_open``; returns the index after ``table_close``."""

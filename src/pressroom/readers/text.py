@@ -31,9 +31,11 @@ from pressroom.readers.common import (
     mtime_date,
     title_from_text,
 )
-from pressroom.readers.contacts import contact_from_text, is_contact_header, starts_contact
+from pressroom.readers.contacts import RESPONSIBLE_LABEL, contact_block, is_contact_header, starts_contact
 from pressroom.readers.datelines import MONTH_NAMES, find_dateline, place_datelines
 from pressroom.readers.decode import read_text_file
+from pressroom.readers.texttables import is_table_row, with_tables
+from pressroom.readers.textbuilder import with_links
 
 HEADLINE_MAX = 160
 """A first line up to this long without a final full stop is the headline (mail subjects
@@ -46,7 +48,8 @@ WRAP_SLACK = 8
 """A line is wrapped when the next word would not have fitted within this many characters of
 the wrap width; a shorter line was ended on purpose."""
 
-BULLET = re.compile(r"[-•*·▪]\s+(?P<text>\S.*)")
+BULLET = re.compile(r"(?P<glyph>[-•*·▪◦])\s+(?P<text>\S.*)")
+_SUB_BULLETS = {"◦": 2, "▫": 3}  # how a nested bullet line is written (and kept for classify)
 # "1. Text", "1081.    Text"; not "24. Juli 2025" (a date) nor "24.02.2016" (no space).
 NUMBERED = re.compile(
     rf"(?P<marker>(?P<number>\d{{1,4}})[.)])\s+(?!(?:{MONTH_NAMES})\b)(?P<text>\S.*)"
@@ -60,8 +63,6 @@ _LABEL = re.compile(
 )
 # "+ + + Zwischenüberschrift + + +", "+++ Zwischenüberschrift +++": a subheading in police texts.
 _PLUS_HEADING = re.compile(r"\+(?:\s?\+){2}\s+(?P<text>\S.*?)\s+\+(?:\s?\+){2}")
-_PIPE_ROW = re.compile(r"\|.*\|")
-_PIPE_RULE = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
 KICKER_MAX_WORDS = 6
 """A kicker (Dachzeile) above the headline is a few words: a place, a topic, a name."""
 _CLOSING = r"[\"“”»«’')]*$"  # closing quotes or brackets after the final punctuation
@@ -72,12 +73,13 @@ _ENDS_SENTENCE = re.compile(rf"[.!?…:]{_CLOSING}")  # ':' - a lead-in to a lis
 def read_text_release(path: Path, settings: Settings) -> Release:
     """Read a plain-text release; guessed title and date are reported in ``warnings``."""
     text, warnings = read_text_file(path)
-    lines = [line.strip() for line in text.split("\n")]
+    lines = [line.strip() for line in with_bullet_levels(text.split("\n"))]
     lines, contact = _split_contact(lines)
     kicker, title, body = _header(lines)
     if is_hard_wrapped(body):
         body = unwrap(body)
     blocks, stated = place_datelines(classify(body))
+    blocks = [block.with_texts(tuple(with_links(text) for text in block.texts())) for block in blocks]
     if not title and blocks:
         title, blocks = _title_from_first_sentence(blocks)
         warnings.append(
@@ -93,6 +95,29 @@ def read_text_release(path: Path, settings: Settings) -> Release:
         path, title=title, kicker=kicker, date=date, date_precision=precision, blocks=blocks,
         warnings=warnings, contact=contact,
     )  # fmt: skip
+
+
+def with_bullet_levels(lines: list[str]) -> list[str]:
+    """Lines with each indented bullet line written with its nesting level's glyph (◦ for the
+    second, ▫ for the third), so the level survives the stripping of lines that follows."""
+    result: list[str] = []
+    indents: list[int] = []  # the indentation of each open level
+    for line in lines:
+        bullet = BULLET.fullmatch(line.strip())
+        if bullet is None:
+            if line.strip():
+                indents = []
+            result.append(line)
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        while indents and indent < indents[-1]:
+            indents.pop()
+        if not indents or indent > indents[-1]:
+            indents.append(indent)
+        level = min(len(indents), 3)
+        glyph = next((g for g, lv in _SUB_BULLETS.items() if lv == level), bullet["glyph"])
+        result.append(f"{glyph} {bullet['text']}" if level > 1 else line)
+    return result
 
 
 def _title_from_first_sentence(blocks: list[Block]) -> tuple[str, list[Block]]:
@@ -130,9 +155,9 @@ def _split_contact(lines: list[str]) -> tuple[list[str], Contact | None]:
         if above <= 0 or not starts_contact(lines[paragraph]) or not any(lines[:paragraph]):
             break
         start = paragraph
-    label = lines[start] if is_contact_header(lines[start]) else ""
-    rest = lines[start + 1 :] if label else lines[start:]
-    return lines[:start], contact_from_text(label, "\n".join(rest))
+    label = lines[start] if is_contact_header(lines[start]) else RESPONSIBLE_LABEL
+    rest = lines[start + 1 :] if is_contact_header(lines[start]) else lines[start:]
+    return lines[:start], contact_block(label, [with_links(Text(line)) for line in rest])
 
 
 def _header(lines: list[str]) -> tuple[str, str, list[str]]:
@@ -219,7 +244,7 @@ def unwrap(lines: list[str]) -> list[str]:
 def _wrapped(line: str, following: str, width: int) -> bool:
     if not line or not following or BULLET.fullmatch(following) or NUMBERED.fullmatch(following):
         return False
-    if any(_PIPE_ROW.fullmatch(text) or "\t" in text for text in (line, following)):
+    if is_table_row(line) or is_table_row(following):
         return False  # table rows are never wrapped text
     return len(line) + 1 + len(following.split()[0]) > width - WRAP_SLACK
 
@@ -227,7 +252,7 @@ def _wrapped(line: str, following: str, width: int) -> bool:
 def classify(lines: list[str]) -> list[Block]:
     """Blocks from lines ('' = blank line): each run of table rows becomes a table, each other
     non-blank line one block."""
-    filled = _with_tables(lines)
+    filled = with_tables(lines)
     numbered = [NUMBERED.fullmatch(line) if isinstance(line, str) else None for line in filled]
     parsed: list[Pending] = []
     for index, line in enumerate(filled):
@@ -240,7 +265,7 @@ def classify(lines: list[str]) -> list[Block]:
         if plus := _PLUS_HEADING.fullmatch(line):
             parsed.append(Pending(HEADING, plus["text"]))
         elif bullet:
-            parsed.append(Pending(LIST_ITEM, bullet["text"]))
+            parsed.append(Pending(LIST_ITEM, bullet["text"], level=_SUB_BULLETS.get(bullet["glyph"], 1)))
         elif match and any(neighbours):
             number, marker = int(match["number"]), match["marker"]
             parsed.append(Pending(LIST_ITEM, match["text"], True, number, marker))
@@ -254,55 +279,6 @@ def classify(lines: list[str]) -> list[Block]:
             if following.kind != PARAGRAPH or _is_prose(following.text):
                 item.kind = HEADING
     return finish_blocks(parsed)
-
-
-def _with_tables(lines: list[str]) -> list[str | Table]:
-    """The non-blank lines, with each run of pipe-table rows (under a header and a dashes
-    line) or of tab-separated rows replaced by its table."""
-    result: list[str | Table] = []
-    index = 0
-    while index < len(lines):
-        end = index
-        if _PIPE_ROW.fullmatch(lines[index]) and index + 1 < len(lines) and _PIPE_RULE.fullmatch(lines[index + 1]):
-            while end < len(lines) and _PIPE_ROW.fullmatch(lines[end]):
-                end += 1
-            rows = [_pipe_cells(line) for i, line in enumerate(lines[index:end]) if i != 1]
-            result.append(_table(rows, _pipe_align(lines[index + 1])))
-        elif "\t" in lines[index]:
-            while end < len(lines) and "\t" in lines[end]:
-                end += 1
-            if end - index >= 2:
-                result.append(_table([[cell.strip() for cell in line.split("\t")] for line in lines[index:end]], ()))
-            else:
-                end = index
-        if end == index:
-            if lines[index]:
-                result.append(lines[index])
-            end = index + 1
-        index = end
-    return result
-
-
-def _pipe_cells(line: str) -> list[str]:
-    return [cell.strip() for cell in line.strip()[1:-1].split("|")]
-
-
-def _pipe_align(rule: str) -> tuple[str, ...]:
-    """Column alignment from the dashes line: ':--' left, '--:' right, ':-:' centre."""
-    aligns = []
-    for cell in rule.strip().strip("|").split("|"):
-        cell = cell.strip()
-        left, right = cell.startswith(":"), cell.endswith(":")
-        aligns.append("center" if left and right else "right" if right else "left" if left else "")
-    return tuple(aligns)
-
-
-def _table(rows: list[list[str]], align: tuple[str, ...]) -> Table:
-    """A table from rows of cell texts; short rows are padded, so every row spans the grid.
-    The first row is the header row."""
-    width = max(len(row) for row in rows)
-    cells = tuple(tuple(Cell(Text(clean_inline(text))) for text in row + [""] * (width - len(row))) for row in rows)
-    return Table(cells, header_rows=1, align=align)
 
 
 def is_full_quote(line: str) -> bool:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from linkify_it import LinkifyIt
+
 from pressroom.document.inline import Mark, MarkKind, Text
 
+_LINKIFY = LinkifyIt()
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space: it keeps "z. B." together
 
 
@@ -120,3 +123,14 @@ class TextBuilder:
             if not self._pieces[-1]:
                 self._pieces.pop()
         self._last = self._pieces[-1][-1] if self._pieces else "\n"
+
+
+def with_links(text: Text) -> Text:
+    """``text`` with a link on each web and e-mail address written out in it: how a plain-text
+    release links (linkify-it-py finds them; "www.…" is taken as https)."""
+    found = _LINKIFY.match(text.text) or []
+    marks = [
+        Mark(match.index, match.last_index, MarkKind.LINK, match.url if match.schema else "https://" + match.url.split("//", 1)[-1])
+        for match in found
+    ]
+    return Text(text.text, text.marks + tuple(marks)) if marks else text
