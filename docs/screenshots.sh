@@ -22,7 +22,7 @@ engines = StaticEngines(TaggingEngine("de", "en"), TaggingEngine("en", "ko"))
 result = build(load_settings(), BuildOptions(Path("releases"), Path(sys.argv[1]) / "output", use_memory=False), engines)
 assert result.exit_code == 0, result.failed
 PY
-SLUG=stuttgart-sejong-absichtserklaerung
+SLUG=neckarpark-eroeffnung
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --hide-scrollbars \
     --window-size=900,1000 --screenshot="$WORK/page.png" "$WORK/output/en/$SLUG.html" 2>/dev/null
 soffice --headless --convert-to pdf --outdir "$WORK" "$WORK/output/en/$SLUG.docx" >/dev/null
