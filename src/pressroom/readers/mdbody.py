@@ -3,7 +3,8 @@
 The parser's token stream is walked once: headings keep their level, paragraphs, quotes and
 list items (with their nesting level) keep bold, italic, inline code and links as marks, a
 table keeps its header row and column alignment, and a picture becomes a figure with its
-caption. Raw HTML is not interpreted (``html`` off): text from a release is always data.
+caption. Raw HTML and character references are not interpreted: text from a release is
+always data.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from pressroom.readers.common import keeps_numbers
 from pressroom.readers.pictures import read_picture
 from pressroom.readers.textbuilder import TextBuilder
 
-_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+# Raw HTML and character references stay the text they are ("&amp;" is shown as written): a
+# release is data, never markup.
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table").disable("entity")
 # "• " at the start of a line is how bullets arrive pasted from Word or a mail; CommonMark only
 # knows "-", "*" and "+", and would run such lines into the paragraph above.
 _PASTED_BULLET = re.compile(r"^([ \t]*)•[ \t]+", re.MULTILINE)
