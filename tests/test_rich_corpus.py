@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pressroom.config import Settings
 from pressroom.document.inline import Text
-from pressroom.document.model import Block, Cell, Contact, DatePrecision, Paragraph, Release, Table
+from pressroom.document.model import Block, Contact, DatePrecision, Paragraph, Release, Table
 from pressroom.readers.common import (
     HEADING,
     LIST_ITEM,
