@@ -23,6 +23,8 @@ print-resolution original stays below this. Anything larger is refused by name."
 MAX_PICTURE_SIDE = 20_000
 """Largest width or height in pixels: a header claiming more is a damaged or hostile file."""
 MEDIA_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF"}
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif")
+"""How picture files are usually named: the up-to-date check watches them beside releases."""
 
 
 class PictureError(ValueError):
