@@ -95,6 +95,19 @@ def title_from_text(text: str) -> str:
     return cut_at_word(sentence, 90)
 
 
+def title_from_lead(blocks: list[Block]) -> tuple[str, list[Block]]:
+    """A stand-in title from the first paragraph; a paragraph that is no more than that one
+    short sentence (and marks nothing) leaves the body, so it is not shown twice."""
+    index = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph)), None)
+    if index is None:
+        return title_from_text(next((t.text for b in blocks for t in b.texts()), "")), blocks
+    lead = blocks[index].texts()[0]
+    title = title_from_text(lead.text)
+    if title == lead.text.removesuffix(".") and not lead.marks:
+        return title, blocks[:index] + blocks[index + 1 :]
+    return title, blocks
+
+
 # What a reader's line or paragraph turns into, until its run of siblings is known.
 HEADING, PARAGRAPH, QUOTE, LIST_ITEM = "heading", "paragraph", "quote", "list_item"
 

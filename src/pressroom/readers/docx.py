@@ -25,7 +25,7 @@ from pressroom.readers.common import (
     ReaderError,
     build_release,
     mtime_date,
-    title_from_text,
+    title_from_lead,
     with_body_heading_levels,
 )
 from pressroom.readers.contacts import gather_contacts
@@ -128,4 +128,4 @@ def _title(blocks: list[Block], core_title: str, warnings: list[str]) -> tuple[s
         "no headline at the start of the document; the title was made from the first "
         "sentence (give the headline Word's Title style)"
     )
-    return title_from_text(text), blocks
+    return title_from_lead(blocks)

@@ -29,7 +29,7 @@ from pressroom.readers.common import (
     clean_inline,
     finish_blocks,
     mtime_date,
-    title_from_text,
+    title_from_lead,
 )
 from pressroom.readers.contacts import RESPONSIBLE_LABEL, contact_block, is_contact_header, starts_contact
 from pressroom.readers.datelines import MONTH_NAMES, find_dateline, place_datelines
@@ -81,7 +81,7 @@ def read_text_release(path: Path, settings: Settings) -> Release:
     blocks, stated = place_datelines(classify(body))
     blocks = [block.with_texts(tuple(with_links(text) for text in block.texts())) for block in blocks]
     if not title and blocks:
-        title, blocks = _title_from_first_sentence(blocks)
+        title, blocks = title_from_lead(blocks)
         warnings.append(
             "no headline on the first line; the title was made from the first sentence "
             "(put the headline on the first line)"
@@ -118,19 +118,6 @@ def with_bullet_levels(lines: list[str]) -> list[str]:
         glyph = next((g for g, lv in _SUB_BULLETS.items() if lv == level), bullet["glyph"])
         result.append(f"{glyph} {bullet['text']}" if level > 1 else line)
     return result
-
-
-def _title_from_first_sentence(blocks: list[Block]) -> tuple[str, list[Block]]:
-    """A stand-in title from the first paragraph; a paragraph that is no more than that one
-    short sentence leaves the body, so it is not shown twice."""
-    index = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph)), None)
-    if index is None:
-        return title_from_text(next(t.text for b in blocks for t in b.texts())), blocks
-    text = blocks[index].texts()[0].text
-    title = title_from_text(text)
-    if title == text.removesuffix("."):
-        return title, blocks[:index] + blocks[index + 1 :]
-    return title, blocks
 
 
 def _split_contact(lines: list[str]) -> tuple[list[str], Contact | None]:
