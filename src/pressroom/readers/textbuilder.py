@@ -16,6 +16,7 @@ from linkify_it import LinkifyIt
 from pressroom.document.inline import Mark, MarkKind, Text
 
 _LINKIFY = LinkifyIt()
+_ADDRESS_WORD = re.compile(r"[^\s<>\"„“]*(?:@|://|www\.)[^\s<>\"„“]*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space: it keeps "z. B." together
 
 
@@ -127,10 +128,14 @@ class TextBuilder:
 
 def with_links(text: Text) -> Text:
     """``text`` with a link on each web and e-mail address written out in it: how a plain-text
-    release links (linkify-it-py finds them; "www.…" is taken as https)."""
-    found = _LINKIFY.match(text.text) or []
-    marks = [
-        Mark(match.index, match.last_index, MarkKind.LINK, match.url if match.schema else "https://" + match.url.split("//", 1)[-1])
-        for match in found
-    ]
+    release links (linkify-it-py finds them; "www.…" is taken as https).
+
+    Only the words that could be an address are given to linkify-it-py, one by one, so a long
+    text costs linear time (its matcher rescans the rest of the text after every find).
+    """
+    marks = []
+    for word in _ADDRESS_WORD.finditer(text.text):
+        for match in _LINKIFY.match(word.group()) or []:
+            target = match.url if match.schema else "https://" + match.url.split("//", 1)[-1]
+            marks.append(Mark(word.start() + match.index, word.start() + match.last_index, MarkKind.LINK, target))
     return Text(text.text, text.marks + tuple(marks)) if marks else text
