@@ -135,9 +135,8 @@ def place_datelines(blocks: list[Block]) -> tuple[list[Block], tuple[datetime, D
     and precision the release states, if any.
 
     A dateline paragraph (or a line taken for a subheading) among the first DATELINE_WINDOW
-    blocks becomes a Dateline block; one
-    that runs on into the lead ("Stuttgart, 24. Juli 2025 – Die Stadt …") becomes a Dateline
-    and the rest of the paragraph. A metadata line ("2011 | Nr. 282661 | Aktuell") stays
+    blocks becomes a Dateline block; one that runs on into the lead ("Stuttgart, 24. Juli
+    2025 – Die Stadt …") becomes a Dateline and the rest of the paragraph. A metadata line ("2011 | Nr. 282661 | Aktuell") stays
     text, all of it, but dates the release. Without either, a "Stand: …" line anywhere does.
     """
     result: list[Block] = []
