@@ -172,3 +172,18 @@ def test_approvals_key_on_language_pair_and_normalised_source(tmp_path: Path) ->
     approval = reopened.lookup("de", "ko", ["Guten Tag."])["Guten Tag."]
     assert approval.reviewer == "Min-ji" and approval.approved_at
     reopened.close()
+
+
+def test_review_docx_counts_a_reviewers_tracked_insertions_and_not_the_deletions() -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document(io.BytesIO(write_review_docx(REVIEW)))
+    paragraph = document.tables[0].rows[1].cells[2].paragraphs[0]
+    for run in paragraph.runs:  # Word with Track Changes on: the old words deleted, new ones inserted
+        run._r.getparent().remove(run._r)
+    paragraph._p.append(parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="R"><w:r><w:delText>슈투트가르트와 세종</w:delText></w:r></w:del>'))
+    paragraph._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="R"><w:r><w:rPr><w:b/></w:rPr><w:t>슈투트가르트</w:t></w:r></w:ins>'))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    assert read_review_docx(buffer.getvalue(), "r.docx").units[0].target == Text("슈투트가르트", (Mark(0, 6, MarkKind.BOLD),))

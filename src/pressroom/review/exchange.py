@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 import docx
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
-from docx.table import _Cell
-from docx.text.hyperlink import Hyperlink
 from lxml import etree
 from translate.storage import xliff
 from translate.storage.placeables import StringElem
@@ -32,8 +30,10 @@ from translate.storage.placeables import xliff as placeables
 
 from pressroom.config import LANGUAGE_NAMES
 from pressroom.document.inline import Mark, MarkKind, Text
+from pressroom.document.model import Table
+from pressroom.readers.wordml import read_word_body
 from pressroom.translate.marks import merged as merged_marks
-from pressroom.writers.docx import CODE_FONT, rich_runs
+from pressroom.writers.docx import rich_runs
 from pressroom.writers.labels import xml_safe
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -262,43 +262,20 @@ def read_review_docx(data: bytes, name: str) -> ReviewFile:
     source_lang, _, target_lang = langs.partition(":")
     if prefix != DOCX_ID_PREFIX or not (release and source_lang and target_lang) or not document.tables:
         raise ReviewError(f"{name}: not a pressroom review document (export one with 'pressroom review export --docx')")
+    # Read as the Word reader reads a release: runs with bold and italic, hyperlinks with
+    # their addresses, and a reviewer's tracked insertions (not the deletions) count.
+    table = next(block for block in read_word_body(document).blocks if isinstance(block, Table))
     units = []
-    for row in document.tables[0].rows[1:]:
-        cells = row.cells
-        if len(cells) < 4 or not cells[0].text.strip().isdigit():
+    for row in table.rows[1:]:
+        if len(row) < 4 or not row[0].text.text.strip().isdigit():
             raise ReviewError(f"{name}: the review table was changed (a row without its segment number)")
-        status = cells[3].paragraphs[0].text.strip().lower() if cells[3].paragraphs else ""
+        status = row[3].text.text.partition("\n")[0].strip().lower()
         units.append(
             ReviewUnit(
-                index=int(cells[0].text.strip()),
-                source=_cell_text(cells[1]),
-                target=_cell_text(cells[2]),
+                index=int(row[0].text.text.strip()),
+                source=row[1].text,
+                target=row[2].text,
                 approved=status in APPROVED_WORDS,
             )
         )
     return ReviewFile(release, source_lang, target_lang, units)
-
-
-def _cell_text(cell: _Cell) -> Text:
-    """A cell's text as Word shows it (paragraphs joined by line breaks), with bold, italic,
-    code (its font) and hyperlinks as marks."""
-    parts: list[str] = []
-    marks: list[Mark] = []
-    for number, paragraph in enumerate(cell.paragraphs):
-        if number:
-            parts.append("\n")
-        for item in paragraph.iter_inner_content():
-            runs = item.runs if isinstance(item, Hyperlink) else [item]
-            link_start = sum(map(len, parts))
-            for run in runs:
-                start = sum(map(len, parts))
-                parts.append(run.text)
-                end = start + len(run.text)
-                marks += [Mark(start, end, kind) for kind, on in _formatting(run) if on]
-            if isinstance(item, Hyperlink) and item.address:
-                marks.append(Mark(link_start, sum(map(len, parts)), MarkKind.LINK, item.url))
-    return merged_marks(Text("".join(parts), tuple(marks)))
-
-
-def _formatting(run: docx.text.run.Run) -> list[tuple[MarkKind, bool]]:
-    return [(MarkKind.BOLD, bool(run.bold)), (MarkKind.ITALIC, bool(run.italic)), (MarkKind.CODE, run.font.name == CODE_FONT)]
