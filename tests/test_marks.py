@@ -59,6 +59,9 @@ def release(*paragraphs: Text, blocks: list | None = None) -> Release:
     )
 
 
+BODY = len(release().translatable_texts())  # the first paragraph's segment (title, kicker, summary before it)
+
+
 def translate(
     rich: Release, routes: dict[str, list[Engine]], tmp_path: Path, *, memory: bool = False
 ) -> tuple[list[Edition], list[EditionRecord]]:
@@ -83,7 +86,7 @@ def test_marks_follow_their_words_when_the_verb_moves_to_the_front(tmp_path: Pat
     assert on(text, BOLD) == ["opened"]
     assert on(text, ITALIC) == ["Monday"]  # without the full stop the source mark left out
     assert on(text, LINK) == [f"the new park → {PARK}"]
-    assert records[0].units[2].marks_not_placed == []
+    assert records[0].units[BODY].marks_not_placed == []
 
 
 def test_nested_marks_stay_nested(tmp_path: Path) -> None:
@@ -112,7 +115,7 @@ def test_a_mark_that_cannot_be_placed_drops_emphasis_keeps_links_and_is_reported
     assert text.text == "<en>" + sentence  # no text added for the link
     assert on(text, BOLD) == [] and on(text, LINK) == [f"<en>Der Bürgermeister lobt das Projekt. → {PARK}"]
     findings = [f for f in check_editions(records, Protector()) if f.code == "mark-not-placed"]
-    assert [(f.segment, f.severity) for f in findings] == [(2, "warning"), (2, "warning")]
+    assert [(f.segment, f.severity) for f in findings] == [(BODY, "warning"), (BODY, "warning")]
     assert "„Der Bürgermeister“" in findings[0].message and "left out" in findings[0].message
     assert PARK in findings[1].message and "whole sentence" in findings[1].message
 
@@ -133,7 +136,7 @@ def test_a_link_on_a_protected_span_rides_on_its_placeholder(tmp_path: Path) -> 
     text = body(english)
     assert on(text, LINK) == [f"www.stuttgart.de/park → {PARK}", "presse@stuttgart.de → mailto:presse@stuttgart.de"]
     assert on(text, BOLD) == []
-    unit = records[0].units[2]
+    unit = records[0].units[BODY]
     assert unit.in_pieces == [0] and len(unit.marks_not_placed) == 1 and "Bold" in unit.marks_not_placed[0]
 
 
@@ -195,7 +198,7 @@ def test_approved_translations_keep_their_marks_and_every_link(tmp_path: Path, s
     approved = "On Monday the city opened the new park."
     state = tmp_path / "output" / STATE_DIR
     approvals = Approvals(state / REVIEWS_FILE)
-    approvals.approve([Correction("de", "en", records[0].units[2].source, approved, (Mark(14, 18, ITALIC),))], "Ana", "park.xlf")
+    approvals.approve([Correction("de", "en", records[0].units[BODY].source, approved, (Mark(14, 18, ITALIC),))], "Ana", "park.xlf")
     approvals.close()
     if not stored_marks:  # an approval from before reviews kept marks
         with sqlite3.connect(state / REVIEWS_FILE) as db:
@@ -207,7 +210,7 @@ def test_approved_translations_keep_their_marks_and_every_link(tmp_path: Path, s
     # whole segment rather than being lost.
     assert on(text, ITALIC) == (["city"] if stored_marks else [])
     assert on(text, LINK) == [f"{approved} → {PARK}"]
-    assert len(records[0].units[2].marks_not_placed) == (1 if stored_marks else 2)
+    assert len(records[0].units[BODY].marks_not_placed) == (1 if stored_marks else 2)
 
 
 def test_marks_moved_in_a_cat_tool_are_published(tmp_path: Path) -> None:
@@ -222,7 +225,7 @@ def test_marks_moved_in_a_cat_tool_are_published(tmp_path: Path) -> None:
     # The reviewer rewrites the sentence and moves the tags with the words (OmegaT keeps ids,
     # and may drop the ctype); the link's address is not in the file to be changed.
     corrected = re.sub(
-        r'(<trans-unit[^>]*id="2".*?<target[^>]*>).*?(</target>)',
+        rf'(<trans-unit[^>]*id="{BODY}".*?<target[^>]*>).*?(</target>)',
         r'\1On Monday, <g id="1">the new park</g> was <g id="2">opened</g> by the city.\2',
         exported,
         flags=re.DOTALL,
@@ -234,7 +237,7 @@ def test_marks_moved_in_a_cat_tool_are_published(tmp_path: Path) -> None:
     text = body(english)
     assert text.text == "On Monday, the new park was opened by the city."
     assert on(text, BOLD) == ["opened"] and on(text, LINK) == [f"the new park → {PARK}"]
-    assert records[0].units[2].marks_not_placed == []
+    assert records[0].units[BODY].marks_not_placed == []
 
 
 def test_text_marked_as_code_is_kept_as_written_with_its_mark(tmp_path: Path) -> None:
