@@ -22,9 +22,9 @@ pair it serves (:class:`LoadedModel`); :func:`make_engine` is the one place an e
 
 Every call asks CTranslate2 for the attention (``return_attention=True``) and turns it into a
 word alignment (:func:`pressroom.translate.alignment.attention_alignment`), so marks (bold, a
-link) can be placed on the words that translate their source words. That costs 0-3 % of the
-translation's CPU time (BENCHMARKS.md, issue 13), less than translating a sentence again when
-a mark is added to it later, so every translation in the memory has its alignment.
+link) can be placed on the words that translate their source words. That costs less than 2 %
+of the translation's CPU time (BENCHMARKS.md, issue 13), less than translating a sentence
+again when a mark is added to it later, so every translation in the memory has its alignment.
 """
 
 from __future__ import annotations

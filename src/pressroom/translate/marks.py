@@ -138,7 +138,8 @@ def keep_links(source: Text, target: Text) -> tuple[Text, tuple[str, ...]]:
     present = {m.target for m in kept if m.kind is MarkKind.LINK}
     missing = [m for m in source.marks if m.kind is MarkKind.LINK and m.target not in present]
     extra = _shared_links(target.text, missing, [m for m in kept if m.kind is MarkKind.LINK])
-    return _with_every_link(Text(target.text, kept + tuple(extra)), source), tuple(unplaced_message(source.text, m) for m in missing)
+    messages = tuple(unplaced_message(source.text, m) for m in missing)
+    return _with_every_link(Text(target.text, kept + tuple(extra)), source), messages
 
 
 def _spans(source: str, mark: Mark, translation: Translation) -> list[tuple[int, int]]:
@@ -169,7 +170,8 @@ def _with_every_link(text: Text, source: Text) -> Text:
     the source's links shared out over the whole text, so that each stays a live link."""
     text = merged(text)
     links = [m for m in text.marks if m.kind is MarkKind.LINK]
-    if all(a.end <= b.start or b.end <= a.start for a, b in zip(links, links[1:])) and {m.target for m in links} >= set(source.links()):
+    apart = all(a.end <= b.start for a, b in zip(links, links[1:]))  # sorted by start
+    if apart and {m.target for m in links} >= set(source.links()):
         return text
     others = tuple(m for m in text.marks if m.kind is not MarkKind.LINK)
     shared = _shared_links(text.text, [m for m in source.marks if m.kind is MarkKind.LINK], [])
@@ -180,7 +182,10 @@ def unplaced_message(text: str, mark: Mark) -> str:
     """What the quality report says about a mark that could not be placed (rule 4)."""
     quoted = f"„{text[mark.start : mark.end].strip()}“"
     if mark.kind is MarkKind.LINK:
-        return f"{KIND_NAMES[mark.kind]} on {quoted} ({mark.target}) could not be placed on the words that translate it; it now covers the whole sentence."
+        return (
+            f"{KIND_NAMES[mark.kind]} on {quoted} ({mark.target}) could not be placed on the words "
+            "that translate it; it now covers the whole sentence."
+        )
     return f"{KIND_NAMES[mark.kind]} on {quoted} could not be placed on the words that translate it and was left out."
 
 
@@ -232,7 +237,8 @@ def _aligned_span(source: str, mark: Mark, translation: Translation) -> tuple[in
     if any(i not in chosen and i in linked for i in range(first, last + 1)):
         return None  # scattered: words that translate other words lie between
     covered = source[mark.start : mark.end]
-    span = _trim(replace(mark, start=target_words[first][0], end=target_words[last][1]), target, covered[:1].isalnum(), covered[-1:].isalnum())
+    stretch = replace(mark, start=target_words[first][0], end=target_words[last][1])
+    span = _trim(stretch, target, covered[:1].isalnum(), covered[-1:].isalnum())
     return (span.start, span.end) if span.start < span.end else None
 
 
