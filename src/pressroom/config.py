@@ -120,6 +120,12 @@ class Settings:
         "for one build (best into its own --output folder).",
         default=False,
     )
+    cluster: str = _doc(
+        "Address of a Dask scheduler (tcp://HOST:8786) whose workers translate; empty: this "
+        "computer translates. Needs pip install 'pressroom[cluster]'; 'pressroom build "
+        "--cluster ADDRESS' does the same for one build. The output is the same either way.",
+        default="",
+    )
     translation: TranslationSettings = field(default_factory=TranslationSettings)
 
     @property

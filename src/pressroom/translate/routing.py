@@ -53,9 +53,14 @@ class PackageEngines:
 
     def _engine(self, package: ModelPackage) -> ArgosEngine:
         if package.path not in self._engines:
-            self._engines[package.path] = ArgosEngine(package, self._settings)
+            self._engines[package.path] = engine_for(package, self._settings)
         return self._engines[package.path]
 
+
+def engine_for(package: ModelPackage, settings: TranslationSettings) -> ArgosEngine:
+    """The engine that translates with ``package``: the one factory of a local build and of
+    the workers of a cluster build (:mod:`pressroom.cluster.workers`), so both decode alike."""
+    return ArgosEngine(package, settings)
 
 
 def missing_pairs(

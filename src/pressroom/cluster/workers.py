@@ -1,0 +1,151 @@
+"""What runs on a Dask worker: the engines of a build, each model loaded once and kept.
+
+The driver registers a :class:`WorkerEngines` plugin that carries an :class:`EngineRecipe` per
+engine; every worker of the cluster gets it, also one that joins later. A worker finds each
+recipe's package in the models folder it can see, checks that its content identity is the
+driver's (the identity holds a hash of the model files), and builds the engine with the same
+factory and decoding settings as a local build (:func:`pressroom.translate.routing.engine_for`).
+:func:`translate_chunk` is the task the driver submits: one chunk through one engine.
+
+Which folder a worker reads: its own ``PRESSROOM_MODELS_DIR`` where that is set; otherwise the
+driver's models folder, where the same path exists on the worker (a shared disk mounted alike
+everywhere), else its own default (Argos Translate's package folder).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from distributed import WorkerPlugin, get_worker
+
+from pressroom import __version__
+from pressroom.config import TranslationSettings
+from pressroom.packages import MODELS_DIR_ENV, ModelPackage, PackageError, default_models_dir, list_packages
+from pressroom.translate.base import Engine, Hypothesis
+from pressroom.translate.routing import engine_for
+
+
+@dataclass(frozen=True)
+class EngineRecipe:
+    """How a worker makes the driver's engine: the package as the driver has it (its path
+    absolute) with its content identity, the decoding settings, and the identity the worker's
+    engine must have."""
+
+    package: ModelPackage
+    package_identity: str
+    settings: TranslationSettings
+    identity: str
+
+
+class PackageMismatch(RuntimeError):
+    """A worker lacks a package of the build, or has other files under its name."""
+
+
+class WorkerEngines(WorkerPlugin):
+    """The engines of one set of recipes on one worker, loaded on first use and kept.
+
+    ``idempotent``: registering the same recipes again (the next build of ``--watch``, a
+    second driver with the same models) keeps the plugin, and with it the loaded models.
+    """
+
+    idempotent = True
+
+    def __init__(self, recipes: dict[str, EngineRecipe], name: str) -> None:
+        self.recipes = recipes
+        self.name = name
+        self.version = __version__  # the driver's, compared with the worker's own
+
+    def setup(self, worker: object) -> None:
+        """On the worker (after unpickling): no engine yet, one lock for loading them."""
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+        self._threads = get_nthreads(worker)
+
+    def problems(self) -> list[str]:
+        """Why this worker cannot translate as the driver would (empty when it can)."""
+        if self.version != __version__:
+            return [f"runs pressroom {__version__}, the build pressroom {self.version}"]
+        found = []
+        for recipe in self.recipes.values():
+            try:
+                _package_for(recipe)
+            except PackageMismatch as exc:
+                found.append(str(exc))
+        return found
+
+    def engine(self, identity: str) -> Engine:
+        """The engine for ``identity``, built once per worker (tasks run in several threads)."""
+        with self._lock:
+            if identity not in self._engines:
+                recipe = self.recipes[identity]
+                # CTranslate2 workers: the driver's setting, else one per thread the Dask worker
+                # has (its --nthreads); not part of the identity, the output is the same.
+                settings = replace(recipe.settings, threads=recipe.settings.threads or self._threads)
+                engine = engine_for(_package_for(recipe), settings)
+                if engine.identity != recipe.identity:
+                    raise PackageMismatch(f"builds {engine.identity}, the driver {recipe.identity}")
+                self._engines[identity] = engine
+            return self._engines[identity]
+
+
+def get_nthreads(worker: object) -> int:
+    """How many tasks the Dask worker runs at once (``dask worker --nthreads``)."""
+    return int(getattr(getattr(worker, "state", None), "nthreads", 0) or os.cpu_count() or 1)
+
+
+def translate_chunk(plugin: str, identity: str, chunk: list[str]) -> list[Hypothesis]:
+    """The task: one chunk through the engine ``identity`` of this worker's plugin ``plugin``."""
+    engines = get_worker().plugins[plugin]
+    assert isinstance(engines, WorkerEngines)
+    return engines.engine(identity).translate_batch(chunk)
+
+
+def check_worker(plugin: str, dask_worker: Any) -> list[str]:
+    """Run on every worker (``Client.run``, which passes ``dask_worker``) before a build
+    translates: what keeps this worker from translating it."""
+    engines = dask_worker.plugins.get(plugin)
+    if not isinstance(engines, WorkerEngines):
+        return ["did not receive the build's engines (the plugin was not set up)"]
+    return engines.problems()
+
+
+def _package_for(recipe: EngineRecipe) -> ModelPackage:
+    """The package on this worker whose content is the driver's, or why there is none."""
+    wanted = recipe.package
+    want_identity = recipe.package_identity
+    folders = _folders(wanted.path.parent)
+    others = []
+    for folder in folders:
+        try:
+            packages, _ = list_packages(folder)
+        except OSError:
+            continue
+        for package in packages:
+            if package.code != wanted.code or package.demo != wanted.demo:
+                continue
+            try:
+                identity = package.identity()
+            except (OSError, PackageError):
+                continue
+            if identity == want_identity:
+                return package
+            others.append(f"{identity} in {package.path}")
+    where = " or ".join(str(folder) for folder in folders)
+    if others:
+        raise PackageMismatch(
+            f"has a different {wanted.code} package ({'; '.join(others)}); the build uses {want_identity}"
+        )
+    raise PackageMismatch(f"has no {wanted.code} package {want_identity} (looked in {where})")
+
+
+def _folders(driver_folder: Path) -> list[Path]:
+    """Where this worker looks for packages (see the module docstring)."""
+    if os.environ.get(MODELS_DIR_ENV):
+        return [Path(os.environ[MODELS_DIR_ENV])]
+    if driver_folder.is_dir():
+        return [driver_folder]
+    return [default_models_dir()]
