@@ -7,6 +7,7 @@ that the repository's three releases make enough chunks to spread over two worke
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -45,7 +46,7 @@ def _cluster(n_workers: int = 2, models: str = "") -> LocalCluster:
     they read the driver's models folder, as on a shared disk)."""
     return LocalCluster(
         n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=":0", env={"PRESSROOM_MODELS_DIR": models},
+        dashboard_address="127.0.0.1:0", env={"PRESSROOM_MODELS_DIR": models},
     )
 
 
@@ -242,3 +243,23 @@ def test_without_distributed_the_cli_says_how_to_install_it(site: Path, models_d
     assert result.returncode == 2
     assert "pip install 'pressroom[cluster]'" in " ".join(result.stderr.split())
     assert not output.exists()
+
+
+def test_pressroom_cluster_local_runs_a_cluster_that_pressroom_build_cluster_uses(site: Path, models_dir: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-c", "import sys; from pressroom.cli.app import main; sys.argv[0] = 'pressroom'; main()"]
+    started = subprocess.Popen([*command, "cluster", "local", "--workers", "1", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert started.stdout is not None
+        first = started.stdout.readline()
+        assert first.startswith("Dask cluster with 1 worker at tcp://127.0.0.1:"), first + (started.stderr.read() if started.poll() is not None else "")
+        address = first.split(" at ")[1].strip()
+        assert f"pressroom build --cluster {address}" in started.stdout.readline()
+        output = tmp_path / "output"
+        built = _cli(site, "build", "--json", "--demo", "--models-dir", str(models_dir), "--output", str(output), "--cluster", address)
+        assert built.returncode == 0, built.stderr
+        summary = json.loads(built.stdout)
+        assert summary["published"]["en"] and all(engine["translated"] for engine in summary["engines"])
+    finally:
+        started.send_signal(signal.SIGINT)
+        out, _ = started.communicate(timeout=60)
+    assert started.returncode == 0 and "Stopped the cluster." in out

@@ -173,7 +173,7 @@ def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None
         )
     if result.reviewed_segments:
         console.print(f"  {plural(result.reviewed_segments, 'segment')} published with a human-approved translation", highlight=False)
-    if result.engines and not models_loaded:
+    if result.engines and not models_loaded and not any(s.translated or s.pieces for s in result.engines):  # (a cluster's workers load them)
         console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
     if result.up_to_date:
         console.print("  nothing changed since the last build, so nothing was rebuilt", highlight=False)

@@ -14,6 +14,7 @@ everywhere), else its own default (Argos Translate's package folder).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 from dataclasses import dataclass, replace
@@ -27,6 +28,9 @@ from pressroom.config import TranslationSettings
 from pressroom.packages import MODELS_DIR_ENV, ModelPackage, PackageError, default_models_dir, list_packages
 from pressroom.translate.base import Engine, Hypothesis
 from pressroom.translate.routing import engine_for
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt() parameters (malloc.h)
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,7 @@ class WorkerEngines(WorkerPlugin):
 
     def setup(self, worker: object) -> None:
         """On the worker (after unpickling): no engine yet, one lock for loading them."""
+        restore_malloc_thresholds()
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
         self._threads = get_nthreads(worker)
@@ -90,6 +95,26 @@ class WorkerEngines(WorkerPlugin):
                     raise PackageMismatch(f"builds {engine.identity}, the driver {recipe.identity}")
                 self._engines[identity] = engine
             return self._engines[identity]
+
+
+def restore_malloc_thresholds() -> None:
+    """Undo what Dask's nanny does to glibc's malloc in the worker, which makes CTranslate2
+    4-5x slower (measured: 300 sentences, 1.8 s in a plain process, 8.4 s in a worker).
+
+    The nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536`` so that they give memory
+    back sooner. Setting any threshold also stops glibc from raising its mmap threshold as a
+    process allocates, so every buffer above 128 KiB the model allocates while decoding is
+    mapped and unmapped afresh. The thresholds set here are where a plain process ends up
+    (32 MiB mmap, the most glibc raises it to; trim at twice that), which gave 2.1 s.
+    """
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        return
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):  # not glibc: the nanny's setting means nothing there
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+    mallopt(_M_TRIM_THRESHOLD, 64 << 20)
 
 
 def get_nthreads(worker: object) -> int:
