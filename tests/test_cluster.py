@@ -221,9 +221,11 @@ def test_an_unreachable_scheduler_stops_the_build_with_a_plain_message(site: Pat
         probe.bind(("127.0.0.1", 0))
         address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
     output = tmp_path / "output"
+    config = tmp_path / "pressroom.toml"
+    config.write_text(f'cluster = "{address}"\n', encoding="utf-8")  # the setting, as a press office writes it
     started = time.monotonic()
     result = _cli(
-        site, "build", "--demo", "--models-dir", str(models_dir), "--output", str(output), "--cluster", address,
+        site, "build", "--demo", "--models-dir", str(models_dir), "--output", str(output), "--config", str(config),
         env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
     )
     said = " ".join(result.stderr.split())

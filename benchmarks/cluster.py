@@ -1,0 +1,199 @@
+"""Issue 18: a local build against the same build on a ``LocalCluster`` with 2 workers, side by side.
+
+    .venv/bin/python benchmarks/cluster.py [--releases 100] [--chunks 1024,256]
+
+Needs the cluster extra (``bash scripts/setup --cluster``) and the shared corpus. Everything
+runs on this machine: the local build translates with CTranslate2's 2 inter-threads (one per
+core of the development machine); the cluster build on 2 worker processes of 1 thread each,
+the same cores. Both use the base-size synthetic packages of ``workload.build_models`` and
+the pinned output lengths of ``pinned.py`` (also inside the workers), a fresh translation
+memory each (a first build), and the same chunks, so they publish the same files (checked).
+
+Besides the two wall times it measures what stays on the driver, by timing the build's own
+functions in this process: per release reading, checking (quality checks and applying
+reviews) and writing (DOCX, pages, feeds, report); per sentence the memory (look-up and
+store) and masking. Prints a Markdown table and writes ``results/cluster.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pinned
+from distributed import Client, LocalCluster, WorkerPlugin
+from workload import build_models, corpus_stats, release_texts, write_releases
+
+from pressroom.build import pipeline
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
+from pressroom.config import Settings
+from pressroom.qa.protect import Protector
+from pressroom.translate import argos, corpus
+from pressroom.translate.memory import TranslationMemory
+from pressroom.translate.routing import PackageEngines
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+class PinOutputLengths(WorkerPlugin):
+    """In each worker, as in this process: every sentence decodes to its pinned length."""
+
+    def setup(self, worker: object) -> None:
+        import pinned as worker_pinned
+
+        from pressroom.translate import argos as worker_argos
+
+        worker_argos.Translator = worker_pinned.PinnedTranslator
+
+
+class Timers:
+    """Seconds spent in named functions of this process, patched in place while a build runs."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, owner: Any, attribute: str, name: str, count: Callable[..., int] | None = None) -> None:
+        original = getattr(owner, attribute)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - started
+                self.calls[name] += count(*args, **kwargs) if count else 1
+
+        setattr(owner, attribute, timed)
+        self._undo.append((owner, attribute, original))
+
+    def restore(self) -> None:
+        for owner, attribute, original in reversed(self._undo):
+            setattr(owner, attribute, original)
+        self._undo.clear()
+
+
+def timed_build(work: Path, output: str, cluster: str | None) -> dict[str, Any]:
+    """One first build (fresh memory) with the driver's stages timed."""
+    timers = Timers()
+    for function, name in (
+        ("read_releases", "read"), ("translate_editions", "translate stage"), ("apply_reviews", "check"),
+        ("check_editions", "check"), ("write_editions", "write"), ("publish_report", "write"),
+    ):
+        timers.wrap(pipeline, function, name)
+    timers.wrap(TranslationMemory, "lookup", "memory", lambda self, engine, sentences: len(list(sentences)))
+    timers.wrap(TranslationMemory, "store", "memory", lambda self, engine, pairs: len(pairs))
+    timers.wrap(Protector, "mask", "masking")
+    settings = Settings()
+    options = BuildOptions(releases_dir=work / "releases", output_dir=work / output, allow_demo=True, cluster=cluster)
+    started = time.perf_counter()
+    try:
+        result = build(settings, options, PackageEngines(work / "models", settings.translation))
+    finally:
+        timers.restore()
+    wall = time.perf_counter() - started
+    if result.failed:
+        raise SystemExit(f"build failed: {result.failed}")
+    translated = sum(s.translated + s.pieces for s in result.engines)
+    # the translation stage less the driver's own work in it: waiting for the model(s)
+    model_s = timers.seconds["translate stage"] - timers.seconds["memory"] - timers.seconds["masking"]
+    return {
+        "wall_s": wall,
+        "model_s": model_s,
+        "sentences_translated": translated,
+        "seconds": dict(timers.seconds),
+        "calls": dict(timers.calls),
+    }
+
+
+def published(output: Path) -> dict[str, bytes]:
+    """Pages and feeds as published (the DOCX zips hold their write times)."""
+    return {
+        path.relative_to(output).as_posix(): path.read_bytes()
+        for path in sorted(output.rglob("*"))
+        if path.suffix in (".html", ".xml") and ".pressroom" not in path.parts
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=100)
+    parser.add_argument("--chunks", default="1024,256", help="CHUNK_SENTENCES values to compare")
+    parser.add_argument("--work", type=Path, default=RESULTS / "cluster-work")
+    args = parser.parse_args()
+    work: Path = args.work
+    (work / "scratch").mkdir(parents=True, exist_ok=True)
+    if not (work / "models").is_dir():
+        build_models(work / "models", work / "scratch")
+    paths = write_releases(work / "releases", args.releases)
+    stats = corpus_stats(release_texts(paths, Settings()))
+    argos.Translator = pinned.PinnedTranslator  # this process: the local build
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
+    report: dict[str, Any] = {"corpus": vars(stats), "cores": os.cpu_count(), "runs": []}
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
+        with Client(cluster, set_as_default=False) as client:
+            client.register_plugin(PinOutputLengths(), name="pin-output-lengths")
+            for number, chunk in enumerate(int(c) for c in args.chunks.split(",")):
+                corpus.CHUNK_SENTENCES = chunk
+                order = [None, cluster.scheduler_address][:: 1 if number % 2 == 0 else -1]
+                runs = {}
+                for where in order:
+                    name = "cluster" if where else "local"
+                    runs[name] = timed_build(work, f"out-{name}-{chunk}", where)
+                    print(f"chunk {chunk}, {name}: {runs[name]['wall_s']:.1f} s", file=sys.stderr)
+                if published(work / f"out-local-{chunk}") != published(work / f"out-cluster-{chunk}"):
+                    raise SystemExit(f"chunk {chunk}: the cluster build published other pages or feeds")
+                report["runs"].append({"chunk": chunk, **runs})
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "cluster.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    print(markdown(report))
+
+
+def markdown(report: dict[str, Any]) -> str:
+    corpus_ = report["corpus"]
+    lines = [
+        f"{corpus_['releases']} releases, {corpus_['sentences']:,} sentences ({corpus_['distinct']:,} distinct), "
+        f"{report['cores']} cores.",
+        "",
+        "| chunk | build | wall s | model s | cluster/local (wall) | sentences translated | per worker, sentences/s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run in report["runs"]:
+        for name, workers in (("local", 1), ("cluster", 2)):
+            r = run[name]
+            ratio = r["wall_s"] / run["local"]["wall_s"]
+            rate = r["sentences_translated"] / r["model_s"] / workers
+            lines.append(
+                f"| {run['chunk']} | {name} | {r['wall_s']:.1f} | {r['model_s']:.1f} | {ratio:.2f} | "
+                f"{r['sentences_translated']:,} | {rate:.1f} |"
+            )
+    local = report["runs"][0]["local"]
+    releases = corpus_["releases"]
+    seconds, calls = local["seconds"], local["calls"]
+    lines += [
+        "",
+        "Driver's cost (local build, first chunk size):",
+        "",
+        "| step | total s | per |",
+        "|---|---|---|",
+        f"| read | {seconds['read']:.2f} | {1000 * seconds['read'] / releases:.1f} ms per release |",
+        f"| check (quality checks, reviews) | {seconds['check']:.2f} | {1000 * seconds['check'] / releases:.1f} ms per release |",
+        f"| write (DOCX, pages, feeds, report) | {seconds['write']:.2f} | {1000 * seconds['write'] / releases:.1f} ms per release |",
+        f"| memory (look-up and store) | {seconds['memory']:.2f} | {1e6 * seconds['memory'] / calls['memory']:.0f} µs per sentence ({calls['memory']:,}) |",
+        f"| masking | {seconds['masking']:.2f} | {1e6 * seconds['masking'] / calls['masking']:.0f} µs per sentence ({calls['masking']:,}) |",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
