@@ -20,12 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
+import shutil
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pinned
 from distributed import Client, LocalCluster, WorkerPlugin
@@ -41,6 +45,7 @@ from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import PackageEngines
 
 HERE = Path(__file__).resolve().parent
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # one build time: comparable feeds
 RESULTS = HERE / "results"
 
 
@@ -83,8 +88,19 @@ class Timers:
         self._undo.clear()
 
 
-def timed_build(work: Path, output: str, cluster: str | None) -> dict[str, Any]:
-    """One first build (fresh memory) with the driver's stages timed."""
+def cpu_seconds() -> float:
+    """CPU seconds of this process so far (in a worker: of that worker)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def workers_cpu(client: Client) -> float:
+    return sum(client.run(cpu_seconds).values())
+
+
+def timed_build(work: Path, output: str, cluster: str | None, client: Client) -> dict[str, Any]:
+    """One first build (fresh memory) with the driver's stages timed, and the CPU seconds it
+    took here (the driver, and in a LocalCluster the scheduler too) and in the workers."""
     timers = Timers()
     for function, name in (
         ("read_releases", "read"), ("translate_editions", "translate stage"), ("apply_reviews", "check"),
@@ -94,14 +110,17 @@ def timed_build(work: Path, output: str, cluster: str | None) -> dict[str, Any]:
     timers.wrap(TranslationMemory, "lookup", "memory", lambda self, engine, sentences: len(list(sentences)))
     timers.wrap(TranslationMemory, "store", "memory", lambda self, engine, pairs: len(pairs))
     timers.wrap(Protector, "mask", "masking")
+    shutil.rmtree(work / output, ignore_errors=True)  # a first build: no memory, nothing published
     settings = Settings()
     options = BuildOptions(releases_dir=work / "releases", output_dir=work / output, allow_demo=True, cluster=cluster)
+    cpu_before, workers_before = cpu_seconds(), workers_cpu(client)
     started = time.perf_counter()
     try:
-        result = build(settings, options, PackageEngines(work / "models", settings.translation))
+        result = build(settings, options, PackageEngines(work / "models", settings.translation), now=NOW)
     finally:
         timers.restore()
     wall = time.perf_counter() - started
+    driver_cpu, worker_cpu = cpu_seconds() - cpu_before, workers_cpu(client) - workers_before
     if result.failed:
         raise SystemExit(f"build failed: {result.failed}")
     translated = sum(s.translated + s.pieces for s in result.engines)
@@ -109,6 +128,8 @@ def timed_build(work: Path, output: str, cluster: str | None) -> dict[str, Any]:
     model_s = timers.seconds["translate stage"] - timers.seconds["memory"] - timers.seconds["masking"]
     return {
         "wall_s": wall,
+        "cpu_s": driver_cpu + worker_cpu,
+        "driver_cpu_s": driver_cpu,
         "model_s": model_s,
         "sentences_translated": translated,
         "seconds": dict(timers.seconds),
@@ -128,7 +149,7 @@ def published(output: Path) -> dict[str, bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--releases", type=int, default=100)
-    parser.add_argument("--chunks", default="1024,256", help="CHUNK_SENTENCES values to compare")
+    parser.add_argument("--chunks", default="1024,128", help="CHUNK_SENTENCES values to compare")
     parser.add_argument("--work", type=Path, default=RESULTS / "cluster-work")
     args = parser.parse_args()
     work: Path = args.work
@@ -149,8 +170,8 @@ def main() -> None:
                 runs = {}
                 for where in order:
                     name = "cluster" if where else "local"
-                    runs[name] = timed_build(work, f"out-{name}-{chunk}", where)
-                    print(f"chunk {chunk}, {name}: {runs[name]['wall_s']:.1f} s", file=sys.stderr)
+                    runs[name] = timed_build(work, f"out-{name}-{chunk}", where, client)
+                    print(f"chunk {chunk}, {name}: {runs[name]['wall_s']:.1f} s, {runs[name]['cpu_s']:.1f} CPU s", file=sys.stderr)
                 if published(work / f"out-local-{chunk}") != published(work / f"out-cluster-{chunk}"):
                     raise SystemExit(f"chunk {chunk}: the cluster build published other pages or feeds")
                 report["runs"].append({"chunk": chunk, **runs})
@@ -165,18 +186,20 @@ def markdown(report: dict[str, Any]) -> str:
         f"{corpus_['releases']} releases, {corpus_['sentences']:,} sentences ({corpus_['distinct']:,} distinct), "
         f"{report['cores']} cores.",
         "",
-        "| chunk | build | wall s | model s | cluster/local (wall) | sentences translated | per worker, sentences/s |",
-        "|---|---|---|---|---|---|---|",
+        "| chunk | build | wall s | cluster/local wall | CPU s (driver) | cluster/local CPU | translating s | sentences/s per worker |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for run in report["runs"]:
+        local = run["local"]
         for name, workers in (("local", 1), ("cluster", 2)):
             r = run[name]
-            ratio = r["wall_s"] / run["local"]["wall_s"]
             rate = r["sentences_translated"] / r["model_s"] / workers
             lines.append(
-                f"| {run['chunk']} | {name} | {r['wall_s']:.1f} | {r['model_s']:.1f} | {ratio:.2f} | "
-                f"{r['sentences_translated']:,} | {rate:.1f} |"
+                f"| {run['chunk']} | {name} | {r['wall_s']:.1f} | {r['wall_s'] / local['wall_s']:.2f} | "
+                f"{r['cpu_s']:.1f} ({r['driver_cpu_s']:.1f}) | {r['cpu_s'] / local['cpu_s']:.2f} | "
+                f"{r['model_s']:.1f} | {rate:.1f} |"
             )
+    lines += ["", f"Sentences translated per build (both hops, pieces included): {report['runs'][0]['local']['sentences_translated']:,}."]
     local = report["runs"][0]["local"]
     releases = corpus_["releases"]
     seconds, calls = local["seconds"], local["calls"]
