@@ -40,12 +40,12 @@ from pressroom.build.pipeline import build
 from pressroom.build.types import BuildOptions
 from pressroom.config import Settings
 from pressroom.qa.protect import Protector
-from pressroom.translate import argos, corpus
+from pressroom.translate import corpus, ctranslate
 from pressroom.translate.memory import TranslationMemory
-from pressroom.translate.routing import PackageEngines
+from pressroom.translate.routing import ModelEngines
 
 HERE = Path(__file__).resolve().parent
-NOW = datetime(2026, 1, 15, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # one build time: comparable feeds
+NOW = datetime(2027, 1, 15, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))  # one build time (after every release's date): comparable feeds
 RESULTS = HERE / "results"
 
 
@@ -55,9 +55,9 @@ class PinOutputLengths(WorkerPlugin):
     def setup(self, worker: object) -> None:
         import pinned as worker_pinned
 
-        from pressroom.translate import argos as worker_argos
+        from pressroom.translate import ctranslate as worker_ctranslate
 
-        worker_argos.Translator = worker_pinned.PinnedTranslator
+        worker_ctranslate.Translator = worker_pinned.PinnedTranslator
 
 
 class Timers:
@@ -116,7 +116,7 @@ def timed_build(work: Path, output: str, cluster: str | None, client: Client) ->
     cpu_before, workers_before = cpu_seconds(), workers_cpu(client)
     started = time.perf_counter()
     try:
-        result = build(settings, options, PackageEngines(work / "models", settings.translation), now=NOW)
+        result = build(settings, options, ModelEngines(work / "models", settings.translation), now=NOW)
     finally:
         timers.restore()
     wall = time.perf_counter() - started
@@ -158,7 +158,7 @@ def main() -> None:
         build_models(work / "models", work / "scratch")
     paths = write_releases(work / "releases", args.releases)
     stats = corpus_stats(release_texts(paths, Settings()))
-    argos.Translator = pinned.PinnedTranslator  # this process: the local build
+    ctranslate.Translator = pinned.PinnedTranslator  # this process: the local build
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))
     report: dict[str, Any] = {"corpus": vars(stats), "cores": os.cpu_count(), "runs": []}
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:

@@ -31,7 +31,7 @@ from pressroom.demo.synthetic import build_package
 from pressroom.packages import install_file
 from pressroom.translate import corpus
 from pressroom.translate.memory import TranslationMemory
-from pressroom.translate.routing import PackageEngines
+from pressroom.translate.routing import ModelEngines
 
 pytestmark = pytest.mark.slow
 
@@ -91,12 +91,12 @@ def local_output(site: Path, synthetic_packages: dict[str, Path], tmp_path_facto
 def _build(site: Path, models: Path, output: Path, cluster: str | None = None, reporter: object = None) -> BuildResult:
     settings = Settings()
     options = BuildOptions(releases_dir=site / "releases", output_dir=output, allow_demo=True, cluster=cluster)
-    return build(settings, options, PackageEngines(models, settings.translation), reporter, now=NOW)  # type: ignore[arg-type]
+    return build(settings, options, ModelEngines(models, settings.translation), reporter, now=NOW)  # type: ignore[arg-type]
 
 
 def _published(output: Path) -> dict[str, object]:
-    """Every published file's content: the text of each DOCX paragraph and table cell, pages,
-    feeds and reports as they are."""
+    """Every published file's content: the text of each DOCX paragraph and table cell, JSON as
+    data, every other file (pages, feeds, reports, search index) as it is."""
     found: dict[str, object] = {}
     for path in sorted(output.rglob("*")):
         if not path.is_file() or STATE_DIR in path.parts:
@@ -106,8 +106,10 @@ def _published(output: Path) -> dict[str, object]:
             document = docx.Document(str(path))
             cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
             found[name] = [p.text for p in document.paragraphs] + cells
-        else:
-            found[name] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".json":  # Pagefind writes its languages in any order, local builds too
+            found[name] = json.loads(path.read_bytes())
+        else:  # pages, feeds, reports, search index, media as they are
+            found[name] = path.read_bytes()
     return found
 
 
@@ -190,7 +192,7 @@ def test_ctrl_c_cancels_the_chunks_on_the_cluster_and_keeps_those_translated(
     assert not (tmp_path / "output" / "index.html").exists()
 
 
-def test_a_worker_with_a_different_or_missing_package_is_refused_before_anything_is_written(
+def test_a_worker_with_a_different_or_missing_model_is_refused_before_anything_is_written(
     site: Path, models_dir: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "worker-models"
@@ -200,8 +202,8 @@ def test_a_worker_with_a_different_or_missing_package_is_refused_before_anything
         with pytest.raises(BuildError) as refused:
             _build(site, models_dir, tmp_path / "output", odd.scheduler_address)
     said = str(refused.value)
-    assert f"worker {worker} has a different translate-de_en package" in said
-    assert f"worker {worker} has no translate-en_ko package" in said
+    assert f"worker {worker} has a different translate-de_en model" in said
+    assert f"worker {worker} has no translate-en_ko model" in said
     assert "Nothing was published" in said
     assert not [p for p in (tmp_path / "output").rglob("*") if p.is_file() and STATE_DIR not in p.parts]
 

@@ -72,9 +72,9 @@ class ClusterChunks:
         if refused:
             raise ClusterError(
                 f"The cluster at {self.address} cannot translate this build: {'; '.join(refused)}. "
-                "Give every worker the same model packages as this computer (the same models "
-                "folder on a shared disk, or 'pressroom models install FILE.argosmodel' on each "
-                f"worker into its PRESSROOM_MODELS_DIR), then build again. {STOPPED}"
+                "Give every worker the same models as this computer (the same models folder on a "
+                "shared disk, or 'pressroom models install FILE.argosmodel' / 'pressroom models "
+                f"add FOLDER' on each worker into its PRESSROOM_MODELS_DIR), then build again. {STOPPED}"
             )
 
     def run(self, engine: Engine, chunks: list[list[str]]) -> Generator[tuple[list[str], list[Hypothesis]], None, None]:
@@ -139,12 +139,12 @@ def _recipe(engine: Engine) -> EngineRecipe:
     """What a worker needs to build ``engine`` as the driver did."""
     from pressroom.cluster.workers import EngineRecipe
 
-    package = getattr(engine, "package", None)
+    model = getattr(engine, "model", None)
     settings = getattr(engine, "settings", None)
-    if package is None or settings is None:
-        raise ClusterError(f"The engine {engine.identity} does not translate with a model package, so it cannot run on a cluster")
-    package = dataclasses.replace(package, path=package.path.resolve())
-    return EngineRecipe(package, package.identity(), settings, engine.identity)
+    if model is None or settings is None:
+        raise ClusterError(f"The engine {engine.identity} does not translate with an installed model, so it cannot run on a cluster")
+    model = dataclasses.replace(model, path=model.path.resolve())
+    return EngineRecipe(model, model.identity(), engine.source, engine.target, settings, engine.identity)
 
 
 def _digest(identity: str, chunk: list[str]) -> str:

@@ -2,9 +2,10 @@
 
 The driver registers a :class:`WorkerEngines` plugin that carries an :class:`EngineRecipe` per
 engine; every worker of the cluster gets it, also one that joins later. A worker finds each
-recipe's package in the models folder it can see, checks that its content identity is the
+recipe's model in the models folder it can see, checks that its content identity is the
 driver's (the identity holds a hash of the model files), and builds the engine with the same
-factory and decoding settings as a local build (:func:`pressroom.translate.routing.engine_for`).
+factory and decoding settings as a local build (:func:`pressroom.translate.ctranslate.make_engine`),
+one loaded model shared by the pairs of a multilingual model, as in a local build.
 :func:`translate_chunk` is the task the driver submits: one chunk through one engine.
 
 Which folder a worker reads: its own ``PRESSROOM_MODELS_DIR`` where that is set; otherwise the
@@ -25,9 +26,10 @@ from distributed import WorkerPlugin, get_worker
 
 from pressroom import __version__
 from pressroom.config import TranslationSettings
-from pressroom.packages import MODELS_DIR_ENV, ModelPackage, PackageError, default_models_dir, list_packages
+from pressroom.packages import MODELS_DIR_ENV, PackageError, default_models_dir
 from pressroom.translate.base import Engine, Hypothesis
-from pressroom.translate.routing import engine_for
+from pressroom.translate.ctranslate import LoadedModel, make_engine
+from pressroom.translate.installed import InstalledModel, list_models
 
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt() parameters (malloc.h)
@@ -35,18 +37,20 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt() parameters (m
 
 @dataclass(frozen=True)
 class EngineRecipe:
-    """How a worker makes the driver's engine: the package as the driver has it (its path
-    absolute) with its content identity, the decoding settings, and the identity the worker's
-    engine must have."""
+    """How a worker makes the driver's engine: the model as the driver has it (its path
+    absolute) with its content identity, the pair, the decoding settings, and the identity the
+    worker's engine must have."""
 
-    package: ModelPackage
-    package_identity: str
+    model: InstalledModel
+    model_identity: str
+    source: str
+    target: str
     settings: TranslationSettings
     identity: str
 
 
 class PackageMismatch(RuntimeError):
-    """A worker lacks a package of the build, or has other files under its name."""
+    """A worker lacks a model of the build, or has other files under its name."""
 
 
 class WorkerEngines(WorkerPlugin):
@@ -67,6 +71,7 @@ class WorkerEngines(WorkerPlugin):
         """On the worker (after unpickling): no engine yet, one lock for loading them."""
         restore_malloc_thresholds()
         self._engines: dict[str, Engine] = {}
+        self._loaded: dict[Path, LoadedModel] = {}  # per model: shared by its pairs
         self._lock = threading.Lock()
         self._threads = get_nthreads(worker)
 
@@ -77,7 +82,7 @@ class WorkerEngines(WorkerPlugin):
         found = []
         for recipe in self.recipes.values():
             try:
-                _package_for(recipe)
+                _model_for(recipe)
             except PackageMismatch as exc:
                 found.append(str(exc))
         return found
@@ -90,7 +95,9 @@ class WorkerEngines(WorkerPlugin):
                 # CTranslate2 workers: the driver's setting, else one per thread the Dask worker
                 # has (its --nthreads); not part of the identity, the output is the same.
                 settings = replace(recipe.settings, threads=recipe.settings.threads or self._threads)
-                engine = engine_for(_package_for(recipe), settings)
+                model = _model_for(recipe)
+                loaded = self._loaded.setdefault(model.path, LoadedModel(model, settings))
+                engine = make_engine(model, recipe.source, recipe.target, settings, loaded)
                 if engine.identity != recipe.identity:
                     raise PackageMismatch(f"builds {engine.identity}, the driver {recipe.identity}")
                 self._engines[identity] = engine
@@ -138,33 +145,32 @@ def check_worker(plugin: str, dask_worker: Any) -> list[str]:
     return engines.problems()
 
 
-def _package_for(recipe: EngineRecipe) -> ModelPackage:
-    """The package on this worker whose content is the driver's, or why there is none."""
-    wanted = recipe.package
-    want_identity = recipe.package_identity
+def _model_for(recipe: EngineRecipe) -> InstalledModel:
+    """The model on this worker whose content is the driver's, or why there is none."""
+    wanted = recipe.model
     folders = _folders(wanted.path.parent)
     others = []
     for folder in folders:
         try:
-            packages, _ = list_packages(folder)
+            models, _ = list_models(folder)
         except OSError:
             continue
-        for package in packages:
-            if package.code != wanted.code or package.demo != wanted.demo:
+        for model in models:
+            if model.name != wanted.name or model.kind != wanted.kind or model.demo != wanted.demo:
                 continue
             try:
-                identity = package.identity()
+                identity = model.identity()
             except (OSError, PackageError):
                 continue
-            if identity == want_identity:
-                return package
-            others.append(f"{identity} in {package.path}")
-    where = " or ".join(str(folder) for folder in folders)
+            if identity == recipe.model_identity:
+                return model
+            others.append(f"{identity} in {model.path}")
     if others:
         raise PackageMismatch(
-            f"has a different {wanted.code} package ({'; '.join(others)}); the build uses {want_identity}"
+            f"has a different {wanted.name} model ({'; '.join(others)}); the build uses {recipe.model_identity}"
         )
-    raise PackageMismatch(f"has no {wanted.code} package {want_identity} (looked in {where})")
+    where = " or ".join(str(folder) for folder in folders)
+    raise PackageMismatch(f"has no {wanted.name} model {recipe.model_identity} (looked in {where})")
 
 
 def _folders(driver_folder: Path) -> list[Path]:
