@@ -9,6 +9,10 @@ the same cores. Both use the base-size synthetic packages of ``workload.build_mo
 the pinned output lengths of ``pinned.py`` (also inside the workers), a fresh translation
 memory each (a first build), and the same chunks, so they publish the same files (checked).
 
+``--malloc`` measures instead what Dask's nanny does to CTranslate2 in a worker (its
+``MALLOC_TRIM_THRESHOLD_``) and what :func:`pressroom.cluster.workers.restore_malloc_thresholds`
+gives back: the same 300 sentences through one engine in three fresh processes.
+
 Besides the two wall times it measures what stays on the driver, by timing the build's own
 functions in this process: per release reading, checking (quality checks and applying
 reviews) and writing (DOCX, pages, feeds, report); per sentence the memory (look-up and
@@ -146,13 +150,52 @@ def published(output: Path) -> dict[str, bytes]:
     }
 
 
+MALLOC_CASES = {
+    "plain process": ({}, False),
+    "MALLOC_TRIM_THRESHOLD_=65536 (as in a Dask worker)": ({"MALLOC_TRIM_THRESHOLD_": "65536"}, False),
+    "the same, thresholds restored": ({"MALLOC_TRIM_THRESHOLD_": "65536"}, True),
+}
+
+
+def malloc_case(models: Path, restore: bool) -> float:
+    """Seconds for 300 sentences de→en through one engine (best of 2), in this process."""
+    from pressroom.cluster.workers import restore_malloc_thresholds
+
+    if restore:
+        restore_malloc_thresholds()
+    engine = ModelEngines(models, Settings().translation).route("de", "en")[0]  # type: ignore[index]
+    sentences = [f"Die Stadt baut {i} neue Haltestellen im Jahr {2000 + i} am Marktplatz." for i in range(300)]
+    engine.translate_batch(sentences[:2])
+    times = []
+    for _ in range(2):
+        started = time.perf_counter()
+        engine.translate_batch(sentences)
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def malloc(work: Path) -> None:
+    import subprocess
+
+    rows = ["| process | s for 300 sentences |", "|---|---|"]
+    for name, (env, restore) in MALLOC_CASES.items():
+        code = f"import cluster; print(cluster.malloc_case(cluster.Path({str(work / 'models')!r}), {restore}))"
+        out = subprocess.run([sys.executable, "-c", code], cwd=HERE, env={**os.environ, **env}, capture_output=True, text=True, check=True)
+        rows.append(f"| {name} | {float(out.stdout.split()[-1]):.2f} |")
+    print("\n".join(rows))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--malloc", action="store_true", help="only the malloc measurement (needs the models of a run)")
     parser.add_argument("--releases", type=int, default=100)
     parser.add_argument("--chunks", default="1024,128", help="CHUNK_SENTENCES values to compare")
     parser.add_argument("--work", type=Path, default=RESULTS / "cluster-work")
     args = parser.parse_args()
     work: Path = args.work
+    if args.malloc:
+        malloc(work)
+        return
     (work / "scratch").mkdir(parents=True, exist_ok=True)
     if not (work / "models").is_dir():
         build_models(work / "models", work / "scratch")
