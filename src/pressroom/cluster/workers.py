@@ -106,13 +106,13 @@ class WorkerEngines(WorkerPlugin):
 
 def restore_malloc_thresholds() -> None:
     """Undo what Dask's nanny does to glibc's malloc in the worker, which makes CTranslate2
-    4-5x slower (measured: 300 sentences, 1.8 s in a plain process, 8.4 s in a worker).
+    slower (BENCHMARKS.md, issue 18: 101 s instead of 64 s for 300 sentences; 45 s restored).
 
     The nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536`` so that they give memory
     back sooner. Setting any threshold also stops glibc from raising its mmap threshold as a
     process allocates, so every buffer above 128 KiB the model allocates while decoding is
     mapped and unmapped afresh. The thresholds set here are where a plain process ends up
-    (32 MiB mmap, the most glibc raises it to; trim at twice that), which gave 2.1 s.
+    (32 MiB mmap, the most glibc raises it to; trim at twice that).
     """
     if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
         return
