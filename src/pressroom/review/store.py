@@ -8,12 +8,14 @@ Kept apart from the translation memory, which ``--no-cache`` ignores: approvals 
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pressroom.document.inline import Mark, Text
 from pressroom.translate.memory import normalise, write_transaction
 
 REVIEWS_FILE = "reviews.sqlite"
@@ -27,28 +29,34 @@ CREATE TABLE IF NOT EXISTS approved (
     reviewer TEXT NOT NULL,
     approved_at TEXT NOT NULL,
     review_file TEXT NOT NULL,
+    marks TEXT,
     PRIMARY KEY (source_lang, target_lang, source)
 ) WITHOUT ROWID;
 """
+# Approvals stored before reviews kept marks have none (NULL): their marks are unknown.
+_ADD_MARKS = "ALTER TABLE approved ADD COLUMN marks TEXT"
 
 
 @dataclass(frozen=True)
 class Approval:
-    """A human-approved translation of one segment."""
+    """A human-approved translation of one segment; ``marks`` (bold, links…) over ``target``,
+    None for an approval stored before reviews kept marks."""
 
     target: str
     reviewer: str
     approved_at: str
+    marks: tuple[Mark, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Correction:
-    """One segment a reviewer approved, as read from a review file."""
+    """One segment a reviewer approved, as read from a review file, with its marks."""
 
     source_lang: str
     target_lang: str
     source: str
     target: str
+    marks: tuple[Mark, ...] = ()
 
 
 class Approvals:
@@ -59,18 +67,22 @@ class Approvals:
         self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        if "marks" not in {row[1] for row in self._db.execute("PRAGMA table_info(approved)")}:
+            self._db.execute(_ADD_MARKS)
 
     def lookup(self, source_lang: str, target_lang: str, sources: Iterable[str]) -> dict[str, Approval]:
         """Approvals for ``sources``, keyed by the segments as given (not normalised)."""
         found: dict[str, Approval] = {}
         for source in sources:
             row = self._db.execute(
-                "SELECT target, reviewer, approved_at FROM approved "
+                "SELECT target, reviewer, approved_at, marks FROM approved "
                 "WHERE source_lang = ? AND target_lang = ? AND source = ?",
                 (source_lang, target_lang, normalise(source)),
             ).fetchone()
             if row:
-                found[source] = Approval(*row)
+                target, reviewer, approved_at, marks = row
+                known = None if marks is None else Text.from_data([target, json.loads(marks)]).marks
+                found[source] = Approval(target, reviewer, approved_at, known)
         return found
 
     def approve(self, corrections: Sequence[Correction], reviewer: str, review_file: str) -> None:
@@ -78,11 +90,14 @@ class Approvals:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with write_transaction(self._db):
             self._db.executemany(
-                "INSERT OR REPLACE INTO approved VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO approved VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (c.source_lang, c.target_lang, normalise(c.source), c.target, reviewer, now, review_file)
+                    (
+                        c.source_lang, c.target_lang, normalise(c.source), c.target, reviewer, now, review_file,
+                        json.dumps(Text(c.target, c.marks).to_data()[1], ensure_ascii=False),
+                    )
                     for c in corrections
-                ],
+                ],  # fmt: skip
             )
 
     def count(self) -> int:
