@@ -297,11 +297,13 @@ def test_a_release_that_breaks_after_publication_stays_published(tmp_path: Path)
     result = _build(tmp_path, now=datetime(2025, 9, 3, tzinfo=BERLIN))
     assert result.failed == [] and result.warnings == []
     assert "<en>Gemeinderat beschließt Doppelhaushalt" in _feed_titles(output, "en")
+    assert not any(path.exists() for path in files)  # the new title gave it a new slug: the old files go
+    assert len(list(output.glob("*/gemeinderat-beschliesst-doppelhaushalt.*"))) == 6
 
     (releases / "b.md").unlink()  # removing the file is how a release is taken off the lists
     _build(tmp_path, now=datetime(2025, 9, 4, tzinfo=BERLIN))
     assert _feed_titles(output, "en") == ["<en>Stadtbahn fährt wieder"]
-    assert all(path.exists() for path in files)  # the files themselves are never deleted
+    assert list(output.glob("*/gemeinderat-*")) == []  # and its files with it
 
 
 # --- faults: killed builds ------------------------------------------------------------------------

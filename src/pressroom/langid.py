@@ -6,10 +6,6 @@ on one run and Dutch on the next. A fixed seed makes every build give the same a
 
 from __future__ import annotations
 
-from langdetect import DetectorFactory, LangDetectException, detect_langs
-
-DetectorFactory.seed = 0
-
 # Short texts are unreliable; below this many letters the caller's default language is kept.
 MIN_LETTERS = 20
 
@@ -22,6 +18,11 @@ def detect_language(text: str, default: str) -> tuple[str, float]:
     """
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
         return default, 0.0
+    # langdetect loads its 55 language profiles on first use; imported here so that commands
+    # and builds that detect nothing (a build with nothing changed) never pay for it.
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    DetectorFactory.seed = 0
     try:
         best = detect_langs(text)[0]
     except LangDetectException:

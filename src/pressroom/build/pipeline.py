@@ -1,7 +1,8 @@
 """The build: releases in, editions translated, DOCX, pages and feeds out.
 
-One call per stage, in order: read and plan (:mod:`pressroom.build.plan`), translate and apply
-reviews (:mod:`pressroom.build.stages`), check (:mod:`pressroom.qa`), publish
+One call per stage, in order: read and plan (:mod:`pressroom.build.plan`), decide what changed
+(:mod:`pressroom.build.incremental`), translate and apply reviews
+(:mod:`pressroom.build.stages`), check (:mod:`pressroom.qa`), publish
 (:mod:`pressroom.build.publish`). This module only orders them and keeps the promise that one
 bad release never stops the others: every per-release problem becomes a :class:`FileProblem`
 and the build goes on. Problems that make the whole build pointless (no releases folder, a
@@ -22,15 +23,9 @@ from filelock import FileLock, Timeout
 
 from pressroom.atomic import remove_stale_temp_files
 from pressroom.build.incremental import build_unless_unchanged
-from pressroom.build.plan import plan_editions, publishable, read_releases, refuse_unwanted_demo
-from pressroom.build.publish import write_editions
-from pressroom.build.stages import apply_reviews, translate_editions
 from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter
 from pressroom.config import Settings
-from pressroom.qa.checks import check_editions, review_notes
 from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
-from pressroom.qa.protect import Protector
-from pressroom.qa.report import publish_report
 from pressroom.translate.routing import EngineProvider
 
 
@@ -102,22 +97,41 @@ def _build_locked(
     now: datetime,
 ) -> BuildResult:
     """The build itself, under the lock: one call per stage."""
+    # The stages load python-docx, lxml, feedgen and (through the engines) CTranslate2: imported
+    # here, so that a build with nothing changed never loads them and starts at once.
+    from pressroom.build import incremental, plan, publish, stages
+    from pressroom.build.fingerprint import BuildContext
+    from pressroom.build.state import STATE_FILE, PublishState
+    from pressroom.qa.checks import check_editions, review_notes
+    from pressroom.qa.protect import Protector
+    from pressroom.qa.report import publish_report
+    from pressroom.review.store import approvals_digest
+
     result = BuildResult(strict=options.strict)
+    state_dir = options.output_dir / STATE_DIR
     protector = Protector(_glossary(options, settings))
     languages = [settings.source_language, *(t for t in options.targets or settings.languages if t != settings.source_language)]
-    releases = read_releases(settings, options.releases_dir, result, reporter)
-    releases = publishable(releases, now, result, reporter)
-    plans = plan_editions(releases, languages, settings, engines, result, reporter)
-    result.demo = refuse_unwanted_demo(plans, options)
-    editions, records = translate_editions(plans, protector, options, result, reporter)
-    editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR)
-    findings = check_editions(records, protector, settings.pivot_language)
-    review = review_notes(findings) if settings.review_marks else {}
-    write_editions(editions, languages, settings, options, now, result, reporter, review)
+    context = BuildContext.of(settings, options, approvals_digest(state_dir))
+    state = PublishState(state_dir / STATE_FILE)
     try:
-        result.findings = publish_report(
-            findings, records, result.published, options.output_dir, options.output_dir / STATE_DIR
-        )
+        releases = plan.read_releases(settings, options.releases_dir, result, reporter, state)
+        releases = plan.publishable(releases, now, result, reporter)
+        plans = plan.plan_editions(releases, languages, settings, engines, result, reporter)
+        result.demo = plan.refuse_unwanted_demo(plans, options)
+        previous = state.all_built()
+        work = incremental.sort_releases(plans, previous, context, options)
+        editions, records = stages.translate_editions(work.stale, protector, options, result, reporter)
+        editions, _ = stages.apply_reviews(editions, records, state_dir)
+        made = incremental.compare_editions(editions, records, plans, work, previous, context, options)
+        changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
+        findings = check_editions([r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language)
+        incremental.note_findings(made, findings)
+        review = review_notes(findings) if settings.review_marks else {}
+        published = publish.write_editions(made, languages, settings, options, now, result, reporter, review, state)
+    finally:
+        state.close()
+    try:
+        result.findings = publish_report(*incremental.checked_editions(published), result.published, options.output_dir, state_dir)
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
     return result

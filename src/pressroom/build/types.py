@@ -8,6 +8,7 @@ build's options or result does not load the translation and writer stages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -86,6 +87,8 @@ class BuildResult:
     strict: bool = False
     up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
     reviewed_segments: int = 0  # segments published with a human-approved translation
+    rebuilt: dict[str, list[str]] = field(default_factory=dict)  # editions checked and rendered, by language
+    due: datetime | None = None  # when the earliest embargoed release may be published
 
     @property
     def exit_code(self) -> int:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pressroom.config import TranslationSettings
 from pressroom.packages import ModelPackage, find_route, list_packages
-from pressroom.translate.argos import ArgosEngine
 from pressroom.translate.base import Engine
+
+if TYPE_CHECKING:
+    from pressroom.translate.argos import ArgosEngine
 
 
 class EngineProvider(Protocol):
@@ -52,6 +54,10 @@ class PackageEngines:
         return sum(engine.loaded for engine in self._engines.values())
 
     def _engine(self, package: ModelPackage) -> ArgosEngine:
+        # CTranslate2 and SentencePiece load with the first engine: a build with nothing
+        # changed, or a command that only lists models, never needs them.
+        from pressroom.translate.argos import ArgosEngine
+
         if package.path not in self._engines:
             self._engines[package.path] = ArgosEngine(package, self._settings)
         return self._engines[package.path]

@@ -9,7 +9,7 @@ are absolute, because search engines and feed readers need them that way.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from pressroom.atomic import atomic_write_text
@@ -85,15 +85,26 @@ def blocks_html(blocks: Sequence[Block]) -> str:
 
 
 def write_pages(
-    editions_by_lang: Mapping[str, Sequence[Edition]], output_dir: Path, settings: Settings
+    editions_by_lang: Mapping[str, Sequence[Edition]],
+    output_dir: Path,
+    settings: Settings,
+    *,
+    only: Collection[tuple[str, str]] | None = None,
 ) -> None:
-    """Every release page, every language index and the root index, each written atomically."""
+    """Release pages, every language index and the root index, each written atomically.
+
+    ``editions_by_lang`` is every edition the site lists; a release page needs only its own
+    edition and its siblings. ``only`` names the ``(lang, slug)`` editions whose pages are
+    written (an incremental build's changed editions); None writes every page.
+    """
     by_slug: dict[str, dict[str, Edition]] = {}
     for lang, editions in editions_by_lang.items():
         for edition in editions:
             by_slug.setdefault(edition.slug, {})[lang] = edition
     for lang, editions in editions_by_lang.items():
         for edition in editions:
+            if only is not None and (lang, edition.slug) not in only:
+                continue
             atomic_write_text(
                 output_path(output_dir, lang, edition.slug, "html"),
                 _release_page(edition, lang, by_slug[edition.slug], settings),
