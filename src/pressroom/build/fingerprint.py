@@ -172,15 +172,16 @@ def edition_fingerprint(
     edition: Edition, checked: Mapping[str, Any] | None, siblings: Iterable[Edition], context: BuildContext
 ) -> str:
     """What ``edition`` is: its stored record (not its ``updated`` time, which follows from
-    it), what the quality checks read of it, its release's other editions as its page links
-    them (language and title), and the context that shapes it."""
+    it), what the quality checks read of it, its release's editions as its page links them
+    (their languages, and the original's title, which a translation's notice names), and the
+    context that shapes it."""
     record = edition_record(edition)
     record.pop("updated")
     return digest(
         {
             "edition": record,
             "checked": checked["record"] if checked else None,
-            "siblings": sorted([other.lang, other.title] for other in siblings),
+            "siblings": sorted([other.lang, "" if other.machine_translated else other.title] for other in siblings),
             "shaping": context.shaping,
         }
     )
