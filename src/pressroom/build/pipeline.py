@@ -127,7 +127,7 @@ def _build_locked(
         findings = check_editions([r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language)
         incremental.note_findings(made, findings)
         review = review_notes(findings) if settings.review_marks else {}
-        published = publish.write_editions(made, languages, settings, options, now, result, reporter, review, state)
+        published = publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous)
     finally:
         state.close()
     try:

@@ -14,7 +14,7 @@ from pressroom.build.fingerprint import reading_key
 from pressroom.build.state import PublishState
 from pressroom.build.types import BuildError, BuildOptions, BuildResult, Reporter, note_problem
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.document.model import Release
+from pressroom.document.model import Figure, Release
 from pressroom.langid import detect_language
 from pressroom.readers import ReaderError, find_releases, read_release
 from pressroom.translate.base import Engine
@@ -28,7 +28,8 @@ def read_releases(
 
     With a publish ``state``, a file read before under the same key (content, time stamp,
     settings, code) is taken as it was read then, language and warnings included: parsing and
-    language detection are the cost of reading, and an unchanged file needs neither.
+    language detection are the cost of reading, and an unchanged file needs neither. A release
+    with pictures is read every time: the state keeps no picture bytes.
     """
     paths = find_releases(folder)
     result.releases_seen = len(paths)
@@ -49,7 +50,8 @@ def read_releases(
                 reporter.advance("Reading releases", index, len(paths))
             if not release.lang:
                 release.lang = language_of(release, settings.source_language)
-            fresh.append((path.as_posix(), key, release))
+            if not any(isinstance(block, Figure) for block in release.blocks):
+                fresh.append((path.as_posix(), key, release))
         if release.slug in slugs:
             note_problem(
                 result.failed,
@@ -77,7 +79,7 @@ FOREIGN_CONFIDENCE = 0.95
 
 def language_of(release: Release, source_language: str) -> str:
     """The release's language by langdetect; uncertain answers keep the source language, noted."""
-    body = " ".join([release.title, *(b.text for b in release.blocks)])
+    body = " ".join([release.title, *(text.text for block in release.blocks for text in block.texts())])
     lang, probability = detect_language(body, source_language)
     if lang != source_language and probability < FOREIGN_CONFIDENCE:
         release.warnings.append(

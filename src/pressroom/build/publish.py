@@ -26,6 +26,7 @@ from pressroom.document.model import Edition
 from pressroom.writers.docx import write_bilingual_docx, write_docx
 from pressroom.writers.feeds import write_feeds
 from pressroom.writers.links import EDITION_EXTENSIONS, edition_files, edition_url, output_path
+from pressroom.writers.media import media_path, pictures, write_media
 from pressroom.writers.pages import write_pages
 
 
@@ -39,8 +40,10 @@ def write_editions(
     reporter: Reporter,
     review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
     state: PublishState,
+    previous: Mapping[tuple[str, str], Built],
 ) -> list[Built]:
     """Publish this build's editions; returns those it published (in ``made``'s order).
+    ``previous`` is what the state held before this build.
 
     ``review`` holds quality-check messages per (language, slug) and segment, written into the
     DOCX as comments when ``settings.review_marks`` is on.
@@ -67,7 +70,7 @@ def write_editions(
                 lang_editions = [e for e in lang_editions if e.review_status in ("original", "reviewed")]
             sizes = {e.slug: output_path(output_dir, lang, e.slug, "docx").stat().st_size for e in lang_editions}
             write_feeds(lang_editions, lang, output_dir / lang, settings, docx_sizes=sizes)
-        _remove_unlisted(state, listed, options)
+        _remove_unlisted(state, listed, previous, options)
     except OSError as exc:
         raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None
     result.published = {lang: [] for lang in languages}
@@ -98,6 +101,7 @@ def _write_docx_files(
         original = edition_url(settings, edition.release.lang, edition.slug, "html")
         path = output_path(options.output_dir, edition.lang, edition.slug, "docx")
         try:
+            write_media(edition.blocks, options.output_dir)
             write_docx(edition, path, settings, original_url=original, review_notes=review.get((edition.lang, edition.slug)))
             if options.bilingual and edition.machine_translated:
                 side_by_side = output_path(options.output_dir, edition.lang, edition.slug, "bilingual.docx")
@@ -149,13 +153,23 @@ def keep_last_published(
     return listed
 
 
-def _remove_unlisted(state: PublishState, listed: Mapping[str, Sequence[Edition]], options: BuildOptions) -> None:
+def _remove_unlisted(
+    state: PublishState, listed: Mapping[str, Sequence[Edition]], previous: Mapping[tuple[str, str], Built], options: BuildOptions
+) -> None:
     """Delete the files of every edition published before in this build's languages and not
     listed now (its release was removed, renamed to another slug or embargoed again), then
-    forget it. Languages this build does not make (``--to``) are left as they are."""
+    forget it; and the pictures no edition shows any more. Languages this build does not make
+    (``--to``) are left as they are."""
     shown = {(lang, edition.slug) for lang, editions in listed.items() for edition in editions}
     gone = [key for key in state.all_keys() if key[0] in listed and key not in shown]
     for lang, slug in gone:
         for ext in EDITION_EXTENSIONS:
             output_path(options.output_dir, lang, slug, ext).unlink(missing_ok=True)
     state.forget(gone)
+    # Pictures that an edition showed before this build and none shows now.
+    unused = {name for built in previous.values() for name in pictures(built.edition.blocks)}
+    unused -= {name for editions in listed.values() for edition in editions for name in pictures(edition.blocks)}
+    if unused:
+        unused -= {name for built in state.all_built().values() for name in pictures(built.edition.blocks)}
+    for name in unused:
+        media_path(options.output_dir, name).unlink(missing_ok=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pressroom.build.plan import EditionPlan
 from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter
+from pressroom.document.inline import Text
 from pressroom.document.model import Edition
 from pressroom.qa.checks import EditionRecord, Unit
 from pressroom.qa.protect import ProtectedTranslator, Protector, Translation
@@ -51,7 +52,7 @@ def _translate_routes(
     """Every sentence of every plan through each route once; also each release's sentences."""
     sentences_of: dict[str, list[list[str]]] = {
         plan.release.slug: [
-            split_sentences(text, plan.release.lang) for text in plan.release.translatable_texts()
+            split_sentences(text.text, plan.release.lang) for text in plan.release.translatable_texts()
         ]
         for plan in plans
     }
@@ -108,7 +109,7 @@ def _assemble(
                 Edition.from_texts(
                     release,
                     target,
-                    [unit.target for unit in units],
+                    [Text(unit.target) for unit in units],
                     demo=any(engine.demo for engine in route),
                     engine=" → ".join(engine.identity for engine in route),
                 )
@@ -144,7 +145,7 @@ def apply_reviews(
             record, reviewed = counts[(edition.slug, edition.lang)]
             if reviewed:
                 edition = Edition.from_texts(
-                    edition.release, edition.lang, [u.target for u in record.units], demo=edition.demo, engine=edition.engine
+                    edition.release, edition.lang, [Text(u.target) for u in record.units], demo=edition.demo, engine=edition.engine
                 )
             edition.segments = sum(1 for u in record.units if u.source.strip())
             edition.reviewed_segments = reviewed

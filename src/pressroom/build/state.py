@@ -28,9 +28,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pressroom.document.model import Block, BlockKind, Edition, Release
+from pressroom.document.codec import block_from_data, block_to_data
+from pressroom.document.model import Block, Edition, Release
 
 STATE_FILE = "state.sqlite"
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
@@ -57,11 +59,18 @@ CREATE TABLE IF NOT EXISTS reads (
     key TEXT NOT NULL,
     release TEXT NOT NULL
 ) WITHOUT ROWID;
+"""
+# Version 1 stored text-only blocks and version 2 the last published edition per file in a
+# table ``published``: neither can be read as today's editions. The editions they describe are
+# built again by the next build, which records them anew.
+_UPGRADE = """
 DROP TABLE IF EXISTS published;
+DELETE FROM built;
+DELETE FROM reads;
 """
 
 # The fields of an edition record that content_hash covers (what a reader sees).
-_HASHED = ("title", "summary", "blocks", "contact", "tags", "date", "demo")
+_HASHED = ("title", "summary", "blocks", "tags", "date", "date_precision", "demo")
 
 
 def _json(value: object) -> str:
@@ -74,17 +83,17 @@ def digest(value: object) -> str:
 
 
 def content_hash(edition: Edition) -> str:
-    """A hash of everything a reader sees in an edition (text, structure, contact, tags)."""
+    """A hash of everything a reader sees in an edition (text, structure, marks, tags)."""
     record = edition_record(edition)
     return digest({key: record[key] for key in _HASHED})
 
 
-def _blocks(blocks: Iterable[Block]) -> list[list[Any]]:
-    return [[b.kind.value, b.text, b.ordered] for b in blocks]
+def _blocks(blocks: Iterable[Block]) -> list[dict[str, Any]]:
+    return [block_to_data(block) for block in blocks]
 
 
-def _blocks_from(data: Iterable[list[Any]]) -> list[Block]:
-    return [Block(BlockKind(kind), text, ordered) for kind, text, ordered in data]
+def _blocks_from(data: Iterable[dict[str, Any]]) -> list[Block]:
+    return [block_from_data(block) for block in data]
 
 
 def release_record(release: Release) -> dict[str, Any]:
@@ -98,7 +107,7 @@ def release_record(release: Release) -> dict[str, Any]:
         "lang": release.lang,
         "summary": release.summary,
         "tags": release.tags,
-        "contact": release.contact,
+        "date_precision": release.date_precision,
         "warnings": release.warnings,
     }
 
@@ -113,7 +122,7 @@ def release_from_record(record: Mapping[str, Any]) -> Release:
         lang=record["lang"],
         summary=record["summary"],
         tags=list(record["tags"]),
-        contact=record["contact"],
+        date_precision=record["date_precision"],
         warnings=list(record["warnings"]),
     )
 
@@ -125,9 +134,9 @@ def edition_record(edition: Edition) -> dict[str, Any]:
         "title": edition.title,
         "summary": edition.summary,
         "blocks": _blocks(edition.blocks),
-        "contact": release.contact,
         "tags": release.tags,
         "date": release.date.isoformat(),
+        "date_precision": release.date_precision,
         "demo": edition.demo,
         "lang": edition.lang,
         "machine_translated": edition.machine_translated,
@@ -155,7 +164,7 @@ def edition_from_record(record: Mapping[str, Any]) -> Edition:
         lang=record["source_lang"],
         summary=record["source_summary"],
         tags=list(record["tags"]),
-        contact=record["contact"],
+        date_precision=record["date_precision"],
     )
     updated = record["updated"]
     return Edition(
@@ -210,6 +219,8 @@ class PublishState:
             self._connection = sqlite3.connect(self._path, timeout=30)
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.executescript(_SCHEMA)
+            if self._connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._connection.executescript(f"BEGIN; {_UPGRADE} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
         return self._connection
 
     def _exists(self) -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pressroom.document.model import Block, BlockKind, Release
+from pressroom.document.inline import Text
+from pressroom.document.model import Block, Contact, DatePrecision, Heading, ListItem, Paragraph, Quote, Release
 from pressroom.slug import slugify
 
 
@@ -178,15 +179,20 @@ def contact_text(lines: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
+# What a reader's line or paragraph turns into, until its run of siblings is known.
+HEADING, PARAGRAPH, QUOTE, LIST_ITEM = "heading", "paragraph", "quote", "list_item"
+
+
 @dataclass
 class Pending:
     """A block while a reader still works on it.
 
-    Items numbered in the text ("1. ", "1081. ") keep their number and marker until the whole
-    run of them is known; ``ordered`` is for lists numbered by Word itself.
+    ``kind`` is one of HEADING, PARAGRAPH, QUOTE, LIST_ITEM. Items numbered in the text
+    ("1. ", "1081. ") keep their number and marker until the whole run of them is known;
+    ``ordered`` is for lists numbered by Word itself.
     """
 
-    kind: BlockKind
+    kind: str
     text: str
     ordered: bool = False
     number: int = 0
@@ -210,11 +216,21 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
             keep = [i.number for i in run] != list(range(1, len(run) + 1))
             for numbered in run:
                 text = f"{numbered.marker} {numbered.text}" if keep else numbered.text
-                blocks.append(Block(BlockKind.LIST_ITEM, clean_inline(text), True))
+                blocks.append(ListItem(Text(clean_inline(text)), ordered=True))
             run = []
         if item is not None and clean_inline(item.text):
-            blocks.append(Block(item.kind, clean_inline(item.text), item.ordered))
+            blocks.append(_block(item.kind, Text(clean_inline(item.text)), item.ordered))
     return blocks
+
+
+def _block(kind: str, text: Text, ordered: bool) -> Block:
+    if kind == HEADING:
+        return Heading(text)
+    if kind == QUOTE:
+        return Quote(text)
+    if kind == LIST_ITEM:
+        return ListItem(text, ordered=ordered)
+    return Paragraph(text)
 
 
 def _without_repeated_lead(summary: str, blocks: list[Block]) -> list[Block]:
@@ -225,13 +241,13 @@ def _without_repeated_lead(summary: str, blocks: list[Block]) -> list[Block]:
     sentences are removed (the summary must end like one), and a lead that is nothing but
     the summary is dropped.
     """
-    if not summary or not blocks or blocks[0].kind is not BlockKind.PARAGRAPH:
+    if not summary or not blocks or not isinstance(blocks[0], Paragraph):
         return blocks
     lead = blocks[0].text
-    if lead == summary:
+    if lead.text == summary:
         return blocks[1:]
-    if summary[-1] in ".!?…" and lead.startswith(summary + " "):
-        return [blocks[0].with_text(lead[len(summary) + 1 :]), *blocks[1:]]
+    if summary[-1] in ".!?…" and lead.text.startswith(summary + " "):
+        return [Paragraph(lead.slice(len(summary) + 1, len(lead.text))), *blocks[1:]]
     return blocks
 
 
@@ -246,18 +262,24 @@ def build_release(
     summary: str = "",
     tags: list[str] | None = None,
     contact: str = "",
+    contact_label: str = "",
     lang: str = "",
+    date_precision: DatePrecision | None = None,
 ) -> Release:
     """Assemble a :class:`Release` with the defaults every format shares (slug from the title).
 
     A release without a summary keeps none: one derived from the body would only repeat its
     first sentence above it (often cut short), and the writers that need a short text fall
     back to the lead or the title themselves (:func:`pressroom.writers.labels.summary_text`).
-    A given summary that the lead paragraph repeats is taken out of the body instead.
+    A given summary that the lead paragraph repeats is taken out of the body instead. A
+    ``contact`` block (lines as written) goes after the body under the ``contact_label``.
+    Without a ``date_precision``, a date at midnight is taken to state the day only.
     """
     title = clean_inline(title)
     summary = clean_inline(summary)
     blocks = _without_repeated_lead(summary, blocks)
+    if contact.strip():
+        blocks.append(Contact(contact_label, tuple(Text(line) for line in contact.split("\n"))))
     if not title:
         raise ReaderError(f"{path}: has no title")
     if not blocks:
@@ -271,6 +293,6 @@ def build_release(
         lang=lang,
         summary=summary,
         tags=tags or [],
-        contact=contact,
+        date_precision=date_precision or ("day" if (date.hour, date.minute) == (0, 0) else "minute"),
         warnings=warnings,
     )
