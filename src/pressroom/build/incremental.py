@@ -118,7 +118,7 @@ def _to_json(record: _Record) -> dict[str, object]:
             "published": result.published,
             "warnings": problems(result.warnings),
             "held_back": problems(result.held_back),
-            "findings": [dataclasses.asdict(f) for f in result.findings],
+            "quality": list(result.quality),  # the findings themselves are in the quality report
             "releases_seen": result.releases_seen,
             "demo": result.demo,
             "strict": result.strict,
@@ -133,7 +133,7 @@ def _from_json(data: dict[str, Any]) -> _Record:
         published=saved["published"],
         warnings=[FileProblem(Path(path), message) for path, message in saved["warnings"]],
         held_back=[FileProblem(Path(path), message) for path, message in saved["held_back"]],
-        findings=[Finding(**finding) for finding in saved["findings"]],
+        quality=(saved["quality"][0], saved["quality"][1]),
         releases_seen=saved["releases_seen"],
         demo=saved["demo"],
         strict=saved["strict"],

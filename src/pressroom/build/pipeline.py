@@ -104,7 +104,7 @@ def _build_locked(
     from pressroom.build.state import STATE_FILE, PublishState
     from pressroom.qa.checks import check_editions, review_notes
     from pressroom.qa.protect import Protector
-    from pressroom.qa.report import publish_report
+    from pressroom.qa.report import counts, publish_report
     from pressroom.review.store import approvals_digest
 
     result = BuildResult(strict=options.strict)
@@ -132,6 +132,7 @@ def _build_locked(
         state.close()
     try:
         result.findings = publish_report(*incremental.checked_editions(published), result.published, options.output_dir, state_dir)
+        result.quality = counts(result.findings)
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
     return result

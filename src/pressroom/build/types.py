@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pressroom.qa.checks import ERROR, Finding
+from pressroom.qa.checks import Finding
 
 if TYPE_CHECKING:
     from pressroom.translate.corpus import EngineStats
@@ -84,6 +84,7 @@ class BuildResult:
     seconds: float = 0.0
     demo: bool = False
     findings: list[Finding] = field(default_factory=list)  # quality checks of published editions
+    quality: tuple[int, int] = (0, 0)  # errors and warnings among them (kept by an up-to-date result, which has no findings)
     strict: bool = False
     up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
     reviewed_segments: int = 0  # segments published with a human-approved translation
@@ -96,7 +97,7 @@ class BuildResult:
         published but ``strict`` and a quality check found an error (1 wins over 3)."""
         if self.failed:
             return 1
-        return 3 if self.strict and any(f.severity == ERROR for f in self.findings) else 0
+        return 3 if self.strict and self.quality[0] else 0
 
 
 def note_problem(result_list: list[FileProblem], reporter: Reporter, path: Path, message: str, fatal: bool) -> None:

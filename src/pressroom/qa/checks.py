@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from pressroom.langid import detect_language
 from pressroom.document.model import review_status
@@ -78,7 +78,7 @@ class Finding:
     message: str
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(self.__dict__)  # flat: what asdict makes, without its deep copy (a third of a report's time)
 
 
 @dataclass
