@@ -103,6 +103,13 @@ def argos(work: Path) -> dict[str, Any]:
     return {"wall_s": time.perf_counter() - started, **_model_stats()}
 
 
+def _settings() -> Settings:
+    """pressroom's defaults, on the device ``PRESSROOM_BENCH_DEVICE`` names (cpu unless set)."""
+    settings = Settings()
+    settings.translation.device = os.environ.get("PRESSROOM_BENCH_DEVICE", "cpu")
+    return settings
+
+
 def _build(work: Path, releases: str, output: str, use_memory: bool) -> dict[str, Any]:
     from pressroom.build.pipeline import build
     from pressroom.build.types import BuildOptions
@@ -110,7 +117,7 @@ def _build(work: Path, releases: str, output: str, use_memory: bool) -> dict[str
     from pressroom.translate.routing import PackageEngines
 
     argos_engine.Translator = pinned.PinnedTranslator
-    settings = Settings()
+    settings = _settings()
     started = time.perf_counter()
     engines = PackageEngines(work / "models", settings.translation, pivot=settings.pivot_language)
     options = BuildOptions(
@@ -147,11 +154,13 @@ def pressroom(work: Path) -> dict[str, Any]:
 
 
 def ctranslate2(work: Path) -> dict[str, Any]:
-    """C: B's token sequences straight into CTranslate2, one call per model."""
-    from pressroom.translate.argos import LENGTH_PENALTY
+    """C: B's token sequences straight into CTranslate2, one call per model, with B's workers
+    and token budget for the device."""
+    from pressroom.translate.argos import LENGTH_PENALTY, batch_plan
 
     sent: dict[str, list[list[str]]] = json.loads((work / "b-sequences.json").read_text())
-    settings = Settings().translation
+    settings = _settings().translation
+    workers, budget = batch_plan(settings, settings.device)
     started = time.perf_counter()
     load_s = 0.0
     for model_path, sequences in sent.items():
@@ -160,14 +169,14 @@ def ctranslate2(work: Path) -> dict[str, Any]:
             model_path,
             device=settings.device,
             compute_type=settings.compute_type,
-            inter_threads=settings.threads or os.cpu_count() or 1,
+            inter_threads=workers,
             intra_threads=1,
         )
         load_s += time.perf_counter() - before
         results = translator.translate_batch(
             sequences,
             beam_size=settings.beam_size,
-            max_batch_size=settings.max_batch_tokens,
+            max_batch_size=budget,
             batch_type="tokens",
             length_penalty=LENGTH_PENALTY,
             replace_unknowns=True,
