@@ -193,6 +193,10 @@ def machine(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
 
 def test_doctor_on_a_healthy_setup(office: Path, real_models: Path, machine: dict[str, object]) -> None:
     machine.update(office="/usr/bin/soffice", fonts=["Noto Sans CJK KR", "UnDotum"])
+    config = office / "pressroom.toml"
+    text = config.read_text(encoding="utf-8").replace('site_url = "http://localhost:8000/"', 'site_url = "https://presse.example.org/"')
+    config.write_text(text.replace('imprint_url = ""', 'imprint_url = "https://example.org/impressum"'), encoding="utf-8")
+    (office / "privacy.md").write_text("# Datenschutz\n", encoding="utf-8")
     result = run("doctor", "--models-dir", real_models)
     assert result.stdout.splitlines() == [
         PYTHON_LINE,
@@ -228,6 +232,12 @@ def test_doctor_on_a_broken_setup_names_each_problem_and_its_fix(
         "✗ pressroom.toml, line 3: unknown setting 'langauges' (did you mean 'languages'?) (the checks "
         "below use the defaults) → correct it; every setting is explained in the README, section "
         "'Configuration reference'",
+        "! site_url is still the placeholder http://localhost:8000/; it ends up in every feed, page and DOCX "
+        '→ set site_url = "https://…/" in pressroom.toml to the address where output/ is published',
+        "! no imprint_url and no imprint.md, so no page links an imprint (Impressum, § 5 DDG) → set "
+        "imprint_url in pressroom.toml, or write imprint.md in the working folder",
+        "! no privacy_url and no privacy.md, so no page links a privacy notice → set privacy_url in "
+        "pressroom.toml, or write privacy.md in the working folder",
         "✗ releases/ohne-titel.md: has no title; add a 'title:' line to the front matter or start the text "
         "with a '# ' headline",
         "✗ glossary.tsv, line 5: 'Gemeinderat' is listed twice (also at glossary.tsv, line 3); keep one "
@@ -247,7 +257,8 @@ def test_doctor_on_a_broken_setup_names_each_problem_and_its_fix(
     ]
     as_json = json.loads(run("doctor", "--models-dir", models, "--json").stdout)
     assert as_json["ok"] is False
-    assert [check["ok"] for check in as_json["checks"]] == [True] + [False] * 10
+    assert [check["ok"] for check in as_json["checks"]] == [True, False, True, True, True] + [False] * 9
+    assert [check["warning"] for check in as_json["checks"]][2:5] == [True] * 3
 
 
 def test_doctor_checks_writing_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

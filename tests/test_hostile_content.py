@@ -6,6 +6,7 @@ XML, never cutting a sentence off.
 from __future__ import annotations
 
 from datetime import datetime
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -67,13 +68,19 @@ class _Page(HTMLParser):
         self.tags: list[str] = []
         self.text: list[str] = []
         self.events: list[str] = []
+        self.data: list[str] = []  # JSON-LD blocks: data for search engines, never run
+        self._in_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
+        self._in_data = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        self.tags.append("script:ld+json" if self._in_data else tag)
         self.events += [name for name, _ in attrs if name.startswith("on")]
 
+    def handle_endtag(self, tag: str) -> None:
+        self._in_data = False
+
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        (self.data if self._in_data else self.text).append(data)
 
     def handle_comment(self, data: str) -> None:
         self.tags.append("<!--")
@@ -105,10 +112,13 @@ def test_markup_entities_and_cdata_terminators_are_shown_as_text(tmp_path: Path)
         shown = "".join(page.text)
         assert prefix + TITLE in shown and "<img src=x onerror=alert(2)>" in shown
         assert all(literal in shown for literal in LITERALS), lang
+        (jsonld,) = page.data  # the title is a string inside the JSON, whatever it says
+        assert json.loads(jsonld)["headline"] == prefix + TITLE
 
         rss = etree.parse(str(output / lang / "rss.xml")).getroot()
         item = rss.find("channel/item")
         assert item.findtext("title") == prefix + TITLE
+        assert _page(item.findtext("description")).tags == []  # RSS description is HTML: text only
         content = _page(item.findtext(f"{{{CONTENT}}}encoded"))  # the HTML a feed reader renders
         # paragraphs, and the press contact (heading, address, line breaks): nothing from the release
         assert set(content.tags) <= {"p", "h2", "address", "br"} and all(literal in "".join(content.text) for literal in LITERALS)

@@ -28,6 +28,8 @@ from pressroom.config import Settings
 from pressroom.qa import checks
 from pressroom.review.store import REVIEWS_FILE, Approvals, Correction
 from pressroom.writers import pages
+from pressroom.writers.links import SEARCH_DIR
+from pressroom.writers.search import describe
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=BERLIN)
@@ -63,7 +65,7 @@ class Calls:
         self.checked: Counter[tuple[str, str]] = Counter()
         self.read: Counter[str] = Counter()
         monkeypatch.setattr(publish, "write_docx", self._wrap(publish.write_docx, lambda e, *a, **k: self.docx.update([(e.lang, e.slug)])))
-        monkeypatch.setattr(pages, "_release_page", self._wrap(pages._release_page, lambda e, *a, **k: self.pages.update([(e.lang, e.slug)])))
+        monkeypatch.setattr(pages, "release_context", self._wrap(pages.release_context, lambda e, *a, **k: self.pages.update([(e.lang, e.slug)])))
         monkeypatch.setattr(plan, "read_release", self._wrap(plan.read_release, lambda path, *a, **k: self.read.update([path.name])))
         real_check = checks.check_editions
 
@@ -125,6 +127,7 @@ def test_an_edit_renders_and_checks_exactly_the_editions_of_its_release(site: Pa
     assert "&lt;en&gt;Der Eintritt bleibt frei." in (site / "output" / "en" / f"{slug}.html").read_text(encoding="utf-8")
     report = (site / "output" / "qa-report.json").read_text(encoding="utf-8")
     assert all(f'"release": "{s}"' in report for s in SLUGS)  # the report still covers every edition
+    assert describe(site / "output" / SEARCH_DIR).pages == {lang: 4 for lang in LANGUAGES}  # and search
 
 
 def test_a_build_that_must_run_but_finds_nothing_changed_renders_nothing(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -132,9 +135,12 @@ def test_a_build_that_must_run_but_finds_nothing_changed_renders_nothing(site: P
     calls = Calls(monkeypatch)
     (site / "output" / "en" / "index.html").unlink()  # the whole build runs again ...
     (site / "build.log").write_text("a log beside the inputs\n", encoding="utf-8")
+    index = site / "output" / SEARCH_DIR / "pagefind-entry.json"
+    indexed = index.stat().st_mtime_ns
     result = _build(site)
     assert result.rebuilt == {lang: [] for lang in LANGUAGES}  # ... and renders no edition
     assert not calls.docx and not calls.pages and not calls.checked and not calls.read
+    assert index.stat().st_mtime_ns == indexed  # no page changed: the search index is kept
     assert (site / "output" / "en" / "index.html").is_file()
     assert _listed(site, "en")["index"] == sorted(SLUGS)
 
@@ -164,15 +170,17 @@ def test_a_removed_release_leaves_every_list_and_its_files_go(site: Path) -> Non
         assert _listed(site, lang) == {"index": sorted(kept), "rss.xml": sorted(kept), "atom.xml": sorted(kept)}
     assert list((site / "output").glob(f"*/{gone}.*")) == []
     assert gone not in (site / "output" / "qa-report.json").read_text(encoding="utf-8")
+    assert gone not in (site / "output" / "sitemap.xml").read_text(encoding="utf-8")
+    assert describe(site / "output" / SEARCH_DIR).pages == {lang: 3 for lang in LANGUAGES}
 
 
 def test_a_build_for_fewer_languages_leaves_the_others_alone(site: Path) -> None:
     _build(site)
-    korean = {p: p.read_bytes() for p in (site / "output" / "ko").iterdir()}
+    korean = {p: p.read_bytes() for p in (site / "output" / "ko").rglob("*") if p.is_file()}
     (site / "releases" / "r0.md").unlink()
     _build(site, targets=["en"])
-    assert {p: p.read_bytes() for p in (site / "output" / "ko").iterdir()} == korean
-    assert not list((site / "output").glob(f"[de][en]/{SLUGS[0]}.*"))
+    assert {p: p.read_bytes() for p in (site / "output" / "ko").rglob("*") if p.is_file()} == korean
+    assert not list((site / "output" / "de").glob(f"{SLUGS[0]}.*")) and not list((site / "output" / "en").glob(f"{SLUGS[0]}.*"))
 
 
 def test_docx_files_are_byte_identical_when_nothing_in_them_changed(site: Path) -> None:

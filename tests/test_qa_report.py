@@ -102,7 +102,7 @@ def test_the_html_report_is_escaped_readable_and_without_scripts(workdir: Path) 
     page = (workdir / "output" / REPORT_HTML).read_text(encoding="utf-8")
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("<tr><td>Paragraph 1</td>") == 1 and page.count("<tr><td>Title</td>") == 1
-    assert "The name &#x27;Claus Kleber&#x27; is missing or changed in the translation." in page
+    assert "The name &#39;Claus Kleber&#39; is missing or changed in the translation." in page
     assert f'<a href="en/{SLUG}.html">' in page
 
 

@@ -51,6 +51,7 @@ from pressroom.segment import Piece, join_pieces, split_at_safe_points
 from pressroom.translate.argos import ArgosEngine
 from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import PackageEngines
+from pressroom.writers.links import SEARCH_DIR
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=BERLIN)
@@ -344,12 +345,25 @@ def _content(path: Path) -> object:
 
 
 def _published(output: Path) -> dict[str, object]:
-    """Every published file (not the state folder, not temporary files) and its content."""
+    """Every published file (not the state folder, not temporary files) and its content.
+
+    The search index is left out: its files are named by their content, so it is checked as a
+    whole (``_search_index_complete``)."""
+    assert _search_index_complete(output)
     return {
         str(path.relative_to(output)): _content(path)
         for path in sorted(output.rglob("*"))
-        if path.is_file() and STATE_DIR not in path.parts and not path.name.startswith(".")
+        if path.is_file() and STATE_DIR not in path.parts and not path.name.startswith(".") and SEARCH_DIR not in path.parts
     }
+
+
+def _search_index_complete(output: Path) -> bool:
+    """No index yet, or one whose entry file names index files that are all there."""
+    entry = output / SEARCH_DIR / "pagefind-entry.json"
+    if not entry.exists():
+        return not (output / SEARCH_DIR).exists()
+    languages = json.loads(entry.read_text(encoding="utf-8"))["languages"].values()
+    return all((output / SEARCH_DIR / f"pagefind.{lang['hash']}.pf_meta").is_file() for lang in languages)
 
 
 def _temp_files(output: Path) -> list[Path]:

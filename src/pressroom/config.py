@@ -23,8 +23,9 @@ class ConfigError(ValueError):
     """A setting in pressroom.toml is wrong; the message names the file and the setting."""
 
 
-def _doc(text: str, **kwargs: Any) -> Any:
-    return field(metadata={"doc": text}, **kwargs)
+def _doc(text: str, example: str = "", **kwargs: Any) -> Any:
+    """A setting with its documentation (and, for a table, an example line for pressroom init)."""
+    return field(metadata={"doc": text, "example": example}, **kwargs)
 
 
 @dataclass
@@ -125,7 +126,59 @@ class Settings:
         "for one build (best into its own --output folder).",
         default=False,
     )
+    organisation_address: str = _doc(
+        "Postal address of the organisation, shown in every page footer and as the publisher's "
+        'address in the pages\' schema.org data; several lines in triple quotes ("""…""").',
+        default="",
+    )
+    imprint_url: str = _doc(
+        "Address of the imprint (Impressum, required on German public websites), linked from every "
+        "page footer. Empty: an imprint.md in the working folder becomes imprint.html, else no link "
+        "(doctor and build warn).",
+        default="",
+    )
+    privacy_url: str = _doc(
+        "Address of the privacy notice (Datenschutzerklärung), linked from every page footer. "
+        "Empty: a privacy.md in the working folder becomes privacy.html, else no link (doctor and "
+        "build warn).",
+        default="",
+    )
+    logo: str = _doc(
+        "Picture file (SVG, PNG, JPEG or WebP) in the working folder shown in every page header "
+        "instead of the organisation's name; empty: the name as text.",
+        default="",
+    )
+    brand_colour: str = _doc(
+        "Colour of the page header bar (white text on it), as #rrggbb; needs a contrast of 4.5:1 "
+        "against white (doctor checks).",
+        default="#1d4f91",
+    )
+    link_colour: str = _doc(
+        "Colour of links and the keyboard focus outline, as #rrggbb; needs a contrast of 4.5:1 "
+        "against the white page (doctor checks).",
+        default="#1a5fb4",
+    )
+    items_per_page: int = _doc(
+        "Releases per page of the front page, the language indexes, archives and tag pages.",
+        default=20,
+    )
+    theme: str = _doc(
+        "Folder in the working folder whose templates/ and static/ files replace the default "
+        "theme's files of the same name, one by one ('pressroom theme copy' fills it).",
+        default="theme",
+    )
+    tags: dict[str, dict[str, str]] = _doc(
+        "Tag names per language, for tags from the releases' front matter: a tag not listed here "
+        "is translated by the glossary, else shown as written.",
+        example='# for example: Energie = { en = "Energy", ko = "에너지" }',
+        default_factory=dict,
+    )
     translation: TranslationSettings = field(default_factory=TranslationSettings)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address line by line, blank lines left out."""
+        return [line.strip() for line in self.organisation_address.splitlines() if line.strip()]
 
     @property
     def zone(self) -> ZoneInfo:
@@ -208,6 +261,7 @@ def load_settings(path: Path | None = None) -> Settings:
     except UnicodeDecodeError:
         raise ConfigError(f"{config_path}: not UTF-8 text; save it as UTF-8") from None
     _apply(settings, data, config_path, text)
+    _check_site_settings(settings, config_path, text)
     try:
         settings.zone
     except (ZoneInfoNotFoundError, ValueError):
@@ -216,3 +270,21 @@ def load_settings(path: Path | None = None) -> Settings:
             "(write it like \"Europe/Berlin\")"
         ) from None
     return settings
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _check_site_settings(settings: Settings, path: Path, text: str) -> None:
+    """The settings that end up inside pages' markup and CSS: colours, page size, tag table."""
+    for key in ("brand_colour", "link_colour"):
+        if not _COLOUR.fullmatch(getattr(settings, key)):
+            raise ConfigError(f"{_at(path, text, None, key)}: '{key}' must be a colour like \"#1d4f91\"")
+    if settings.items_per_page < 1:
+        raise ConfigError(f"{_at(path, text, None, 'items_per_page')}: 'items_per_page' must be 1 or more")
+    for tag, names in settings.tags.items():
+        if not isinstance(names, dict) or not all(isinstance(name, str) for name in names.values()):
+            raise ConfigError(
+                f"{_at(path, text, 'tags', tag)}: tag '{tag}' needs its names per language, "
+                'like Energie = { en = "Energy", ko = "에너지" }'
+            )

@@ -20,6 +20,7 @@ from pressroom.packages import ModelPackage, find_route, list_packages
 from pressroom.qa.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
 from pressroom.readers import ReaderError, find_releases, read_release
 from pressroom.translate.routing import missing_pairs
+from pressroom.writers.readiness import site_warnings
 
 MIN_PYTHON = (3, 11)
 MIN_FREE_BYTES = 500 * 1024**2  # a model package is about 100 MB; a build needs far less
@@ -33,9 +34,12 @@ class Check:
     ok: bool
     text: str
     fix: str = ""
+    warning: bool = False  # worth fixing before publishing, but builds work: doctor still exits 0
 
     def line(self) -> str:
-        """``✓ text`` or ``✗ text → fix``: the line doctor prints."""
+        """``✓ text``, ``! text → fix`` or ``✗ text → fix``: the line doctor prints."""
+        if self.warning:
+            return f"! {self.text} → {self.fix}"
         return f"✓ {self.text}" if self.ok else f"✗ {self.text}" + (f" → {self.fix}" if self.fix else "")
 
     def as_dict(self) -> dict[str, object]:
@@ -51,6 +55,7 @@ class Folders:
     releases: Path = Path("releases")
     output: Path = Path("output")
     glossary: Path = Path(GLOSSARY_FILE)
+    site: Path = Path(".")  # where imprint.md and privacy.md may be
 
 
 def run_checks(folders: Folders) -> list[Check]:
@@ -58,6 +63,7 @@ def run_checks(folders: Folders) -> list[Check]:
     checks = [check_python(sys.version_info[:3])]
     settings, config_check = check_config(folders.config)
     checks.append(config_check)
+    checks += [Check(True, w.text, w.fix, warning=True) for w in site_warnings(settings, folders.site)]
     checks += check_releases(folders.releases, settings)
     checks += check_glossary(folders.glossary, settings)
     checks += check_models(folders.models, settings)

@@ -35,6 +35,7 @@ from pressroom.build.types import BuildOptions
 from pressroom.config import Settings
 from pressroom.qa.glossary import DNT_FILE
 from pressroom.readers import MAX_RELEASE_BYTES, ReaderError, find_releases
+from pressroom.writers.legal import LEGAL_PAGES
 
 if TYPE_CHECKING:
     from pressroom.build.plan import EditionPlan
@@ -53,7 +54,7 @@ def inputs_fingerprint(settings: Settings, options: BuildOptions, engines: Engin
     if describe is None:
         return None
     hashed = hashlib.sha256()
-    for part in (code_digest(), repr(settings), repr(options), describe(), glossary_digest(options)):
+    for part in (code_digest(), repr(settings), repr(options), describe(), glossary_digest(options), look_digest(settings)):
         hashed.update(part.encode("utf-8", "surrogateescape") + b"\0")
     try:  # exactly the files the readers accept: a Word lock file or swap file changes nothing
         releases = find_releases(options.releases_dir)
@@ -93,6 +94,14 @@ def glossary_digest(options: BuildOptions) -> str:
     return hashed.hexdigest()
 
 
+def look_digest(settings: Settings) -> str:
+    """The site's look beyond the package's default theme: the working folder's theme folder,
+    the logo and the legal pages (imprint.md, privacy.md), by name, size and time stamp."""
+    files = [Path(settings.logo)] if settings.logo else []
+    files += [Path(name) for name in LEGAL_PAGES.values()]
+    return digest([tree_digest(Path(settings.theme)), files_signature(files)])
+
+
 def tree_digest(folder: Path, *salt: str, skip: Iterable[str] = ()) -> str:
     """Name, size and time stamp of every file under ``folder`` (cheap: nothing is read);
     compiled Python (``__pycache__``) and the names in ``skip`` are left out."""
@@ -129,7 +138,7 @@ def files_signature(paths: Iterable[Path]) -> str:
 @dataclass(frozen=True)
 class BuildContext:
     """What shapes every edition besides its own release (``shaping``: code, settings, shaping
-    options, glossary, theme), and the reviewers' approvals (``approvals``). Approvals change
+    options, glossary, the theme and logo), and the reviewers' approvals (``approvals``). Approvals change
     an edition only where they touch its segments, so they decide which releases are
     translated again, not which editions are rendered again (that is their content's job)."""
 
@@ -144,6 +153,7 @@ class BuildContext:
                 "settings": repr(settings),
                 "options": {name: repr(getattr(options, name)) for name in _SHAPING_OPTIONS},
                 "glossary": glossary_digest(options),
+                "look": look_digest(settings),
             }
         )
         return cls(shaping, approvals)

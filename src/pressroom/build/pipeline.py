@@ -97,8 +97,8 @@ def _build_locked(
     now: datetime,
 ) -> BuildResult:
     """The build itself, under the lock: one call per stage."""
-    # The stages load python-docx, lxml, feedgen and (through the engines) CTranslate2: imported
-    # here, so that a build with nothing changed never loads them and starts at once.
+    # The stages load python-docx, lxml, Jinja2, feedgen and (through the engines) CTranslate2:
+    # imported here, so that a build with nothing changed never loads them and starts at once.
     from pressroom.build import incremental, plan, publish, stages
     from pressroom.build.fingerprint import BuildContext
     from pressroom.build.state import STATE_FILE, PublishState
@@ -109,7 +109,8 @@ def _build_locked(
 
     result = BuildResult(strict=options.strict)
     state_dir = options.output_dir / STATE_DIR
-    protector = Protector(_glossary(options, settings))
+    glossary = _glossary(options, settings)
+    protector = Protector(glossary)
     languages = [settings.source_language, *(t for t in options.targets or settings.languages if t != settings.source_language)]
     context = BuildContext.of(settings, options, approvals_digest(state_dir))
     state = PublishState(state_dir / STATE_FILE)
@@ -127,11 +128,14 @@ def _build_locked(
         findings = check_editions([r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language)
         incremental.note_findings(made, findings)
         review = review_notes(findings) if settings.review_marks else {}
-        published = publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous)
+        published = publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous, glossary)
     finally:
         state.close()
     try:
-        result.findings = publish_report(*incremental.checked_editions(published), result.published, options.output_dir, state_dir)
+        findings, records = incremental.checked_editions(published)
+        result.findings = publish_report(
+            findings, records, result.published, options.output_dir, state_dir, settings=settings, demo=result.demo
+        )
         result.quality = counts(result.findings)
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None

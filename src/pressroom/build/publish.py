@@ -1,11 +1,13 @@
-"""Publishing: DOCX and pages of the editions that changed, pages' indexes and feeds listing
-every edition, the publish state, and the removal of what is no longer published.
+"""Publishing: DOCX and pages of the editions that changed, the website's lists, feeds, sitemap
+and search listing every edition, the publish state, and the removal of what is no longer
+published.
 
 The order keeps every file complete and the next build correct wherever a build is killed
-(each file is written atomically): the changed editions' DOCX and pages first; then the publish
-state records them (a build killed before that renders them again); then indexes and feeds;
-then the files of editions no longer published are deleted, and only then does the state forget
-them (a build killed in between deletes them again).
+(each file is written atomically): the changed editions' DOCX first; then the files of editions
+no longer published are deleted (so the search index, which reads the pages on disk, never
+finds them); then the website (changed release pages, every list, feed, sitemap and the search
+index); then the publish state records the changed editions and forgets the removed ones. A
+build killed before that renders the changed editions again and deletes the removed ones again.
 
 A release whose file fails in this build keeps its last published editions in the lists (a
 half-saved file must not unpublish it); see :func:`keep_last_published`. A release whose file
@@ -23,11 +25,13 @@ from pressroom.build.state import Built, PublishState
 from pressroom.build.types import BuildError, BuildOptions, BuildResult, Reporter, note_problem
 from pressroom.config import Settings
 from pressroom.document.model import Edition
+from pressroom.qa.glossary import Glossary
 from pressroom.writers.docx import write_bilingual_docx, write_docx
-from pressroom.writers.feeds import write_feeds
 from pressroom.writers.links import EDITION_EXTENSIONS, edition_files, edition_url, output_path
 from pressroom.writers.media import media_path, pictures, write_media
-from pressroom.writers.pages import write_pages
+from pressroom.writers.search import SearchIndexError
+from pressroom.writers.site import publish_site
+from pressroom.writers.theme import ThemeError
 
 
 def write_editions(
@@ -41,12 +45,14 @@ def write_editions(
     review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
     state: PublishState,
     previous: Mapping[tuple[str, str], Built],
+    glossary: Glossary | None = None,
 ) -> list[Built]:
     """Publish this build's editions; returns those it published (in ``made``'s order).
-    ``previous`` is what the state held before this build.
 
-    ``review`` holds quality-check messages per (language, slug) and segment, written into the
-    DOCX as comments when ``settings.review_marks`` is on.
+    ``previous`` is what the state held before this build. ``review`` holds quality-check
+    messages per (language, slug) and segment, written into the DOCX as comments when
+    ``settings.review_marks`` is on. Tags are named through ``glossary`` where pressroom.toml's
+    tag table has no name.
     """
     output_dir = options.output_dir
     for item in made:
@@ -59,20 +65,28 @@ def write_editions(
     for item in published:
         listed[item.built.lang].append(item.built.edition)
     listed = keep_last_published(state, listed, options, result, reporter)
+    pages = {(b.lang, b.slug) for b in changed if b.slug not in broken}
+    in_feeds = None
+    if options.require_review:  # unreviewed translations wait outside the feeds
+        in_feeds = {lang: [e for e in eds if e.review_status in ("original", "reviewed")] for lang, eds in listed.items()}
     try:
-        write_pages(listed, output_dir, settings, only={(b.lang, b.slug) for b in changed if b.slug not in broken})
+        gone = _remove_unlisted(state, listed, previous, options)
+        sizes = {lang: {e.slug: output_path(output_dir, lang, e.slug, "docx").stat().st_size for e in eds} for lang, eds in listed.items()}
+        publish_site(
+            listed, output_dir, settings, docx_sizes=sizes, in_feeds=in_feeds, glossary=glossary,
+            pages=pages, search=bool(pages or gone),
+        )  # fmt: skip
         for item in published:
             if item.changed:
                 item.built.files = files_signature(edition_files(output_dir, item.built.edition, options.bilingual))
         state.remember(item.built for item in published if not item.stored)
-        for lang, lang_editions in listed.items():
-            if options.require_review:  # unreviewed translations wait outside the feed
-                lang_editions = [e for e in lang_editions if e.review_status in ("original", "reviewed")]
-            sizes = {e.slug: output_path(output_dir, lang, e.slug, "docx").stat().st_size for e in lang_editions}
-            write_feeds(lang_editions, lang, output_dir / lang, settings, docx_sizes=sizes)
-        _remove_unlisted(state, listed, previous, options)
+        state.forget(gone)
     except OSError as exc:
         raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None
+    except ThemeError as exc:
+        raise BuildError(f"The theme has a mistake: {exc}. Correct the template, or remove it to use the default.") from None
+    except SearchIndexError as exc:
+        raise BuildError(f"{exc}. The pages and feeds were written; search still shows the previous index.") from None
     result.published = {lang: [] for lang in languages}
     for item in published:
         result.published[item.built.lang].append(item.built.slug)
@@ -155,21 +169,21 @@ def keep_last_published(
 
 def _remove_unlisted(
     state: PublishState, listed: Mapping[str, Sequence[Edition]], previous: Mapping[tuple[str, str], Built], options: BuildOptions
-) -> None:
+) -> list[tuple[str, str]]:
     """Delete the files of every edition published before in this build's languages and not
-    listed now (its release was removed, renamed to another slug or embargoed again), then
-    forget it; and the pictures no edition shows any more. Languages this build does not make
-    (``--to``) are left as they are."""
+    listed now (its release was removed, renamed to another slug or embargoed again), and the
+    pictures no edition shows any more; return those editions, for the state to forget once the
+    website no longer lists them. Languages this build does not make (``--to``) are left alone."""
     shown = {(lang, edition.slug) for lang, editions in listed.items() for edition in editions}
     gone = [key for key in state.all_keys() if key[0] in listed and key not in shown]
     for lang, slug in gone:
         for ext in EDITION_EXTENSIONS:
             output_path(options.output_dir, lang, slug, ext).unlink(missing_ok=True)
-    state.forget(gone)
     # Pictures that an edition showed before this build and none shows now.
     unused = {name for built in previous.values() for name in pictures(built.edition.blocks)}
     unused -= {name for editions in listed.values() for edition in editions for name in pictures(edition.blocks)}
     if unused:
-        unused -= {name for built in state.all_built().values() for name in pictures(built.edition.blocks)}
+        unused -= {name for key, built in state.all_built().items() if key not in gone for name in pictures(built.edition.blocks)}
     for name in unused:
         media_path(options.output_dir, name).unlink(missing_ok=True)
+    return gone

@@ -144,11 +144,25 @@ def _build_once(settings: Settings, options: BuildOptions, engines: PackageEngin
         print_json(json_summary(result, options.output_dir))
     else:
         print_summary(result, options.output_dir, engines.loaded_models())
+        _site_warnings(settings, result)
         if ui.verbose:
             for lang, slugs in result.published.items():
                 for slug in slugs:
                     console.print(f"  {options.output_dir / lang / slug}.html and .docx", markup=False, highlight=False)
     return result.exit_code
+
+
+def _site_warnings(settings: Settings, result: BuildResult) -> None:
+    """Once per build, what stands between the site and a public one (doctor says how to fix)."""
+    from pressroom.writers.readiness import site_warnings
+
+    unready = [] if result.demo else site_warnings(settings)
+    if unready:
+        console.print(
+            f"[yellow]! before publishing:[/] {escape('; '.join(w.text for w in unready))} ('pressroom doctor' says how to fix each)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None:
@@ -270,7 +284,7 @@ def qa_command(
     from pressroom.qa.checks import check_editions
     from pressroom.qa.glossary import GlossaryError, load_glossary
     from pressroom.qa.protect import Protector
-    from pressroom.qa.report import RecordsError, counts, load_records, write_report
+    from pressroom.qa.report import RecordsError, counts, load_records, was_demo, write_report
 
     settings = settings_or_exit(config)
     try:
@@ -280,7 +294,7 @@ def qa_command(
         raise fail(str(exc)) from None
     findings = check_editions(records, Protector(terms), settings.pivot_language)
     try:
-        write_report(findings, records, output)
+        write_report(findings, records, output, settings=settings, demo=was_demo(output))
     except OSError as exc:
         raise fail(f"Cannot write the quality report to {output}: {exc.strerror or exc}") from None
     console.print(f"Checked {plural(len(records), 'translated edition')} in {escape(str(output))}/.", highlight=False)
