@@ -6,8 +6,9 @@
 For each size, in a fresh working folder (releases from ``workload.write_releases``), four
 ``pressroom build`` runs, each a whole process as a press office starts it: the first build,
 D (nothing changed), E (one sentence appended to one release) and R (one release file removed).
-Each row gives the process's wall time, the time per release and its peak resident memory
-(VmHWM, read by the process itself when it exits). The models are synthetic packages of the
+Each row gives the process's wall time, the time per release, its CPU time (user and system:
+less disturbed than wall time when other work shares the machine, whose load average is shown)
+and its peak resident memory (VmHWM, read by the process itself when it exits). The models are synthetic packages of the
 ``TINY`` shape (2+2 layers, d_model 64, random weights, SentencePiece trained on the corpus):
 the 1,000-release first build would take most of an hour on two cores with base-size models,
 and D, E and R translate nothing or one sentence, so for them the shape only changes the model
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -79,18 +81,22 @@ def run_build(site: Path, models: Path, python: Path = PRESSROOM) -> dict[str, A
         "PRESSROOM_BLOCK_NETWORK": "1",
         "PRESSROOM_PEAK_FILE": str(peak_file),
     }
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
         [str(python), "-c", _MEASURED, "build", "--json", "--models-dir", str(models)],
         cwd=site, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = json.loads(proc.stdout) if proc.stdout.strip().startswith("{") else {}
     if proc.returncode not in (0, 3) or not summary:
         raise SystemExit(f"build in {site} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     peak_mb = int(peak_file.read_text()) / 1024
     peak_file.unlink()
-    return {"wall_s": wall, "build_s": summary["seconds"], "peak_rss_mb": peak_mb, "summary": summary}
+    return {"wall_s": wall, "cpu_s": cpu, "load": load, "build_s": summary["seconds"], "peak_rss_mb": peak_mb, "summary": summary}
 
 
 def append_sentence(folder: Path) -> Path:
@@ -118,7 +124,9 @@ def measure(size: int, work: Path, models: Path) -> dict[str, Any]:
         rows[name] = run_build(site, models)
         summary = rows[name]["summary"]
         translated = [e["translated"] for e in summary["engines"]]
-        print(f"  {size:>5} {name:<22} {rows[name]['wall_s']:8.2f} s  {rows[name]['peak_rss_mb']:6.0f} MB  translated {translated}", flush=True)
+        row = rows[name]
+        print(f"  {size:>5} {name:<22} {row['wall_s']:8.2f} s  CPU {row['cpu_s']:7.2f} s  {row['peak_rss_mb']:6.0f} MB  "
+              f"load {row['load']:.1f}  translated {translated}", flush=True)  # fmt: skip
     return rows
 
 
@@ -126,8 +134,8 @@ def markdown(report: dict[str, Any]) -> str:
     lines = [
         f"{report['machine']}; TINY synthetic models; each row one whole `pressroom build` process.",
         "",
-        "| releases | run | wall s | s per release | peak RSS MB | editions rendered | sentences translated |",
-        "|---|---|---|---|---|---|---|",
+        "| releases | run | wall s | s per release | CPU s | peak RSS MB | editions written | sentences translated | load |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for size, rows in report["sizes"].items():
         for name, row in rows.items():
@@ -135,8 +143,8 @@ def markdown(report: dict[str, Any]) -> str:
             rendered = sum(len(slugs) for slugs in summary.get("rebuilt", {}).values())
             translated = sum(e["translated"] for e in summary["engines"])
             lines.append(
-                f"| {int(size):,} | {name} | {row['wall_s']:.2f} | {row['wall_s'] / int(size):.4f} "
-                f"| {row['peak_rss_mb']:.0f} | {rendered:,} | {translated:,} |"
+                f"| {int(size):,} | {name} | {row['wall_s']:.2f} | {row['wall_s'] / int(size):.4f} | {row['cpu_s']:.2f} "
+                f"| {row['peak_rss_mb']:.0f} | {rendered:,} | {translated:,} | {row['load']:.1f} |"
             )
     return "\n".join(lines) + "\n"
 
