@@ -42,7 +42,8 @@ sys.stderr.write(f"\\ntorch loaded: {'torch' in sys.modules}\\n")
 
 
 def timed(python: Path, args: list[str], cwd: Path) -> tuple[float, bool]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "tests" / "netguard"), "PRESSROOM_BLOCK_NETWORK": "1"}
+    paths = [str(REPO / "tests" / "netguard"), os.environ.get("PYTHONPATH")]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths)), "PRESSROOM_BLOCK_NETWORK": "1"}
     started = time.perf_counter()
     proc = subprocess.run([str(python), "-c", _COMMAND, *args], cwd=cwd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - started

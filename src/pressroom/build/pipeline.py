@@ -122,7 +122,7 @@ def _build_locked(
         previous = state.all_built()
         work = incremental.sort_releases(plans, previous, context, options)
         editions, records = stages.translate_editions(work.stale, protector, options, result, reporter)
-        editions, _ = stages.apply_reviews(editions, records, state_dir)
+        editions = stages.apply_reviews(editions, records, state_dir)
         made = incremental.compare_editions(editions, records, plans, work, previous, context, options)
         changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
         findings = check_editions([r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language)
