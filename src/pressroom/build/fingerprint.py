@@ -9,11 +9,8 @@ Word's lock file beside them is no input and changes no digest.
   (:mod:`pressroom.build.incremental`). Release files by content (an edit may keep the time
   stamp) and time stamp (a text file without a date takes the file's).
 - :class:`BuildContext`: what shapes every edition besides its own release (code, settings,
-  options, glossary, theme), and the reviewers' approvals.
-- :func:`release_inputs`: what a release's editions are built from: the release as read, where
-  each translation comes from (the engines' identities), and the context.
-- :func:`edition_fingerprint`: what an edition is, once translated: its stored record, its
-  quality-check record, its sibling editions, and the context.
+  options, glossary, theme), and the reviewers' approvals; :mod:`pressroom.build.changes`
+  fingerprints each release and edition with it.
 
 Everything here is cheap (no model, no parsing) and imports nothing heavy: it runs before a
 build decides whether it has anything to do.
@@ -23,14 +20,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pressroom
-from pressroom.build.state import digest, edition_record, release_record
 from pressroom.build.types import BuildOptions
 from pressroom.config import Settings
 from pressroom.qa.glossary import DNT_FILE
@@ -38,14 +35,18 @@ from pressroom.readers import MAX_RELEASE_BYTES, ReaderError, find_releases
 from pressroom.writers.legal import LEGAL_PAGES
 
 if TYPE_CHECKING:
-    from pressroom.build.plan import EditionPlan
-    from pressroom.document.model import Edition
     from pressroom.translate.routing import EngineProvider
 
 _PACKAGE_DIR = Path(pressroom.__file__).resolve().parent
 
 # The options that shape what is published; the others (memory, strictness, folders) do not.
 _SHAPING_OPTIONS = ("targets", "allow_demo", "bilingual", "require_review")
+
+
+def digest(value: object) -> str:
+    """A stable hash of JSON-ready ``value`` (sorted keys): the unit of every fingerprint."""
+    data = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def inputs_fingerprint(settings: Settings, options: BuildOptions, engines: EngineProvider) -> str | None:
@@ -163,38 +164,6 @@ def reading_key(path: Path, settings: Settings) -> str:
     """What reading ``path`` depends on: its bytes and time stamp (a text file without a date
     takes the file's), the settings (time zone, source language) and the readers' code."""
     return digest([str(path), release_digest(path), path.stat().st_mtime_ns, repr(settings), code_digest()])
-
-
-def release_inputs(plan: EditionPlan, context: BuildContext) -> str:
-    """What the editions of ``plan`` are built from (see the module docstring)."""
-    return digest(
-        {
-            "release": release_record(plan.release),
-            "original": plan.publish_original,
-            "routes": {target: [engine.identity for engine in route] for target, route in plan.routes.items()},
-            "shaping": context.shaping,
-            "approvals": context.approvals,
-        }
-    )
-
-
-def edition_fingerprint(
-    edition: Edition, checked: Mapping[str, Any] | None, siblings: Iterable[Edition], context: BuildContext
-) -> str:
-    """What ``edition`` is: its stored record (not its ``updated`` time, which follows from
-    it), what the quality checks read of it, its release's editions as its page links them
-    (their languages, and the original's title, which a translation's notice names), and the
-    context that shapes it."""
-    record = edition_record(edition)
-    record.pop("updated")
-    return digest(
-        {
-            "edition": record,
-            "checked": checked["record"] if checked else None,
-            "siblings": sorted([other.lang, "" if other.machine_translated else other.title] for other in siblings),
-            "shaping": context.shaping,
-        }
-    )
 
 
 def source_key(path: Path, options: BuildOptions) -> str:

@@ -99,7 +99,7 @@ def _build_locked(
     """The build itself, under the lock: one call per stage."""
     # The stages load python-docx, lxml, Jinja2, feedgen and (through the engines) CTranslate2:
     # imported here, so that a build with nothing changed never loads them and starts at once.
-    from pressroom.build import incremental, plan, publish, stages
+    from pressroom.build import changes, plan, publish, stages
     from pressroom.build.fingerprint import BuildContext
     from pressroom.build.state import STATE_FILE, PublishState
     from pressroom.qa.checks import check_editions, review_notes
@@ -120,19 +120,19 @@ def _build_locked(
         plans = plan.plan_editions(releases, languages, settings, engines, result, reporter)
         result.demo = plan.refuse_unwanted_demo(plans, options)
         previous = state.all_built()
-        work = incremental.sort_releases(plans, previous, context, options)
+        work = changes.sort_releases(plans, previous, context, options)
         editions, records = stages.translate_editions(work.stale, protector, options, result, reporter)
         editions = stages.apply_reviews(editions, records, state_dir)
-        made = incremental.compare_editions(editions, records, plans, work, previous, context, options)
+        made = changes.compare_editions(editions, records, plans, work, previous, context, options)
         changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
         findings = check_editions([r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language)
-        incremental.note_findings(made, findings)
+        changes.note_findings(made, findings)
         review = review_notes(findings) if settings.review_marks else {}
         published = publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous, glossary)
     finally:
         state.close()
     try:
-        findings, records = incremental.checked_editions(published)
+        findings, records = changes.checked_editions(published)
         result.findings = publish_report(
             findings, records, result.published, options.output_dir, state_dir, settings=settings, demo=result.demo
         )

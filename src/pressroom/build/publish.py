@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from pressroom.build.fingerprint import files_signature, source_key
-from pressroom.build.incremental import Made
+from pressroom.build.changes import Made
 from pressroom.build.state import Built, PublishState
 from pressroom.build.types import BuildError, BuildOptions, BuildResult, Reporter, note_problem
 from pressroom.config import Settings

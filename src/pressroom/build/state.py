@@ -19,7 +19,6 @@ document model wherever it goes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -28,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pressroom.build.fingerprint import digest
 from pressroom.document.codec import block_from_data, block_to_data
 from pressroom.document.model import Block, Edition, Release
 
@@ -75,11 +75,6 @@ _HASHED = ("title", "summary", "blocks", "tags", "date", "date_precision", "demo
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def digest(value: object) -> str:
-    """A stable hash of JSON-ready ``value`` (sorted keys): the unit of every fingerprint."""
-    return hashlib.sha256(_json(value).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def content_hash(edition: Edition) -> str:

@@ -12,9 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pressroom.qa.checks import Finding
-
 if TYPE_CHECKING:
+    from pressroom.qa.checks import Finding
     from pressroom.translate.corpus import EngineStats
 
 STATE_DIR = ".pressroom"
