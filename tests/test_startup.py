@@ -84,3 +84,14 @@ def test_a_build_with_nothing_changed_skips_the_libraries_of_building(stand_ins:
     assert {"ctranslate2", "docx", "langdetect"} <= first  # the first build does build
     again = _modules_loaded(stand_ins, *command, cwd=tmp_path)
     assert [name for name in HEAVY + ("ctranslate2", "sentencepiece", "docx", "langdetect", "jinja2", "pagefind_bin") if name in again] == []
+
+
+def test_a_demo_build_with_its_packages_in_place_does_not_load_torch(stand_ins: Path, tmp_path: Path, models_dir: Path) -> None:
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "releases" / "a.md").write_text(
+        "---\ntitle: Neue Haltestelle\ndate: 2025-08-04\n---\nDie Haltestelle wird eröffnet.\n", encoding="utf-8"
+    )
+    command = ["build", "--demo", "--models-dir", str(models_dir)]
+    assert "ctranslate2" in _modules_loaded(stand_ins, *command, cwd=tmp_path)  # the first one translates
+    again = _modules_loaded(stand_ins, *command, cwd=tmp_path)
+    assert [name for name in HEAVY + ("ctranslate2", "docx") if name in again] == []

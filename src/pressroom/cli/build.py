@@ -77,7 +77,7 @@ def build_command(
             "working folder with an example release, or name the folder with --releases."
         )
     if demo_mode:
-        from pressroom.demo import packages as demo  # loads ctranslate2.specs (and torch, if installed)
+        from pressroom.demo import packages as demo  # ctranslate2.specs (and torch) only to build missing packages
 
         output = output or Path(demo.DEMO_OUTPUT)
         models = models_dir or Path(demo.DEMO_MODELS)
