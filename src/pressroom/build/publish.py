@@ -71,7 +71,7 @@ def write_editions(
         in_feeds = {lang: [e for e in eds if e.review_status in ("original", "reviewed")] for lang, eds in listed.items()}
     try:
         gone = _remove_unlisted(state, listed, previous, options)
-        sizes = {lang: {e.slug: output_path(output_dir, lang, e.slug, "docx").stat().st_size for e in eds} for lang, eds in listed.items()}
+        sizes = {lang: {e.slug: edition_files(output_dir, e, False)[0].stat().st_size for e in eds} for lang, eds in listed.items()}  # [0]: the DOCX
         publish_site(
             listed, output_dir, settings, docx_sizes=sizes, in_feeds=in_feeds, glossary=glossary,
             pages=pages, search=bool(pages or gone),

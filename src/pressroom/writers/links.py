@@ -143,6 +143,8 @@ EDITION_EXTENSIONS = ("docx", "html", "bilingual.docx")
 
 def edition_files(output_dir: Path, edition: Edition, bilingual: bool) -> list[Path]:
     """The files a build writes for ``edition``: DOCX and page, and the review edition of a
-    translation when ``bilingual`` review editions are asked for."""
+    translation when ``bilingual`` review editions are asked for. For looking at them (their
+    size and time stamp) only: the names are checked, but unlike :func:`output_path` no link
+    is resolved, which a build that looks at every edition cannot afford."""
     extensions = EDITION_EXTENSIONS if bilingual and edition.machine_translated else EDITION_EXTENSIONS[:2]
-    return [output_path(output_dir, edition.lang, edition.slug, ext) for ext in extensions]
+    return [output_dir / _segment(edition.lang) / edition_file(edition.slug, ext) for ext in extensions]
