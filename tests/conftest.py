@@ -90,3 +90,24 @@ def models_dir(tmp_path: Path, synthetic_packages: dict[str, Path]) -> Path:
     for archive in synthetic_packages.values():
         install_file(archive, directory)
     return directory
+
+
+@pytest.fixture(scope="session")
+def converted_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random-weight folders shaped as CTranslate2's converters leave them, one per family
+    and variant (see ``pressroom.demo.converted``); copy one before changing it."""
+    from pressroom.demo.converted import build_model_folder
+
+    out = tmp_path_factory.mktemp("converted-models")
+    variants = {
+        "nllb": ("nllb", ("de", "en", "ko"), {}),
+        "nllb-legacy": ("nllb", ("de", "en", "ko"), {"legacy": True}),
+        "m2m100": ("m2m100", ("de", "en", "ko"), {}),
+        "opus-mt-de-en": ("marian", ("de", "en"), {}),
+        "opus-mt-en-mul": ("marian", ("en", "ko", "ja"), {}),
+        "opus-mt-de-en-native": ("marian", ("de", "en"), {"opus_mt_converter": True}),
+    }
+    return {
+        name: build_model_folder(out / name, kind, languages, seed=index, **options)
+        for index, (name, (kind, languages, options)) in enumerate(variants.items())
+    }

@@ -36,6 +36,7 @@ from pressroom.build.types import BuildOptions
 from pressroom.qa.glossary import load_glossary
 from pressroom.readers import read_release
 from pressroom.scaffold import config_reference
+from pressroom.translate.installed import list_models, size_text
 from pressroom.demo.synthetic import build_package
 from pressroom.watch import snapshot, watch
 from pressroom.writers.links import DOCX_MIME
@@ -198,13 +199,15 @@ def test_doctor_on_a_healthy_setup(office: Path, real_models: Path, machine: dic
     config.write_text(text.replace('imprint_url = ""', 'imprint_url = "https://example.org/impressum"'), encoding="utf-8")
     (office / "privacy.md").write_text("# Datenschutz\n", encoding="utf-8")
     result = run("doctor", "--models-dir", real_models)
+    de_en, en_ko = (size_text(m.size) for m in sorted(list_models(real_models)[0], key=lambda m: m.name))
     assert result.stdout.splitlines() == [
         PYTHON_LINE,
         "✓ pressroom.toml is valid (languages en, ko)",
         "✓ releases/: 1 release file(s), all readable",
         "✓ glossary.tsv: 3 term(s) (en, ko)",
-        "✓ model for de→en: German → English 1.0",
-        "✓ model for de→ko: German → English 1.0 then English → Korean 1.0",
+        f"✓ en: de→en direct, translate-de_en 1.0 (Argos Translate package, {de_en}, licence not stated)",
+        f"✓ ko: de→en→ko via en, translate-de_en 1.0 then translate-en_ko 1.0 (translate-de_en 1.0: Argos "
+        f"Translate package, {de_en}, licence not stated; translate-en_ko 1.0: Argos Translate package, {en_ko}, licence not stated)",
         "✓ 10.0 GB free on the disk of output/",
         "✓ output/ does not exist yet; the first build creates it",
         "✓ Korean font for LibreOffice: Noto Sans CJK KR and 1 more",
@@ -243,11 +246,13 @@ def test_doctor_on_a_broken_setup_names_each_problem_and_its_fix(
         "✗ glossary.tsv, line 5: 'Gemeinderat' is listed twice (also at glossary.tsv, line 3); keep one "
         "entry → correct that line; the build stops until the glossary can be read",
         f"✗ no model for de→en in {models} → run 'pressroom models install de:en' (needs internet), or "
-        "copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel'",
+        "copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel', "
+        "or add a converted model with 'pressroom models add FOLDER'",
         f"✗ no model for de→ko in {models} → run 'pressroom models install de:en en:ko' (needs internet), "
-        "or copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel'",
+        "or copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel', "
+        "or add a converted model with 'pressroom models add FOLDER'",
         f"✗ {models}/half-copied: no metadata.json; remove the directory or reinstall the package",
-        f"✗ DEMO placeholder packages in {models} (en→ko) produce gibberish and are used only by 'pressroom "
+        f"✗ DEMO placeholder models in {models} (en→ko) produce gibberish and are used only by 'pressroom "
         "build --demo' → remove them from this folder; 'pressroom build --demo' keeps its own",
         "✗ only 0.1 GB free on the disk of output/ → free at least 500 MB: a model package needs about "
         "100 MB, a build a few MB",

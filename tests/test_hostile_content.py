@@ -21,8 +21,8 @@ from pressroom.config import Settings, TranslationSettings
 from pressroom.build.pipeline import build
 from pressroom.build.types import BuildOptions, BuildResult
 from pressroom.readers import read_release
-from pressroom.translate import argos
-from pressroom.translate.routing import EngineProvider, PackageEngines
+from pressroom.translate import ctranslate
+from pressroom.translate.routing import EngineProvider, ModelEngines
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 LANGUAGES = ("de", "en", "ko")
@@ -169,13 +169,13 @@ def echo_units(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real engine with a model that gives back its input: tokenizing, splitting over-long
     sentences and rejoining must then reproduce every source character."""
 
-    monkeypatch.setattr(argos, "Translator", EchoTranslator)
+    monkeypatch.setattr(ctranslate, "Translator", EchoTranslator)
 
 
 def test_emoji_and_pipes_never_cut_text_off(tmp_path: Path, models_dir: Path, echo_units: None) -> None:
     title, *paragraphs = EMOJI
     output = _site(tmp_path, f"---\ntitle: {title}\ndate: 2025-08-01\nlang: de\n---\n" + "\n\n".join(paragraphs))
-    provider = PackageEngines(models_dir, TranslationSettings(max_input_tokens=8))
+    provider = ModelEngines(models_dir, TranslationSettings(max_input_tokens=8))
     result = _build(tmp_path, provider, allow_demo=True)
     assert result.exit_code == 0, result.failed
     assert read_release(tmp_path / "releases" / "feindlich.md", Settings()).blocks[0].text.text == paragraphs[0]

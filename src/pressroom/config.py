@@ -126,6 +126,21 @@ class Settings:
         "for one build (best into its own --output folder).",
         default=False,
     )
+    low_confidence: float = _doc(
+        "A sentence the model was less sure of than this gets a 'low-confidence' warning in the "
+        "quality report, and review exports put it first. The confidence is the model's mean "
+        "log-probability per token: 0 is certain; at -1.0 the word pieces it chose had an average "
+        "probability of e^-1 = 37 %, so it was torn between continuations at most steps. Raise it "
+        "(towards 0) to flag more, lower it to flag less; README 'Confidence' says how to set it "
+        "from your own reviewed builds.",
+        default=-1.0,
+    )
+    models: dict[str, str] = _doc(
+        "The model per target language, by the name 'pressroom models list' shows "
+        '(ko = "nllb-200-distilled-600M"); a language not named here gets a direct model if '
+        "one is installed, else the route through pivot_language.",
+        default_factory=dict,
+    )
     organisation_address: str = _doc(
         "Postal address of the organisation, shown in every page footer and as the publisher's "
         'address in the pages\' schema.org data; several lines in triple quotes ("""…""").',
@@ -237,6 +252,8 @@ def _apply(target: Any, values: dict[str, Any], path: Path, text: str, table: st
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{_at(path, text, table, key)}: '{key}' must be {_KINDS[expected]}")
+        if known[key].type == "dict[str, str]" and not all(isinstance(item, str) for item in value.values()):
+            raise ConfigError(f"{_at(path, text, table, key)}: every value in '{key}' must be {_KINDS[str]}")
         setattr(target, key, value)
 
 

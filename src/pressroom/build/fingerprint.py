@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from pressroom.translate.routing import EngineProvider
 
 _PACKAGE_DIR = Path(pressroom.__file__).resolve().parent
+# The pictures a release may show (pressroom.readers.pictures.PICTURE_SUFFIXES, which loads
+# python-docx: named again here, and a test keeps the two equal).
+PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif")
 
 # The options that shape what is published; the others (memory, strictness, folders) do not.
 _SHAPING_OPTIONS = ("targets", "allow_demo", "bilingual", "require_review")
@@ -63,7 +66,15 @@ def inputs_fingerprint(settings: Settings, options: BuildOptions, engines: Engin
         releases = []
     for path in releases:
         hashed.update(f"{path}\0{path.stat().st_mtime_ns}\0{release_digest(path)}\0".encode("utf-8", "surrogateescape"))
+    hashed.update(pictures_digest(options.releases_dir).encode())
     return hashed.hexdigest()
+
+
+def pictures_digest(folder: Path) -> str:
+    """The pictures beside the releases, by name, size and time stamp: a press photo replaced
+    under the same name changes every edition that shows it."""
+    pictures = [path for path in files_under(folder) if path.suffix.lower() in PICTURE_SUFFIXES]
+    return files_signature(pictures)
 
 
 def release_digest(path: Path) -> str:
@@ -130,9 +141,9 @@ def files_signature(paths: Iterable[Path]) -> str:
     for path in paths:
         try:
             stat = path.stat()
-            parts.append([path.name, stat.st_size, stat.st_mtime_ns])
+            parts.append([str(path), stat.st_size, stat.st_mtime_ns])
         except OSError:
-            parts.append([path.name, None, None])
+            parts.append([str(path), None, None])
     return digest(parts)
 
 
@@ -160,10 +171,12 @@ class BuildContext:
         return cls(shaping, approvals)
 
 
-def reading_key(path: Path, settings: Settings) -> str:
+def reading_key(path: Path, settings: Settings, pictures: str) -> str:
     """What reading ``path`` depends on: its bytes and time stamp (a text file without a date
-    takes the file's), the settings (time zone, source language) and the readers' code."""
-    return digest([str(path), release_digest(path), path.stat().st_mtime_ns, repr(settings), code_digest()])
+    takes the file's), the pictures beside it (``pictures``: :func:`pictures_digest`; a release
+    may show one that appeared or changed), the settings (time zone, source language) and the
+    readers' code."""
+    return digest([str(path), release_digest(path), path.stat().st_mtime_ns, pictures, repr(settings), code_digest()])
 
 
 def source_key(path: Path, options: BuildOptions) -> str:

@@ -125,7 +125,9 @@ def _build_locked(
         editions = stages.apply_reviews(editions, records, state_dir)
         made = changes.compare_editions(editions, records, plans, work, previous, context, options)
         changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
-        findings = check_editions([r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language)
+        findings = check_editions(
+            [r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language, settings.low_confidence
+        )
         changes.note_findings(made, findings)
         review = review_notes(findings) if settings.review_marks else {}
         published = publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous, glossary)

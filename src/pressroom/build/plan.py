@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pressroom.build.fingerprint import reading_key
+from pressroom.build.fingerprint import pictures_digest, reading_key
 from pressroom.build.state import PublishState
 from pressroom.build.types import BuildError, BuildOptions, BuildResult, Reporter, note_problem
 from pressroom.config import LANGUAGE_NAMES, Settings
@@ -18,7 +18,7 @@ from pressroom.document.model import Figure, Release
 from pressroom.langid import detect_language
 from pressroom.readers import ReaderError, find_releases, read_release
 from pressroom.translate.base import Engine
-from pressroom.translate.routing import EngineProvider
+from pressroom.translate.routing import EngineProvider, RouteError, describe_route
 
 
 def read_releases(
@@ -37,8 +37,9 @@ def read_releases(
     releases: list[Release] = []
     slugs: dict[str, Path] = {}
     fresh: list[tuple[str, str, Release]] = []
+    pictures = pictures_digest(folder)
     for index, path in enumerate(paths, 1):
-        key = reading_key(path, settings)
+        key = reading_key(path, settings, pictures)
         release = state.read(path.as_posix(), key) if state else None
         if release is None:
             try:
@@ -128,8 +129,10 @@ def plan_editions(
 ) -> list[EditionPlan]:
     """Decide per release which editions it gets, before any translation starts.
 
-    A missing model for the source language stops the build (exit 2, nothing written); a
-    release in another language gets what its own language allows.
+    A missing model for the source language, or a model named in the settings that cannot
+    serve, stops the build (exit 2, nothing written); a release in another language gets what
+    its own language allows. The route each target language takes from the source language
+    goes to ``result.routes`` for the summary.
     """
     missing: set[tuple[str, str]] = set()
     plans = []
@@ -139,9 +142,14 @@ def plan_editions(
         for target in languages:
             if target == release.lang:
                 continue
-            route = engines.route(release.lang, target)
+            try:
+                route = engines.route(release.lang, target)
+            except RouteError as exc:
+                raise BuildError(f"{exc}. Nothing was built.") from None
             if route:
                 routes[target] = route
+                if release.lang == settings.source_language:
+                    result.routes[target] = describe_route(route)
             elif release.lang == settings.source_language:
                 missing.add((release.lang, target))
             elif target != settings.source_language:
@@ -175,7 +183,8 @@ def plan_editions(
         raise BuildError(
             f"No translation model installed for {pairs}. Install it with "
             f"'pressroom models install {sources}' (needs internet), or copy the .argosmodel "
-            "files here and run 'pressroom models install FILE.argosmodel'. To try pressroom "
+            "files here and run 'pressroom models install FILE.argosmodel', or add a converted "
+            "OPUS-MT, M2M100 or NLLB model with 'pressroom models add FOLDER'. To try pressroom "
             "without any model, 'pressroom build --demo' runs on placeholder models (gibberish, "
             "marked DEMO) into demo-output/."
         )

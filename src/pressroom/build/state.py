@@ -70,7 +70,7 @@ DELETE FROM reads;
 """
 
 # The fields of an edition record that content_hash covers (what a reader sees).
-_HASHED = ("title", "summary", "blocks", "tags", "date", "date_precision", "demo")
+_HASHED = ("title", "kicker", "summary", "blocks", "tags", "date", "date_precision", "demo")
 
 
 def _json(value: object) -> str:
@@ -127,6 +127,7 @@ def edition_record(edition: Edition) -> dict[str, Any]:
     release = edition.release
     return {
         "title": edition.title,
+        "kicker": edition.kicker,
         "summary": edition.summary,
         "blocks": _blocks(edition.blocks),
         "tags": release.tags,
@@ -141,6 +142,7 @@ def edition_record(edition: Edition) -> dict[str, Any]:
         "reviewed_segments": edition.reviewed_segments,
         "slug": release.slug,
         "source_title": release.title,
+        "source_kicker": release.kicker,
         "source_lang": release.lang,
         "source_summary": release.summary,
         "source_path": str(release.source_path),
@@ -153,6 +155,7 @@ def edition_from_record(record: Mapping[str, Any]) -> Edition:
     release = Release(
         slug=record["slug"],
         title=record["source_title"],
+        kicker=record.get("source_kicker", ""),
         date=datetime.fromisoformat(record["date"]),
         blocks=[],
         source_path=Path(record["source_path"]),
@@ -166,6 +169,7 @@ def edition_from_record(record: Mapping[str, Any]) -> Edition:
         release=release,
         lang=record["lang"],
         title=record["title"],
+        kicker=record.get("kicker", ""),
         summary=record["summary"],
         blocks=_blocks_from(record["blocks"]),
         machine_translated=record["machine_translated"],

@@ -87,6 +87,7 @@ class BuildResult:
     strict: bool = False
     up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
     reviewed_segments: int = 0  # segments published with a human-approved translation
+    routes: dict[str, str] = field(default_factory=dict)  # target language → the models it took
     rebuilt: dict[str, list[str]] = field(default_factory=dict)  # editions checked and rendered, by language
     due: datetime | None = None  # when the earliest embargoed release may be published
 

@@ -37,7 +37,7 @@ from pressroom.config import CONFIG_FILE, Settings
 
 if TYPE_CHECKING:
     from pressroom.build.types import BuildOptions, BuildResult, FileProblem
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate.routing import ModelEngines
 
 
 def build_command(
@@ -58,7 +58,7 @@ def build_command(
 ) -> None:
     """Translate every release in the releases folder and publish DOCX, pages and feeds."""
     from pressroom.build.types import BuildOptions
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate.routing import ModelEngines
 
     if as_json:
         console.quiet = True  # stdout carries the JSON summary only
@@ -92,7 +92,7 @@ def build_command(
     else:
         output = output or Path("output")
         models = models_dir_or_default(models_dir)
-    engines = PackageEngines(models, settings.translation, pivot=settings.pivot_language)
+    engines = ModelEngines(models, settings.translation, pivot=settings.pivot_language, named=settings.models)
     for problem in engines.problems:
         errors.print(f"[yellow]! note[/] {escape(str(problem))}", highlight=False)
     options = BuildOptions(
@@ -125,7 +125,7 @@ class RichReporter:
         self._progress.console.print(f"{label} {escape(f'{problem.path}: {problem.message}')}", highlight=False)
 
 
-def _build_once(settings: Settings, options: BuildOptions, engines: PackageEngines, as_json: bool) -> int:
+def _build_once(settings: Settings, options: BuildOptions, engines: ModelEngines, as_json: bool) -> int:
     """One build with progress and a summary (or the JSON summary); returns the exit code."""
     from pressroom.build.pipeline import build
     from pressroom.build.types import BuildError
@@ -173,6 +173,8 @@ def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None
     for lang, slugs in result.published.items():
         table.add_row(lang, str(len(slugs)))
     console.print(table)
+    for lang, route in result.routes.items():
+        console.print(f"  {escape(lang)}: {escape(route)}", highlight=False)
     for stats in result.engines:
         pieces = f", {plural(stats.pieces, 'piece')} of sentences sent again (a placeholder was lost)" if stats.pieces else ""
         console.print(
@@ -220,6 +222,7 @@ def json_summary(result: BuildResult, output: Path) -> dict[str, object]:
         "seconds": round(result.seconds, 3),
         "demo": result.demo,
         "reviewed_segments": result.reviewed_segments,
+        "routes": result.routes,
         "up_to_date": result.up_to_date,
         "rebuilt": result.rebuilt,
         "quality": dict(zip(("errors", "warnings"), result.quality)) | {"report": str(output / REPORT_JSON)},
@@ -239,12 +242,12 @@ def _qa_summary(quality: tuple[int, int], output: Path) -> None:
 
 
 def _watch_and_build(
-    current_settings: Callable[[], Settings], config: Path | None, options: BuildOptions, engines: PackageEngines, as_json: bool
+    current_settings: Callable[[], Settings], config: Path | None, options: BuildOptions, engines: ModelEngines, as_json: bool
 ) -> None:
     """Build now, then again after every change, until Ctrl+C. A broken settings file or a
     failed build is reported and the watch goes on, so the officer can fix it and save again."""
     from pressroom.qa.glossary import DNT_FILE
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate.routing import ModelEngines
     from pressroom.watch import snapshot, watch
 
     watched = [config or Path(CONFIG_FILE)]
@@ -259,8 +262,8 @@ def _watch_and_build(
             fresh = current_settings()
         except typer.Exit:  # the error is printed; wait for the next save
             return
-        if (fresh.translation, fresh.pivot_language) != (settings.translation, settings.pivot_language):
-            engines = PackageEngines(engines.models_dir, fresh.translation, pivot=fresh.pivot_language)
+        if (fresh.translation, fresh.pivot_language, fresh.models) != (settings.translation, settings.pivot_language, settings.models):
+            engines = ModelEngines(engines.models_dir, fresh.translation, pivot=fresh.pivot_language, named=fresh.models)
         settings = fresh
         _build_once(settings, options, engines, as_json)
 
@@ -292,7 +295,7 @@ def qa_command(
         records = load_records(output / STATE_DIR)
     except (GlossaryError, RecordsError) as exc:
         raise fail(str(exc)) from None
-    findings = check_editions(records, Protector(terms), settings.pivot_language)
+    findings = check_editions(records, Protector(terms), settings.pivot_language, settings.low_confidence)
     try:
         write_report(findings, records, output, settings=settings, demo=was_demo(output))
     except OSError as exc:

@@ -4,7 +4,10 @@
 original, its translation and the reasons, worst first; escaped HTML without scripts, readable
 from disk, rendered from the theme's ``qa-report.html`` template (marked DEMO in a demo build). ``output/qa-report.json`` holds the same findings: an object whose
 ``findings`` list has ``release``, ``lang``, ``segment``, ``code``, ``severity``, ``source``,
-``target`` and ``message`` per finding.
+``target``, ``message`` and the segment's ``confidence`` per finding, and whose ``editions``
+list gives each edition's ``confidence`` per segment (the model's mean log-probability per
+token of the segment's least sure sentence; null where no model was asked or a person approved
+the translation).
 
 The build also stores what was checked (source and translation of every segment and sentence)
 in ``output/.pressroom/qa-segments.json``, so ``pressroom qa`` can check the published editions
@@ -28,7 +31,7 @@ REPORT_JSON = "qa-report.json"
 REPORT_HTML = "qa-report.html"
 RECORDS_FILE = "qa-segments.json"
 RECORDS_VERSION = 1
-SEGMENT_NAMES = {0: "Title", 1: "Summary"}
+SEGMENT_NAMES = {0: "Title", 1: "Kicker", 2: "Summary"}
 
 class RecordsError(ValueError):
     """The stored segments of the last build are missing or unreadable; the message says what to do."""
@@ -42,7 +45,7 @@ def counts(findings: Sequence[Finding]) -> tuple[int, int]:
 
 def segment_name(index: int) -> str:
     """How a press officer finds the segment in the document."""
-    return SEGMENT_NAMES.get(index, f"Paragraph {index - 1}")
+    return SEGMENT_NAMES.get(index, f"Paragraph {index - 2}")
 
 
 def write_report(
@@ -66,12 +69,19 @@ def write_report(
         "checks": {code: {"severity": c.severity, "explanation": c.explanation} for code, c in CHECKS.items()},
         "findings": [f.to_json() for f in findings],
         "editions": [
-            {"release": r.release, "lang": r.lang, "review_status": r.review_status, "reviewed_segments": r.reviewed_segments}
+            {
+                "release": r.release, "lang": r.lang, "review_status": r.review_status, "reviewed_segments": r.reviewed_segments,
+                "confidence": [_rounded(u.confidence) for u in r.units],
+            }
             for r in records
         ],
     }
     atomic_write_text(output_dir / REPORT_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     atomic_write_text(output_dir / REPORT_HTML, _html(findings, records, settings or Settings(), demo))
+
+
+def _rounded(score: float | None) -> float | None:
+    return None if score is None else round(score, 3)
 
 
 def _html(findings: Sequence[Finding], records: Sequence[EditionRecord], settings: Settings, demo: bool) -> str:
@@ -89,7 +99,12 @@ def _html(findings: Sequence[Finding], records: Sequence[EditionRecord], setting
         rows = []
         for index in sorted(by_edition[(release, lang)]):
             items = sorted(by_edition[(release, lang)][index], key=lambda f: f.severity != ERROR)
-            rows.append({"part": segment_name(index), "source": xml_safe(items[0].source), "target": xml_safe(items[0].target), "findings": items})
+            rows.append(
+                {
+                    "part": segment_name(index), "source": xml_safe(items[0].source), "target": xml_safe(items[0].target),
+                    "findings": items, "confidence": items[0].confidence,
+                }
+            )
         groups.append(
             {"title": xml_safe(titles.get((release, lang), release)), "lang": lang, "release": release, "href": f"{lang}/{release}.html", "rows": rows}
         )
@@ -144,7 +159,7 @@ def record_to_json(record: EditionRecord) -> dict[str, Any]:
         "title": record.title,
         "reviewed_segments": record.reviewed_segments,
         "units": [
-            {"source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces}
+            {"source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces, "scores": u.scores}
             for u in record.units
         ],
     }
@@ -159,7 +174,7 @@ def record_from_json(data: Mapping[str, Any]) -> EditionRecord:
         title=data["title"],
         reviewed_segments=data.get("reviewed_segments", 0),
         units=[
-            Unit(u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]))
+            Unit(u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]), list(u.get("scores", [])))
             for u in data["units"]
         ],
     )
