@@ -137,10 +137,14 @@ def test_a_build_that_must_run_but_finds_nothing_changed_renders_nothing(site: P
     (site / "build.log").write_text("a log beside the inputs\n", encoding="utf-8")
     index = site / "output" / SEARCH_DIR / "pagefind-entry.json"
     indexed = index.stat().st_mtime_ns
+    leftover = site / "output" / f".{SEARCH_DIR}.new"  # the half-made index of a killed build
+    (leftover / "fragment").mkdir(parents=True)
+    (leftover / "fragment" / "de_0.pf_fragment").write_bytes(b"half")
     result = _build(site)
     assert result.rebuilt == {lang: [] for lang in LANGUAGES}  # ... and renders no edition
     assert not calls.docx and not calls.pages and not calls.checked and not calls.read
     assert index.stat().st_mtime_ns == indexed  # no page changed: the search index is kept
+    assert not leftover.exists()  # and what a killed build left of a new one is gone
     assert (site / "output" / "en" / "index.html").is_file()
     assert _listed(site, "en")["index"] == sorted(SLUGS)
 

@@ -353,7 +353,10 @@ def _published(output: Path) -> dict[str, object]:
     return {
         str(path.relative_to(output)): _content(path)
         for path in sorted(output.rglob("*"))
-        if path.is_file() and STATE_DIR not in path.parts and not path.name.startswith(".") and SEARCH_DIR not in path.parts
+        if path.is_file()
+        and STATE_DIR not in path.parts
+        and SEARCH_DIR not in path.parts
+        and not any(part.startswith(".") for part in path.relative_to(output).parts)  # temporary: a file or a folder being made
     }
 
 

@@ -18,7 +18,7 @@ from pressroom.writers.indexes import write_indexes
 from pressroom.writers.legal import write_legal_pages
 from pressroom.writers.pages import Site, write_release_pages
 from pressroom.writers.links import SEARCH_DIR
-from pressroom.writers.search import ENTRY_FILE, SearchIndex, write_search_index
+from pressroom.writers.search import ENTRY_FILE, SearchIndex, discard_staging, write_search_index
 from pressroom.writers.sitemap import write_robots, write_sitemap
 from pressroom.writers.theme import Theme
 
@@ -93,4 +93,5 @@ def publish_site(
     write_robots(output_dir, settings)
     if search or not (output_dir / SEARCH_DIR / ENTRY_FILE).is_file():
         return write_search_index(output_dir)
+    discard_staging(output_dir)
     return None
