@@ -18,6 +18,7 @@ import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
@@ -27,6 +28,9 @@ from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResu
 from pressroom.config import Settings
 from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
 from pressroom.translate.routing import EngineProvider
+
+if TYPE_CHECKING:
+    from pressroom.translate.corpus import ChunkRunner
 
 
 def build(
@@ -96,7 +100,23 @@ def _build_locked(
     reporter: Reporter,
     now: datetime,
 ) -> BuildResult:
-    """The build itself, under the lock: one call per stage."""
+    """The build itself, under the lock: where it translates (a named cluster is reached
+    first, before anything is read), then one call per stage."""
+    from pressroom.build.stages import chunk_runner  # imported here: see _stages
+
+    with chunk_runner(options.cluster) as runner:
+        return _stages(settings, options, engines, reporter, now, runner)
+
+
+def _stages(
+    settings: Settings,
+    options: BuildOptions,
+    engines: EngineProvider,
+    reporter: Reporter,
+    now: datetime,
+    runner: ChunkRunner,
+) -> BuildResult:
+    """One call per stage."""
     # The stages load python-docx, lxml, Jinja2, feedgen and (through the engines) CTranslate2:
     # imported here, so that a build with nothing changed never loads them and starts at once.
     from pressroom.build import changes, plan, publish, stages
@@ -121,7 +141,7 @@ def _build_locked(
         result.demo = plan.refuse_unwanted_demo(plans, options)
         previous = state.all_built()
         work = changes.sort_releases(plans, previous, context, options)
-        editions, records = stages.translate_editions(work.stale, protector, options, result, reporter)
+        editions, records = stages.translate_editions(work.stale, protector, options, result, reporter, runner)
         editions = stages.apply_reviews(editions, records, state_dir)
         made = changes.compare_editions(editions, records, plans, work, previous, context, options)
         changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
