@@ -44,7 +44,7 @@ EDIT = (
 )
 
 
-def run(system: str, work: Path, python: Path | None = None) -> dict[str, Any]:
+def run(system: str, work: Path, device: str = "cpu", python: Path | None = None) -> dict[str, Any]:
     """Run one system in a fresh process; its JSON plus the process's own wall time.
 
     ``python``: the interpreter to run it with (another checkout's ``.venv``, to measure that
@@ -53,6 +53,7 @@ def run(system: str, work: Path, python: Path | None = None) -> dict[str, Any]:
     settings = Settings().translation
     env = {
         **os.environ,
+        "PRESSROOM_BENCH_DEVICE": device,  # B and C (and D, E); A is Argos Translate's own CPU path
         "PYTHONPATH": os.pathsep.join([str(REPO / "tests" / "netguard"), str(HERE)]),
         "PRESSROOM_BLOCK_NETWORK": "1",  # proves that no system reaches the network
         "ARGOS_PACKAGES_DIR": str(work / "models"),
@@ -94,8 +95,11 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=20, help="releases for A, B and C")
     parser.add_argument("--memory-releases", type=int, default=100, help="releases for D and E")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of A, B, C")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where B and C translate")
+    parser.add_argument("--only-bc", action="store_true", help="run B and C only (no Argos Translate, no D and E)")
     args = parser.parse_args()
-    if not BENCH_PYTHON.exists():
+    systems = ("pressroom", "ctranslate2") if args.only_bc else ("argos", "pressroom", "ctranslate2")
+    if "argos" in systems and not BENCH_PYTHON.exists():
         raise SystemExit("Run 'bash benchmarks/setup' first: A needs the full argostranslate install.")
     work = RESULTS / "work"
     shutil.rmtree(work, ignore_errors=True)
@@ -103,7 +107,7 @@ def main() -> None:
     started = time.perf_counter()
     build_models(work / "models", work)
     report: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, B and C on {args.device}",
         "settings": vars(Settings().translation),
         "models_s": time.perf_counter() - started,
         "corpus": {},
@@ -117,14 +121,15 @@ def main() -> None:
 
     for number in range(1, args.rounds + 1):
         print(f"round {number}", flush=True)
-        report["rounds"].append({system: run(system, work) for system in ("argos", "pressroom", "ctranslate2")})
+        report["rounds"].append({system: run(system, work, args.device) for system in systems})
 
-    print("memory", flush=True)
-    report["fill"] = run("memory", work)
-    report["rerun"] = run("memory", work)
-    edited, new_sentences = edit_one_release(work / "releases-memory")
-    report["edit"] = run("memory", work)
-    report["edit"].update(file=edited.name, new_sentences=new_sentences)
+    if not args.only_bc:
+        print("memory", flush=True)
+        report["fill"] = run("memory", work)
+        report["rerun"] = run("memory", work)
+        edited, new_sentences = edit_one_release(work / "releases-memory")
+        report["edit"] = run("memory", work)
+        report["edit"].update(file=edited.name, new_sentences=new_sentences)
     report["total_s"] = time.perf_counter() - started
     (RESULTS / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     summary = markdown(report)
@@ -137,6 +142,7 @@ def markdown(report: dict[str, Any]) -> str:
     corpus = report["corpus"]["releases"]
     requested = corpus["sentences"] * 2  # each source sentence into en and into ko
     names = {"argos": "A argostranslate", "pressroom": "B pressroom --no-cache", "ctranslate2": "C bare CTranslate2"}
+    names = {system: name for system, name in names.items() if system in report["rounds"][0]}
     median = {
         system: {key: statistics.median(r[system][key] for r in report["rounds"])
                  for key in ("wall_s", "process_s", "peak_rss_mb")}
@@ -157,10 +163,10 @@ def markdown(report: dict[str, Any]) -> str:
             f"| {first['model_inputs']} | {first['tokens_decoded']} | {median[system]['peak_rss_mb']:.0f} |"
         )
     wall = {system: median[system]["wall_s"] for system in names}
-    lines += [
-        "",
-        f"B/A = {wall['pressroom'] / wall['argos']:.3f}, B/C = {wall['pressroom'] / wall['ctranslate2']:.3f}",
-    ]
+    ratios = [f"B/A = {wall['pressroom'] / wall['argos']:.3f}"] if "argos" in wall else []
+    lines += ["", ", ".join([*ratios, f"B/C = {wall['pressroom'] / wall['ctranslate2']:.3f}"])]
+    if "fill" not in report:
+        return "\n".join(lines) + f"\nWhole run: {report['total_s'] / 60:.1f} min.\n"
     memory = report["corpus"]["releases-memory"]
     fill, rerun, edit = report["fill"], report["rerun"], report["edit"]
     lines += [

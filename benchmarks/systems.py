@@ -106,6 +106,14 @@ def argos(work: Path) -> dict[str, Any]:
     return {"wall_s": time.perf_counter() - started, **_model_stats()}
 
 
+def _settings(named: dict[str, str] | None = None) -> Settings:
+    """pressroom's defaults (with ``named`` models), on the device ``PRESSROOM_BENCH_DEVICE``
+    names (cpu unless set)."""
+    settings = Settings(models=named or {})
+    settings.translation.device = os.environ.get("PRESSROOM_BENCH_DEVICE", "cpu")
+    return settings
+
+
 def _build(
     work: Path, releases: str, output: str, use_memory: bool, models: str = "models", named: dict[str, str] | None = None
 ) -> dict[str, Any]:
@@ -115,7 +123,7 @@ def _build(
     from pressroom.translate.routing import ModelEngines
 
     ctranslate.Translator = pinned.PinnedTranslator
-    settings = Settings(models=named or {})
+    settings = _settings(named)
     started = time.perf_counter()
     engines = ModelEngines(work / models, settings.translation, pivot=settings.pivot_language, named=settings.models)
     options = BuildOptions(
@@ -153,11 +161,13 @@ def pressroom(work: Path) -> dict[str, Any]:
 
 
 def ctranslate2(work: Path) -> dict[str, Any]:
-    """C: B's token sequences straight into CTranslate2, one call per model."""
-    from pressroom.translate.ctranslate import LENGTH_PENALTY
+    """C: B's token sequences straight into CTranslate2, one call per model, with B's workers
+    and token budget for the device."""
+    from pressroom.translate.ctranslate import LENGTH_PENALTY, batch_plan
 
     sent: dict[str, list[list[str]]] = json.loads((work / "b-sequences.json").read_text())
-    settings = Settings().translation
+    settings = _settings().translation
+    workers, budget = batch_plan(settings, settings.device)
     started = time.perf_counter()
     load_s = 0.0
     for model_path, sequences in sent.items():
@@ -166,14 +176,14 @@ def ctranslate2(work: Path) -> dict[str, Any]:
             model_path,
             device=settings.device,
             compute_type=settings.compute_type,
-            inter_threads=settings.threads or os.cpu_count() or 1,
+            inter_threads=workers,
             intra_threads=1,
         )
         load_s += time.perf_counter() - before
         results = translator.translate_batch(
             sequences,
             beam_size=settings.beam_size,
-            max_batch_size=settings.max_batch_tokens,
+            max_batch_size=budget,
             batch_type="tokens",
             length_penalty=LENGTH_PENALTY,
             replace_unknowns=True,

@@ -309,3 +309,35 @@ def test_tokenizer_removed_after_listing(models_dir: Path) -> None:
     (package.path / "sentencepiece.model").unlink()
     with pytest.raises(TranslationError, match="no sentencepiece.model or bpe.model"):
         _engine(package, TranslationSettings()).translate_batch(["Hallo."])
+
+
+class _Recording(EchoTranslator):
+    """The echo stand-in, keeping how it was constructed (there is no GPU to load a model on)."""
+
+    made: list[dict[str, Any]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+        _Recording.made.append(kwargs)
+
+
+@pytest.mark.parametrize("gpus", [0, 1])
+def test_auto_device_fits_the_batches_to_the_gpu_it_finds(models_dir: Path, monkeypatch: pytest.MonkeyPatch, gpus: int) -> None:
+    """CTranslate2 decides the device; the engine then plans batches for it: one translator with
+    four times the token budget on a GPU, one single-threaded worker per core on the CPU."""
+    _Recording.made = []
+    monkeypatch.setattr(ctranslate, "Translator", _Recording)
+    monkeypatch.setattr(ctranslate.ctranslate2, "get_cuda_device_count", lambda: gpus)
+    monkeypatch.setattr(ctranslate.ctranslate2, "get_supported_compute_types", lambda device: {"int8", "float16", "float32"})
+    engine = _engine(_package(models_dir, "de"), TranslationSettings(device="auto", max_batch_tokens=60))
+    sentences = [f"Die Stadt eröffnet am Montag das Bürgerbüro Nummer {n} am Marktplatz." for n in range(40)]
+    assert _texts(engine.translate_batch(sentences)) == sentences  # the echo gives each back
+    (made,) = _Recording.made
+    budget = 60 * ctranslate.GPU_BATCH_FACTOR if gpus else 60
+    assert made["device"] == ("cuda" if gpus else "cpu")
+    assert made["inter_threads"] == (1 if gpus else os.cpu_count()) and made["intra_threads"] == 1
+    translator = engine._loaded.translator()
+    assert isinstance(translator, _Recording)
+    batch_sizes = [sum(map(len, tokens)) for tokens in translator.calls]
+    assert max(batch_sizes) <= budget
+    assert (max(batch_sizes) > 60) == bool(gpus)  # a GPU batch holds more than the CPU budget allows

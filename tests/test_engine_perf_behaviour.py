@@ -83,9 +83,10 @@ def test_a_build_the_memory_answers_loads_no_model(site: Path, models_dir: Path,
     first, engines = _build(site, models_dir)
     assert engines.loaded_models() == 2
     assert all(translated > 0 for translated, _ in _stats(first).values())
-    (site / "output" / "index.html").unlink()  # the build must run in full, not be skipped
+    (site / "output" / "index.html").unlink()  # the build must run, not be skipped
     monkeypatch.setattr(ctranslate, "Translator", _NoModel)
-    second, engines = _build(site, models_dir)
+    # A setting that every edition shows: every release is translated again, from the memory.
+    second, engines = _build(site, models_dir, Settings(organisation="Stadt Musterhausen"))
     assert not second.up_to_date and not second.failed
     assert engines.loaded_models() == 0
     assert {pair: translated for pair, (translated, _) in _stats(second).items()} == {"de-en": 0, "en-ko": 0}
@@ -165,7 +166,8 @@ def test_a_rerun_with_nothing_changed_rebuilds_nothing(site: Path, models_dir: P
     again, engines = _build(site, models_dir)
     assert again.up_to_date and again.engines == []
     assert (again.published, again.warnings, again.releases_seen) == (first.published, first.warnings, first.releases_seen)
-    assert again.findings == first.findings and again.exit_code == first.exit_code
+    assert again.quality == first.quality and again.exit_code == first.exit_code
+    assert again.findings == []  # nothing was checked: the findings are in the unchanged report
     assert engines.loaded_models() == 0
     after = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
     assert after == outputs  # not one file touched

@@ -203,9 +203,9 @@ def test_approved_translations_keep_their_marks_and_every_link(tmp_path: Path, s
     if not stored_marks:  # an approval from before reviews kept marks
         with sqlite3.connect(state / REVIEWS_FILE) as db:
             db.execute("UPDATE approved SET marks = NULL")
-    (english,), count = apply_reviews(editions, records, state)
+    (english,) = apply_reviews(editions, records, state)
     text = body(english)
-    assert count == 1 and text.text == approved
+    assert english.reviewed_segments == 1 and text.text == approved
     # The reviewer's italic is kept; the link the reviewer's file did not carry covers the
     # whole segment rather than being lost.
     assert on(text, ITALIC) == (["city"] if stored_marks else [])
@@ -233,7 +233,7 @@ def test_marks_moved_in_a_cat_tool_are_published(tmp_path: Path) -> None:
     path.write_text(corrected, encoding="utf-8")
     outcomes, problems = import_reviews(output / STATE_DIR, [path], "Ana")
     assert not problems and outcomes[0].approved == 1
-    (english,), _ = apply_reviews(editions, records, output / STATE_DIR)
+    (english,) = apply_reviews(editions, records, output / STATE_DIR)
     text = body(english)
     assert text.text == "On Monday, the new park was opened by the city."
     assert on(text, BOLD) == ["opened"] and on(text, LINK) == [f"the new park → {PARK}"]

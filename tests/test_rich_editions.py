@@ -21,14 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html
 
+from pressroom.build.pipeline import publish_plans
 from pressroom.build.plan import EditionPlan
-from pressroom.build.publish import write_editions
-from pressroom.build.stages import translate_editions
-from pressroom.build.types import BuildOptions, BuildResult, SilentReporter
+from pressroom.build.state import STATE_FILE, PublishState
+from pressroom.build.types import STATE_DIR, BuildOptions, BuildResult, SilentReporter
 from pressroom.config import Settings
 from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.document.model import Cell, Contact, Paragraph, Release, Table
-from pressroom.qa.protect import Protector
+from pressroom.qa.glossary import Glossary
+from pressroom.translate.corpus import LocalChunks
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 DOMAIN = "links.example"
@@ -115,8 +116,9 @@ def test_link_targets_and_table_shapes_are_the_same_in_every_edition_and_format(
         options = BuildOptions(releases_dir=Path(folder) / "releases", output_dir=output, use_memory=False)
         result = BuildResult()
         plans = [EditionPlan(release, True, {"en": [de_en], "ko": [de_en, en_ko]})]
-        editions, _ = translate_editions(plans, Protector(), options, result, SilentReporter())
-        write_editions(editions, ["de", "en", "ko"], Settings(), options, NOW, result, SilentReporter(), {})
+        state = PublishState(output / STATE_DIR / STATE_FILE)
+        publish_plans(plans, Settings(), options, Glossary(), state, result, SilentReporter(), NOW, LocalChunks())
+        state.close()
         for lang in ("de", "en", "ko"):
             assert _docx_facts(output / lang / "rich.docx") == expected, (lang, "docx")
             page = (output / lang / "rich.html").read_text(encoding="utf-8")

@@ -46,16 +46,21 @@ class TranslationSettings:
         "CTranslate2 choose for the device.",
         default="int8",
     )
-    device: str = _doc("'cpu', 'cuda' or 'auto'.", default="cpu")
+    device: str = _doc(
+        "'cpu', 'cuda' or 'auto' (a GPU when CTranslate2 sees one). On a GPU one worker "
+        "translates batches of 4 times max_batch_tokens; threads applies to the CPU only.",
+        default="cpu",
+    )
     threads: int = _doc(
-        "Parallel single-threaded translation workers (CTranslate2 inter_threads); 0 = one "
-        "per CPU core. Measured on 2 cores: two 1-thread workers translate about 1.9x as fast "
-        "as one 2-thread worker, and 1.9x as fast as threads = 1. Output is the same.",
+        "Parallel single-threaded translation workers (CTranslate2 inter_threads) on the CPU; "
+        "0 = one per CPU core. Measured on 2 cores: two 1-thread workers translate about 1.9x "
+        "as fast as one 2-thread worker, and 1.9x as fast as threads = 1. Output is the same.",
         default=0,
     )
     max_batch_tokens: int = _doc(
-        "Token budget of one batch (source tokens). Measured: 256 takes 1.4x as long as "
-        "4096, 1024 1.1x, 16384 the same; larger batches need more memory.",
+        "Token budget of one batch (source tokens) on the CPU; a GPU takes 4 times as many. "
+        "Measured on the CPU: 256 takes 1.4x as long as 4096, 1024 1.1x, 16384 the same; "
+        "larger batches need more memory.",
         default=4096,
     )
     max_input_tokens: int = _doc(

@@ -1,7 +1,8 @@
 """The build: releases in, editions translated, DOCX, pages and feeds out.
 
-One call per stage, in order: read and plan (:mod:`pressroom.build.plan`), translate and apply
-reviews (:mod:`pressroom.build.stages`), check (:mod:`pressroom.qa`), publish
+One call per stage, in order: read and plan (:mod:`pressroom.build.plan`), decide what changed
+(:mod:`pressroom.build.incremental`), translate and apply reviews
+(:mod:`pressroom.build.stages`), check (:mod:`pressroom.qa`), publish
 (:mod:`pressroom.build.publish`). This module only orders them and keeps the promise that one
 bad release never stops the others: every per-release problem becomes a :class:`FileProblem`
 and the build goes on. Problems that make the whole build pointless (no releases folder, a
@@ -17,22 +18,21 @@ import sqlite3
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
 
 from pressroom.atomic import remove_stale_temp_files
 from pressroom.build.incremental import build_unless_unchanged
-from pressroom.build.plan import plan_editions, publishable, read_releases, refuse_unwanted_demo
-from pressroom.build.publish import write_editions
-from pressroom.build.stages import apply_reviews, chunk_runner, translate_editions
 from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter
 from pressroom.config import Settings
-from pressroom.qa.checks import check_editions, review_notes
 from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
-from pressroom.qa.protect import Protector
-from pressroom.qa.report import publish_report
-from pressroom.translate.corpus import ChunkRunner
 from pressroom.translate.routing import EngineProvider
+
+if TYPE_CHECKING:
+    from pressroom.build.plan import EditionPlan
+    from pressroom.build.state import Built, PublishState
+    from pressroom.translate.corpus import ChunkRunner
 
 
 def build(
@@ -104,6 +104,8 @@ def _build_locked(
 ) -> BuildResult:
     """The build itself, under the lock: where it translates (a named cluster is reached
     first, before anything is read), then one call per stage."""
+    from pressroom.build.stages import chunk_runner  # imported here: see _stages
+
     with chunk_runner(options.cluster) as runner:
         return _stages(settings, options, engines, reporter, now, runner)
 
@@ -116,28 +118,79 @@ def _stages(
     now: datetime,
     runner: ChunkRunner,
 ) -> BuildResult:
-    """One call per stage."""
+    """One call per stage: read and plan, then translate and publish, then report."""
+    # The stages load python-docx, lxml, Jinja2, feedgen and (through the engines) CTranslate2:
+    # imported here, so that a build with nothing changed never loads them and starts at once.
+    from pressroom.build import plan
+    from pressroom.build.changes import checked_editions
+    from pressroom.build.state import STATE_FILE, PublishState
+    from pressroom.qa.report import counts, publish_report
+
     result = BuildResult(strict=options.strict)
+    state_dir = options.output_dir / STATE_DIR
     glossary = _glossary(options, settings)
-    protector = Protector(glossary)
-    languages = [settings.source_language, *(t for t in options.targets or settings.languages if t != settings.source_language)]
-    releases = read_releases(settings, options.releases_dir, result, reporter)
-    releases = publishable(releases, now, result, reporter)
-    plans = plan_editions(releases, languages, settings, engines, result, reporter)
-    result.demo = refuse_unwanted_demo(plans, options)
-    editions, records = translate_editions(plans, protector, options, result, reporter, runner)
-    editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR)
-    findings = check_editions(records, protector, settings.pivot_language, settings.low_confidence)
-    review = review_notes(findings) if settings.review_marks else {}
-    write_editions(editions, languages, settings, options, now, result, reporter, review, glossary)
+    state = PublishState(state_dir / STATE_FILE)
     try:
+        releases = plan.read_releases(settings, options.releases_dir, result, reporter, state)
+        releases = plan.publishable(releases, now, result, reporter)
+        plans = plan.plan_editions(releases, _languages(settings, options), settings, engines, result, reporter)
+        result.demo = plan.refuse_unwanted_demo(plans, options)
+        published = publish_plans(plans, settings, options, glossary, state, result, reporter, now, runner)
+    finally:
+        state.close()
+    try:
+        findings, records = checked_editions(published)
         result.findings = publish_report(
-            findings, records, result.published, options.output_dir, options.output_dir / STATE_DIR,
-            settings=settings, demo=result.demo,
+            findings, records, result.published, options.output_dir, state_dir, settings=settings, demo=result.demo
         )
+        result.quality = counts(result.findings)
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
     return result
+
+
+def publish_plans(
+    plans: list[EditionPlan],
+    settings: Settings,
+    options: BuildOptions,
+    glossary: Glossary,
+    state: PublishState,
+    result: BuildResult,
+    reporter: Reporter,
+    now: datetime,
+    runner: ChunkRunner,
+) -> list[Built]:
+    """From planned editions to published files: what changed is translated (through the
+    memory), reviewed, checked and written; the rest is listed from ``state``. Returns every
+    edition now published."""
+    from pressroom.build import changes, publish, stages
+    from pressroom.build.fingerprint import BuildContext
+    from pressroom.qa.checks import check_editions, review_notes
+    from pressroom.qa.protect import Protector
+    from pressroom.review.store import approvals_digest
+
+    state_dir = options.output_dir / STATE_DIR
+    protector = Protector(glossary)
+    context = BuildContext.of(settings, options, approvals_digest(state_dir))
+    previous = state.all_built()
+    work = changes.sort_releases(plans, previous, context, options)
+    editions, records = stages.translate_editions(work.stale, protector, options, result, reporter, runner)
+    editions = stages.apply_reviews(editions, records, state_dir)
+    made = changes.compare_editions(editions, records, plans, work, previous, context, options)
+    changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
+    findings = check_editions(
+        [r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language, settings.low_confidence
+    )
+    changes.note_findings(made, findings)
+    review = review_notes(findings) if settings.review_marks else {}
+    languages = _languages(settings, options)
+    return publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous, glossary)
+
+
+def _languages(settings: Settings, options: BuildOptions) -> list[str]:
+    """The source language, then the build's target languages."""
+    targets = options.targets or settings.languages
+    return [settings.source_language, *(t for t in targets if t != settings.source_language)]
 
 
 def _glossary(options: BuildOptions, settings: Settings) -> Glossary:

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from pressroom.build.fingerprint import pictures_digest, reading_key
+from pressroom.build.state import PublishState
 from pressroom.build.types import BuildError, BuildOptions, BuildResult, Reporter, note_problem
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.document.model import Release
+from pressroom.document.model import Figure, Release
 from pressroom.langid import detect_language
 from pressroom.readers import ReaderError, find_releases, read_release
 from pressroom.translate.base import Engine
@@ -20,22 +22,37 @@ from pressroom.translate.routing import EngineProvider, RouteError, describe_rou
 
 
 def read_releases(
-    settings: Settings, folder: Path, result: BuildResult, reporter: Reporter
+    settings: Settings, folder: Path, result: BuildResult, reporter: Reporter, state: PublishState | None = None
 ) -> list[Release]:
-    """Every release file the readers accept; a file that cannot be read is a problem of its own."""
+    """Every release file the readers accept; a file that cannot be read is a problem of its own.
+
+    With a publish ``state``, a file read before under the same key (content, time stamp,
+    settings, code) is taken as it was read then, language and warnings included: parsing and
+    language detection are the cost of reading, and an unchanged file needs neither. A release
+    with pictures is read every time: the state keeps no picture bytes.
+    """
     paths = find_releases(folder)
     result.releases_seen = len(paths)
     reporter.stage("Reading releases", len(paths))
     releases: list[Release] = []
     slugs: dict[str, Path] = {}
+    fresh: list[tuple[str, str, Release]] = []
+    pictures = pictures_digest(folder)
     for index, path in enumerate(paths, 1):
-        try:
-            release = read_release(path, settings)
-        except ReaderError as exc:
-            note_problem(result.failed, reporter, path, str(exc).removeprefix(f"{path}: "), True)
-            continue
-        finally:
-            reporter.advance("Reading releases", index, len(paths))
+        key = reading_key(path, settings, pictures)
+        release = state.read(path.as_posix(), key) if state else None
+        if release is None:
+            try:
+                release = read_release(path, settings)
+            except ReaderError as exc:
+                note_problem(result.failed, reporter, path, str(exc).removeprefix(f"{path}: "), True)
+                continue
+            finally:
+                reporter.advance("Reading releases", index, len(paths))
+            if not release.lang:
+                release.lang = language_of(release, settings.source_language)
+            if not any(isinstance(block, Figure) for block in release.blocks):
+                fresh.append((path.as_posix(), key, release))
         if release.slug in slugs:
             note_problem(
                 result.failed,
@@ -47,11 +64,12 @@ def read_releases(
             )
             continue
         slugs[release.slug] = path
-        if not release.lang:
-            release.lang = language_of(release, settings.source_language)
         for warning in release.warnings:
             note_problem(result.warnings, reporter, path, warning, False)
         releases.append(release)
+    reporter.advance("Reading releases", len(paths), len(paths))
+    if state:
+        state.remember_reads(fresh, [path.as_posix() for path in paths])
     return releases
 
 
@@ -80,6 +98,7 @@ def publishable(
     ready = []
     for release in releases:
         if release.date > now:
+            result.due = min(result.due or release.date, release.date)
             note_problem(
                 result.held_back,
                 reporter,

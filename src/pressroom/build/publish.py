@@ -1,31 +1,41 @@
-"""Publishing: DOCX per edition, then pages and feeds per language, and the publish state.
+"""Publishing: DOCX and pages of the editions that changed, the website's lists, feeds, sitemap
+and search listing every edition, the publish state, and the removal of what is no longer
+published.
 
-A release whose file fails in this build keeps its last published edition in the lists (a
-half-saved file must not unpublish it); see :func:`keep_last_published`.
+The order keeps every file complete and the next build correct wherever a build is killed
+(each file is written atomically): the changed editions' DOCX first; then the files of editions
+no longer published are deleted (so the search index, which reads the pages on disk, never
+finds them); then the website (changed release pages, every list, feed, sitemap and the search
+index); then the publish state records the changed editions and forgets the removed ones. A
+build killed before that renders the changed editions again and deletes the removed ones again.
+
+A release whose file fails in this build keeps its last published editions in the lists (a
+half-saved file must not unpublish it); see :func:`keep_last_published`. A release whose file
+was removed, or that is embargoed again, disappears from every list, and its files go.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from pathlib import Path
 
-from pressroom.build.state import PublishState
-from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, note_problem
+from pressroom.build.fingerprint import files_signature, source_key
+from pressroom.build.changes import Made
+from pressroom.build.state import Built, PublishState
+from pressroom.build.types import BuildError, BuildOptions, BuildResult, Reporter, note_problem
 from pressroom.config import Settings
 from pressroom.document.model import Edition
-from pressroom.writers.docx import write_bilingual_docx, write_docx
 from pressroom.qa.glossary import Glossary
-from pressroom.writers.links import edition_url, output_path
-from pressroom.writers.media import write_media
+from pressroom.writers.docx import write_bilingual_docx, write_docx
+from pressroom.writers.links import EDITION_EXTENSIONS, edition_files, edition_url, output_path
+from pressroom.writers.media import media_path, pictures, write_media
 from pressroom.writers.search import SearchIndexError
 from pressroom.writers.site import publish_site
 from pressroom.writers.theme import ThemeError
 
 
 def write_editions(
-    editions: Sequence[Edition],
+    made: Sequence[Made],
     languages: list[str],
     settings: Settings,
     options: BuildOptions,
@@ -33,82 +43,96 @@ def write_editions(
     result: BuildResult,
     reporter: Reporter,
     review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
+    state: PublishState,
+    previous: Mapping[tuple[str, str], Built],
     glossary: Glossary | None = None,
-) -> None:
-    """DOCX per edition (and its review edition), then the website: pages, feeds, sitemap, search
-    (tags named through ``glossary`` where pressroom.toml's tag table has no name).
+) -> list[Built]:
+    """Publish this build's editions; returns those it published (in ``made``'s order).
 
-    ``review`` holds quality-check messages per (language, slug) and segment, written into the
-    DOCX as comments when ``settings.review_marks`` is on.
+    ``previous`` is what the state held before this build. ``review`` holds quality-check
+    messages per (language, slug) and segment, written into the DOCX as comments when
+    ``settings.review_marks`` is on. Tags are named through ``glossary`` where pressroom.toml's
+    tag table has no name.
     """
     output_dir = options.output_dir
-    state = PublishState(output_dir / STATE_DIR / "state.sqlite")
-    written: dict[str, list[Edition]] = {lang: [] for lang in languages}
-    docx_sizes: dict[str, dict[str, int]] = defaultdict(dict)
-    broken: set[str] = set()
-    reporter.stage("Writing editions", len(editions))
-    try:
-        for index, edition in enumerate(editions, 1):
-            reporter.advance("Writing editions", index, len(editions))
-            if edition.slug in broken:
-                continue
-            state.stamp(edition, now)
-            original = edition_url(settings, edition.release.lang, edition.slug, "html")
-            try:
-                path = output_path(output_dir, edition.lang, edition.slug, "docx")
-                write_media(edition.blocks, output_dir)
-                write_docx(edition, path, settings, original_url=original, review_notes=review.get((edition.lang, edition.slug)))
-                if options.bilingual and edition.machine_translated:
-                    side_by_side = output_path(output_dir, edition.lang, edition.slug, "bilingual.docx")
-                    write_bilingual_docx(edition, side_by_side, settings, original_url=original)
-            except OSError as exc:
-                raise BuildError(f"Cannot write {path}: {exc.strerror or exc}") from None
-            except Exception as exc:  # noqa: BLE001 - one release's bad content must not stop the rest
-                broken.add(edition.slug)
-                note_problem(
-                    result.failed,
-                    reporter,
-                    edition.release.source_path,
-                    f"its {edition.lang} DOCX could not be written: {exc}",
-                    True,
-                )
-                continue
-            docx_sizes[edition.lang][edition.slug] = path.stat().st_size
-            written[edition.lang].append(edition)
-        for lang in written:
-            written[lang] = [e for e in written[lang] if e.slug not in broken]
-        state.remember(
-            (source_key(e.release.source_path, options), e) for eds in written.values() for e in eds
-        )
-        listed = keep_last_published(state, written, docx_sizes, options, result, reporter)
-    finally:
-        state.close()
+    for item in made:
+        if item.built.edition.updated is None:  # a stored edition keeps its time
+            state.stamp(item.built.edition, now)
+    changed = [item.built for item in made if item.changed]
+    broken = _write_docx_files(changed, settings, options, result, reporter, review)
+    published = [item for item in made if item.built.slug not in broken]
+    listed: dict[str, list[Edition]] = {lang: [] for lang in languages}
+    for item in published:
+        listed[item.built.lang].append(item.built.edition)
+    listed = keep_last_published(state, listed, options, result, reporter)
+    pages = {(b.lang, b.slug) for b in changed if b.slug not in broken}
     in_feeds = None
     if options.require_review:  # unreviewed translations wait outside the feeds
         in_feeds = {lang: [e for e in eds if e.review_status in ("original", "reviewed")] for lang, eds in listed.items()}
     try:
-        publish_site(listed, output_dir, settings, docx_sizes=docx_sizes, in_feeds=in_feeds, glossary=glossary)
+        gone = _remove_unlisted(state, listed, previous, options)
+        sizes = {lang: {e.slug: edition_files(output_dir, e, False)[0].stat().st_size for e in eds} for lang, eds in listed.items()}  # [0]: the DOCX
+        publish_site(
+            listed, output_dir, settings, docx_sizes=sizes, in_feeds=in_feeds, glossary=glossary,
+            pages=pages, search=bool(pages or gone),
+        )  # fmt: skip
+        for item in published:
+            if item.changed:
+                item.built.files = files_signature(edition_files(output_dir, item.built.edition, options.bilingual))
+        state.remember(item.built for item in published if not item.stored)
+        state.forget(gone)
     except OSError as exc:
         raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None
     except ThemeError as exc:
         raise BuildError(f"The theme has a mistake: {exc}. Correct the template, or remove it to use the default.") from None
     except SearchIndexError as exc:
         raise BuildError(f"{exc}. The pages and feeds were written; search still shows the previous index.") from None
-    result.published = {lang: [e.slug for e in eds] for lang, eds in written.items()}
+    result.published = {lang: [] for lang in languages}
+    for item in published:
+        result.published[item.built.lang].append(item.built.slug)
+    result.rebuilt = {lang: [b.slug for b in changed if b.lang == lang and b.slug not in broken] for lang in languages}
+    result.reviewed_segments = sum(item.built.edition.reviewed_segments for item in published)
+    return [item.built for item in published]
 
 
-def source_key(path: Path, options: BuildOptions) -> str:
-    """A release file's name in the publish state: its path inside the releases folder."""
-    try:
-        return path.relative_to(options.releases_dir).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _write_docx_files(
+    changed: Sequence[Built],
+    settings: Settings,
+    options: BuildOptions,
+    result: BuildResult,
+    reporter: Reporter,
+    review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
+) -> set[str]:
+    """The DOCX (and review edition) of each changed edition; returns the slugs of releases
+    whose content could not be written (all their editions are then left out)."""
+    broken: set[str] = set()
+    reporter.stage("Writing editions", len(changed))
+    for index, built in enumerate(changed, 1):
+        reporter.advance("Writing editions", index, len(changed))
+        edition = built.edition
+        if edition.slug in broken:
+            continue
+        original = edition_url(settings, edition.release.lang, edition.slug, "html")
+        path = output_path(options.output_dir, edition.lang, edition.slug, "docx")
+        try:
+            write_media(edition.blocks, options.output_dir)
+            write_docx(edition, path, settings, original_url=original, review_notes=review.get((edition.lang, edition.slug)))
+            if options.bilingual and edition.machine_translated:
+                side_by_side = output_path(options.output_dir, edition.lang, edition.slug, "bilingual.docx")
+                write_bilingual_docx(edition, side_by_side, settings, original_url=original)
+        except OSError as exc:
+            raise BuildError(f"Cannot write {path}: {exc.strerror or exc}") from None
+        except Exception as exc:  # noqa: BLE001 - one release's bad content must not stop the rest
+            broken.add(edition.slug)
+            note_problem(
+                result.failed, reporter, edition.release.source_path, f"its {edition.lang} DOCX could not be written: {exc}", True
+            )
+    return broken
 
 
 def keep_last_published(
     state: PublishState,
-    written: dict[str, list[Edition]],
-    docx_sizes: dict[str, dict[str, int]],
+    listed: dict[str, list[Edition]],
     options: BuildOptions,
     result: BuildResult,
     reporter: Reporter,
@@ -116,22 +140,21 @@ def keep_last_published(
     """The editions to list in pages and feeds: this build's, plus the last published editions
     of files that failed in this build (a half-saved file must not unpublish its release).
 
-    Their DOCX files are left as they are (nothing is ever deleted), so an edition is kept only
-    while its DOCX is still there and no release of this build took its slug. A file that was
-    removed from the releases folder is not failing; its release drops out of the lists.
+    Their files are left as they are, so an edition is kept only while its DOCX is still there
+    and no release of this build took its slug. A file that was removed from the releases
+    folder is not failing; its release drops out of the lists.
     """
-    listed = {lang: list(editions) for lang, editions in written.items()}
-    taken = {(lang, edition.slug) for lang, editions in written.items() for edition in editions}
+    listed = {lang: list(editions) for lang, editions in listed.items()}
+    taken = {(lang, edition.slug) for lang, editions in listed.items() for edition in editions}
     for path in dict.fromkeys(problem.path for problem in result.failed):
         kept = []
-        for edition in state.last_published(source_key(path, options)):
-            docx = output_path(options.output_dir, edition.lang, edition.slug, "docx")
-            if edition.lang not in listed or (edition.lang, edition.slug) in taken or not docx.is_file():
+        for built in state.last_published(source_key(path, options)):
+            docx = output_path(options.output_dir, built.lang, built.slug, "docx")
+            if built.lang not in listed or (built.lang, built.slug) in taken or not docx.is_file():
                 continue
-            listed[edition.lang].append(edition)
-            docx_sizes[edition.lang][edition.slug] = docx.stat().st_size
-            taken.add((edition.lang, edition.slug))
-            kept.append(edition.lang)
+            listed[built.lang].append(built.edition)
+            taken.add((built.lang, built.slug))
+            kept.append(built.lang)
         if kept:
             note_problem(
                 result.warnings,
@@ -142,3 +165,25 @@ def keep_last_published(
                 False,
             )
     return listed
+
+
+def _remove_unlisted(
+    state: PublishState, listed: Mapping[str, Sequence[Edition]], previous: Mapping[tuple[str, str], Built], options: BuildOptions
+) -> list[tuple[str, str]]:
+    """Delete the files of every edition published before in this build's languages and not
+    listed now (its release was removed, renamed to another slug or embargoed again), and the
+    pictures no edition shows any more; return those editions, for the state to forget once the
+    website no longer lists them. Languages this build does not make (``--to``) are left alone."""
+    shown = {(lang, edition.slug) for lang, editions in listed.items() for edition in editions}
+    gone = [key for key in state.all_keys() if key[0] in listed and key not in shown]
+    for lang, slug in gone:
+        for ext in EDITION_EXTENSIONS:
+            output_path(options.output_dir, lang, slug, ext).unlink(missing_ok=True)
+    # Pictures that an edition showed before this build and none shows now.
+    unused = {name for built in previous.values() for name in pictures(built.edition.blocks)}
+    unused -= {name for editions in listed.values() for edition in editions for name in pictures(edition.blocks)}
+    if unused:
+        unused -= {name for key, built in state.all_built().items() if key not in gone for name in pictures(built.edition.blocks)}
+    for name in unused:
+        media_path(options.output_dir, name).unlink(missing_ok=True)
+    return gone

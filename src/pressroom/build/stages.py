@@ -217,13 +217,13 @@ def _assemble(
 
 def apply_reviews(
     editions: list[Edition], records: list[EditionRecord], state_dir: Path
-) -> tuple[list[Edition], int]:
+) -> list[Edition]:
     """Put human-approved translations in place of machine output, segment by segment.
 
     Approvals are keyed by language pair and source text only (:mod:`pressroom.review.store`):
     they win over any model, and a segment whose German text changed has none. The records
     the quality checks and review exports read get the approved text too. Returns the
-    editions (translations with their review counts) and how many segments were replaced.
+    editions, translations with their review counts.
     """
     counts: dict[tuple[str, str], tuple[EditionRecord, int]] = {}
     approvals = Approvals(state_dir / REVIEWS_FILE)
@@ -248,7 +248,7 @@ def apply_reviews(
             edition.segments = sum(1 for u in record.units if u.source.strip())
             edition.reviewed_segments = reviewed
         revised.append(edition)
-    return revised, sum(reviewed for _, reviewed in counts.values())
+    return revised
 
 
 def _approved(unit: Unit, approval: Approval) -> Unit:

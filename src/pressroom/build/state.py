@@ -1,26 +1,38 @@
-"""What was published before: each edition's content hash and when it last changed, and the
-last edition published from each release file.
+"""What was published before, kept between builds in ``output/.pressroom/state.sqlite``.
 
-Feed readers show an item as updated when its ``updated`` time moves, so that time must move
-only when the edition's text really changed, not on every build. The last published editions
-let a release whose file is broken today (half-saved, bad YAML) stay in the feeds and indexes
-with what subscribers already have, instead of silently dropping out until someone fixes it.
+- ``editions``: each edition's content hash and when it last changed. Feed readers show an item
+  as updated when its ``updated`` time moves, so that time must move only when the edition's
+  text really changed, not on every build.
+- ``built``: every published edition as stored JSON, with what it was built from (the
+  release's inputs key), what it is (its fingerprint), its quality-check record and findings,
+  and the signature of its files. An incremental build takes an unchanged edition from here
+  instead of translating, checking and rendering it again; feeds and indexes list it from here;
+  a release whose file is broken today (half-saved, bad YAML) stays listed with what
+  subscribers already have.
+- ``reads``: each release file as last read (its key: content, time stamp, reading settings),
+  so an unchanged file is neither parsed nor language-detected again.
+
+Every edition and release is stored through one serialisation (:func:`edition_record`,
+:func:`release_record`); fingerprints are taken over the same JSON, so they follow the
+document model wherever it goes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from pressroom.build.fingerprint import digest
 from pressroom.document.codec import block_from_data, block_to_data
-from pressroom.document.model import Edition, Release
+from pressroom.document.model import Block, Edition, Release
 
-SCHEMA_VERSION = 2
+STATE_FILE = "state.sqlite"
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
@@ -30,34 +42,94 @@ CREATE TABLE IF NOT EXISTS editions (
     updated TEXT NOT NULL,
     PRIMARY KEY (lang, slug)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS published (
-    source TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS built (
     lang TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    source TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    files TEXT NOT NULL,
     edition TEXT NOT NULL,
-    PRIMARY KEY (source, lang)
+    checked TEXT NOT NULL,
+    PRIMARY KEY (lang, slug)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS built_by_source ON built (source);
+CREATE TABLE IF NOT EXISTS reads (
+    source TEXT NOT NULL PRIMARY KEY,
+    key TEXT NOT NULL,
+    release TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+# Version 1 stored text-only blocks and version 2 the last published edition per file in a
+# table ``published``: neither can be read as today's editions. The editions they describe are
+# built again by the next build, which records them anew.
+_UPGRADE = """
+DROP TABLE IF EXISTS published;
+DELETE FROM built;
+DELETE FROM reads;
 """
 
 # The fields of an edition record that content_hash covers (what a reader sees).
 _HASHED = ("title", "kicker", "summary", "blocks", "tags", "date", "date_precision", "demo")
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def content_hash(edition: Edition) -> str:
     """A hash of everything a reader sees in an edition (text, structure, marks, tags)."""
-    record = _record(edition)
-    payload = {key: record[key] for key in _HASHED}
-    data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
+    record = edition_record(edition)
+    return digest({key: record[key] for key in _HASHED})
 
 
-def _record(edition: Edition) -> dict[str, Any]:
+def _blocks(blocks: Iterable[Block]) -> list[dict[str, Any]]:
+    return [block_to_data(block) for block in blocks]
+
+
+def _blocks_from(data: Iterable[dict[str, Any]]) -> list[Block]:
+    return [block_from_data(block) for block in data]
+
+
+def release_record(release: Release) -> dict[str, Any]:
+    """A release as read, as JSON-ready values (everything the build takes from the file)."""
+    return {
+        "slug": release.slug,
+        "title": release.title,
+        "date": release.date.isoformat(),
+        "blocks": _blocks(release.blocks),
+        "source_path": str(release.source_path),
+        "lang": release.lang,
+        "summary": release.summary,
+        "tags": release.tags,
+        "date_precision": release.date_precision,
+        "warnings": release.warnings,
+    }
+
+
+def release_from_record(record: Mapping[str, Any]) -> Release:
+    return Release(
+        slug=record["slug"],
+        title=record["title"],
+        date=datetime.fromisoformat(record["date"]),
+        blocks=_blocks_from(record["blocks"]),
+        source_path=Path(record["source_path"]),
+        lang=record["lang"],
+        summary=record["summary"],
+        tags=list(record["tags"]),
+        date_precision=record["date_precision"],
+        warnings=list(record["warnings"]),
+    )
+
+
+def edition_record(edition: Edition) -> dict[str, Any]:
     """Everything the pages and feeds need to list an edition again, as JSON-ready values."""
     release = edition.release
     return {
         "title": edition.title,
         "kicker": edition.kicker,
         "summary": edition.summary,
-        "blocks": [block_to_data(block) for block in edition.blocks],
+        "blocks": _blocks(edition.blocks),
         "tags": release.tags,
         "date": release.date.isoformat(),
         "date_precision": release.date_precision,
@@ -66,6 +138,8 @@ def _record(edition: Edition) -> dict[str, Any]:
         "machine_translated": edition.machine_translated,
         "engine": edition.engine,
         "updated": edition.updated.isoformat() if edition.updated else None,
+        "segments": edition.segments,
+        "reviewed_segments": edition.reviewed_segments,
         "slug": release.slug,
         "source_title": release.title,
         "source_kicker": release.kicker,
@@ -75,7 +149,7 @@ def _record(edition: Edition) -> dict[str, Any]:
     }
 
 
-def _from_record(record: dict[str, Any]) -> Edition:
+def edition_from_record(record: Mapping[str, Any]) -> Edition:
     """The edition a record describes. Its release carries the metadata but no blocks: the
     original's text is in the original's own record, and nothing that lists an edition needs it."""
     release = Release(
@@ -97,29 +171,59 @@ def _from_record(record: dict[str, Any]) -> Edition:
         title=record["title"],
         kicker=record.get("kicker", ""),
         summary=record["summary"],
-        blocks=[block_from_data(block) for block in record["blocks"]],
+        blocks=_blocks_from(record["blocks"]),
         machine_translated=record["machine_translated"],
         demo=record["demo"],
         engine=record["engine"],
         updated=datetime.fromisoformat(updated) if updated else None,
+        segments=record.get("segments", 0),
+        reviewed_segments=record.get("reviewed_segments", 0),
     )
 
 
+@dataclass
+class Built:
+    """One published edition as the state keeps it (see the module docstring).
+
+    ``checked`` is the quality-check record and findings as JSON-ready values (None for an
+    original, which is not checked); ``files`` the signature of its output files.
+    """
+
+    lang: str
+    slug: str
+    source: str
+    inputs: str
+    fingerprint: str
+    files: str
+    edition: Edition
+    checked: dict[str, Any] | None
+
+
 class PublishState:
-    """SQLite record of published editions, in the output's state folder."""
+    """SQLite record of published editions, in the output's state folder.
+
+    The database is opened when first used, and created only by a write: a build that stops
+    before publishing anything (a model missing) leaves no state behind.
+    """
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-        if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            with self._db:
-                # Version 1 stored text-only blocks: those last published editions cannot be
-                # read as rich ones. They only matter while their file fails; the next good
-                # build of it records it again.
-                self._db.execute("DELETE FROM published")
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._path = path
+        self._connection: sqlite3.Connection | None = None
+        self._reads: tuple[list[tuple[str, str, str]], set[str]] | None = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(self._path, timeout=30)
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.executescript(_SCHEMA)
+            if self._connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._connection.executescript(f"BEGIN; {_UPGRADE} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+        return self._connection
+
+    def _exists(self) -> bool:
+        return self._connection is not None or self._path.exists()
 
     def stamp(self, edition: Edition, now: datetime) -> datetime:
         """Set ``edition.updated``: unchanged content keeps its time, new or changed gets ``now``.
@@ -127,39 +231,80 @@ class PublishState:
         A release seen for the first time counts as updated at its own date, not at the
         moment of the build that first published it.
         """
-        digest = content_hash(edition)
+        content = content_hash(edition)
         row = self._db.execute(
             "SELECT content_hash, updated FROM editions WHERE lang = ? AND slug = ?",
             (edition.lang, edition.slug),
         ).fetchone()
-        if row and row[0] == digest:
+        if row and row[0] == content:
             updated = datetime.fromisoformat(row[1])
         else:
             updated = edition.release.date if row is None else now
             with self._db:
                 self._db.execute(
                     "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?)",
-                    (edition.lang, edition.slug, digest, updated.isoformat()),
+                    (edition.lang, edition.slug, content, updated.isoformat()),
                 )
         edition.updated = updated
         return updated
 
-    def remember(self, published: Iterable[tuple[str, Edition]]) -> None:
-        """Record each ``(source, edition)`` as the last edition published from the release
-        file ``source`` in its language, all in one transaction."""
+    def remember(self, built: Iterable[Built]) -> None:
+        """Record editions as published (after their files are written), and the reads noted
+        by :meth:`remember_reads`, all in one transaction."""
         rows = [
-            (source, edition.lang, json.dumps(_record(edition), ensure_ascii=False))
-            for source, edition in published
+            (b.lang, b.slug, b.source, b.inputs, b.fingerprint, b.files, _json(edition_record(b.edition)), _json(b.checked))
+            for b in built
         ]
         with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO built VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            if self._reads is not None:
+                reads, present = self._reads
+                gone = {row[0] for row in self._db.execute("SELECT source FROM reads")} - present
+                self._db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", reads)
+                self._db.executemany("DELETE FROM reads WHERE source = ?", [(source,) for source in gone])
+        self._reads = None
 
-    def last_published(self, source: str) -> list[Edition]:
-        """The editions last published from ``source``, one per language (none if never)."""
-        rows = self._db.execute(
-            "SELECT edition FROM published WHERE source = ? ORDER BY lang", (source,)
-        )
-        return [_from_record(json.loads(row[0])) for row in rows]
+    def forget(self, editions: Iterable[tuple[str, str]]) -> None:
+        """Drop ``(lang, slug)`` editions that are no longer published (after their files went)."""
+        with self._db:
+            self._db.executemany("DELETE FROM built WHERE lang = ? AND slug = ?", list(editions))
+
+    def all_built(self) -> dict[tuple[str, str], Built]:
+        """Every published edition by ``(lang, slug)``."""
+        if not self._exists():
+            return {}
+        rows = self._db.execute("SELECT * FROM built")
+        return {(row[0], row[1]): _built(row) for row in rows}
+
+    def all_keys(self) -> list[tuple[str, str]]:
+        """``(lang, slug)`` of every published edition (cheap: no edition is loaded)."""
+        return [(row[0], row[1]) for row in self._db.execute("SELECT lang, slug FROM built")]
+
+    def last_published(self, source: str) -> list[Built]:
+        """The editions last published from the release file ``source`` (none if never)."""
+        if not self._exists():
+            return []
+        rows = self._db.execute("SELECT * FROM built WHERE source = ? ORDER BY lang", (source,))
+        return [_built(row) for row in rows]
+
+    def read(self, source: str, key: str) -> Release | None:
+        """The release last read from ``source``, if it was read under the same ``key``."""
+        if not self._exists():
+            return None
+        row = self._db.execute("SELECT key, release FROM reads WHERE source = ?", (source,)).fetchone()
+        return release_from_record(json.loads(row[1])) if row and row[0] == key else None
+
+    def remember_reads(self, reads: Iterable[tuple[str, str, Release]], present: Iterable[str]) -> None:
+        """Keep ``(source, key, release)`` for the next build and forget the files no longer
+        ``present``; written with the published editions (:meth:`remember`), so a build that
+        stops before publishing writes nothing."""
+        self._reads = ([(source, key, _json(release_record(release))) for source, key, release in reads], set(present))
 
     def close(self) -> None:
-        self._db.close()
+        if self._connection is not None:
+            self._connection.close()
+
+
+def _built(row: tuple[str, ...]) -> Built:
+    lang, slug, source, inputs, fingerprint, files, edition, checked = row
+    return Built(lang, slug, source, inputs, fingerprint, files, edition_from_record(json.loads(edition)), json.loads(checked))

@@ -8,12 +8,12 @@ build's options or result does not load the translation and writer stages.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from pressroom.qa.checks import ERROR, Finding
-
 if TYPE_CHECKING:
+    from pressroom.qa.checks import Finding
     from pressroom.translate.corpus import EngineStats
 
 STATE_DIR = ".pressroom"
@@ -84,10 +84,13 @@ class BuildResult:
     seconds: float = 0.0
     demo: bool = False
     findings: list[Finding] = field(default_factory=list)  # quality checks of published editions
+    quality: tuple[int, int] = (0, 0)  # errors and warnings among them (kept by an up-to-date result, which has no findings)
     strict: bool = False
     up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
     reviewed_segments: int = 0  # segments published with a human-approved translation
     routes: dict[str, str] = field(default_factory=dict)  # target language → the models it took
+    rebuilt: dict[str, list[str]] = field(default_factory=dict)  # editions checked and rendered, by language
+    due: datetime | None = None  # when the earliest embargoed release may be published
 
     @property
     def exit_code(self) -> int:
@@ -95,7 +98,7 @@ class BuildResult:
         published but ``strict`` and a quality check found an error (1 wins over 3)."""
         if self.failed:
             return 1
-        return 3 if self.strict and any(f.severity == ERROR for f in self.findings) else 0
+        return 3 if self.strict and self.quality[0] else 0
 
 
 def note_problem(result_list: list[FileProblem], reporter: Reporter, path: Path, message: str, fatal: bool) -> None:

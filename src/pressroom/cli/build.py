@@ -37,7 +37,6 @@ from pressroom.config import CONFIG_FILE, Settings
 
 if TYPE_CHECKING:
     from pressroom.build.types import BuildOptions, BuildResult, FileProblem
-    from pressroom.qa.checks import Finding
     from pressroom.translate.routing import ModelEngines
 
 
@@ -79,7 +78,7 @@ def build_command(
             "working folder with an example release, or name the folder with --releases."
         )
     if demo_mode:
-        from pressroom.demo import packages as demo  # loads ctranslate2.specs (and torch, if installed)
+        from pressroom.demo import packages as demo  # ctranslate2.specs (and torch) only to build missing packages
 
         output = output or Path(demo.DEMO_OUTPUT)
         models = models_dir or Path(demo.DEMO_MODELS)
@@ -193,9 +192,13 @@ def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None
         console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
     if result.up_to_date:
         console.print("  nothing changed since the last build, so nothing was rebuilt", highlight=False)
+    else:
+        rendered = sum(len(slugs) for slugs in result.rebuilt.values())
+        unchanged = sum(len(slugs) for slugs in result.published.values()) - rendered
+        console.print(f"  {plural(rendered, 'edition')} written, {unchanged} unchanged", highlight=False)
     if result.demo:
         console.print("[bold yellow]DEMO: the translations are gibberish from placeholder models.[/]", highlight=False)
-    _qa_summary(result.findings, output)
+    _qa_summary(result.quality, output)
     verdict = "[green]all published[/]" if not result.failed else f"[red]{plural(len(result.failed), 'problem')}; the other releases were published[/]"
     waiting = f"{len(result.held_back)} embargoed (published by a build after their date), " if result.held_back else ""
     console.print(
@@ -206,7 +209,7 @@ def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None
 
 def json_summary(result: BuildResult, output: Path) -> dict[str, object]:
     """What scripts need from a build: editions per language, problems by file, counts, time."""
-    from pressroom.qa.report import REPORT_JSON, counts
+    from pressroom.qa.report import REPORT_JSON
 
     def problems(found: list[FileProblem]) -> list[dict[str, str]]:
         return [{"file": str(p.path), "message": p.message} for p in found]
@@ -224,15 +227,17 @@ def json_summary(result: BuildResult, output: Path) -> dict[str, object]:
         "demo": result.demo,
         "reviewed_segments": result.reviewed_segments,
         "routes": result.routes,
-        "quality": dict(zip(("errors", "warnings"), counts(result.findings))) | {"report": str(output / REPORT_JSON)},
+        "up_to_date": result.up_to_date,
+        "rebuilt": result.rebuilt,
+        "quality": dict(zip(("errors", "warnings"), result.quality)) | {"report": str(output / REPORT_JSON)},
     }
 
 
-def _qa_summary(findings: list[Finding], output: Path) -> None:
+def _qa_summary(quality: tuple[int, int], output: Path) -> None:
     """One line: how many errors and warnings the quality checks found, and where to read them."""
-    from pressroom.qa.report import REPORT_HTML, counts
+    from pressroom.qa.report import REPORT_HTML
 
-    found_errors, warnings = counts(findings)
+    found_errors, warnings = quality
     colour = "red" if found_errors else "yellow" if warnings else "green"
     console.print(
         f"Quality checks: [{colour}]{plural(found_errors, 'error')}, {plural(warnings, 'warning')}[/] — see {escape(str(output / REPORT_HTML))}",
@@ -300,5 +305,5 @@ def qa_command(
     except OSError as exc:
         raise fail(f"Cannot write the quality report to {output}: {exc.strerror or exc}") from None
     console.print(f"Checked {plural(len(records), 'translated edition')} in {escape(str(output))}/.", highlight=False)
-    _qa_summary(findings, output)
+    _qa_summary(counts(findings), output)
     raise typer.Exit(3 if strict and counts(findings)[0] else 0)

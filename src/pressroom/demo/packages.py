@@ -14,7 +14,6 @@ from pathlib import Path
 
 from pressroom.config import Settings
 from pressroom.packages import install_file, list_packages
-from pressroom.demo.synthetic import build_package
 
 DEMO_OUTPUT = "demo-output"
 DEMO_MODELS = ".pressroom/demo-models"
@@ -31,11 +30,20 @@ def demo_pairs(settings: Settings) -> list[tuple[str, str]]:
 def ensure_demo_packages(models_dir: Path, settings: Settings) -> list[Path]:
     """Build and install the placeholder packages that are not installed yet; return new paths."""
     installed, _ = list_packages(models_dir) if models_dir.exists() else ([], [])
+    missing = [
+        (source, target)
+        for source, target in demo_pairs(settings)
+        if not any(p.from_code == source and p.to_code == target for p in installed)
+    ]
+    if not missing:
+        return []
+    # Building a model needs ctranslate2.specs (which loads torch where it is installed): only
+    # when a package is missing, never for a demo build that has its packages already.
+    from pressroom.demo.synthetic import build_package
+
     created = []
     with tempfile.TemporaryDirectory() as scratch:
-        for source, target in demo_pairs(settings):
-            if any(p.from_code == source and p.to_code == target for p in installed):
-                continue
+        for source, target in missing:
             archive = build_package(Path(scratch) / f"demo-{source}_{target}.argosmodel", source, target, demo=True)
             created.append(install_file(archive, models_dir).path)
     return created

@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from pressroom.config import Settings
 from pressroom.document.inline import Mark, MarkKind, Text
@@ -84,7 +84,7 @@ class Finding:
     confidence: float | None = None  # the segment's (Unit.confidence)
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return dict(self.__dict__)  # flat: what asdict makes, without its deep copy (a third of a report's time)
 
 
 @dataclass

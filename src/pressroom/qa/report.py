@@ -20,6 +20,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from pressroom.atomic import atomic_write_text
 from pressroom.config import Settings
@@ -150,29 +151,49 @@ def publish_report(
     return kept_findings
 
 
-def save_records(records: Sequence[EditionRecord], state_dir: Path) -> None:
-    """Store what the checks saw, for ``pressroom qa``."""
-    data = {
-        "version": RECORDS_VERSION,
-        "editions": [
+def record_to_json(record: EditionRecord) -> dict[str, Any]:
+    """What the checks saw of one edition, as JSON-ready values."""
+    return {
+        "release": record.release,
+        "lang": record.lang,
+        "source_lang": record.source_lang,
+        "title": record.title,
+        "reviewed_segments": record.reviewed_segments,
+        "units": [
             {
-                "release": r.release,
-                "lang": r.lang,
-                "source_lang": r.source_lang,
-                "title": r.title,
-                "reviewed_segments": r.reviewed_segments,
-                "units": [
-                    {
-                        "source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces,
-                        "scores": u.scores, "source_marks": u.rich_source.to_data()[1],
-                        "target_marks": u.rich_target.to_data()[1], "marks_not_placed": u.marks_not_placed,
-                    }  # fmt: skip
-                    for u in r.units
-                ],
-            }
-            for r in records
+                "source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces,
+                "scores": u.scores, "source_marks": u.rich_source.to_data()[1],
+                "target_marks": u.rich_target.to_data()[1], "marks_not_placed": u.marks_not_placed,
+            }  # fmt: skip
+            for u in record.units
         ],
     }
+
+
+def record_from_json(data: Mapping[str, Any]) -> EditionRecord:
+    """The inverse of :func:`record_to_json` (sentence pairs come back as tuples)."""
+    return EditionRecord(
+        release=data["release"],
+        lang=data["lang"],
+        source_lang=data["source_lang"],
+        title=data["title"],
+        reviewed_segments=data.get("reviewed_segments", 0),
+        units=[
+            Unit(
+                u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]),
+                list(u.get("scores", [])),
+                Text.from_data([u["source"], u.get("source_marks", [])]).marks,
+                Text.from_data([u["target"], u.get("target_marks", [])]).marks,
+                list(u.get("marks_not_placed", [])),
+            )  # fmt: skip
+            for u in data["units"]
+        ],
+    )
+
+
+def save_records(records: Sequence[EditionRecord], state_dir: Path) -> None:
+    """Store what the checks saw, for ``pressroom qa``."""
+    data = {"version": RECORDS_VERSION, "editions": [record_to_json(r) for r in records]}
     atomic_write_text(state_dir / RECORDS_FILE, json.dumps(data, ensure_ascii=False) + "\n")
 
 
@@ -183,26 +204,7 @@ def load_records(state_dir: Path) -> list[EditionRecord]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("version") != RECORDS_VERSION:
             raise ValueError(f"unknown version {data.get('version')!r}")
-        return [
-            EditionRecord(
-                release=e["release"],
-                lang=e["lang"],
-                source_lang=e["source_lang"],
-                title=e["title"],
-                reviewed_segments=e.get("reviewed_segments", 0),
-                units=[
-                    Unit(
-                        u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]),
-                        list(u.get("scores", [])),
-                        Text.from_data([u["source"], u.get("source_marks", [])]).marks,
-                        Text.from_data([u["target"], u.get("target_marks", [])]).marks,
-                        list(u.get("marks_not_placed", [])),
-                    )  # fmt: skip
-                    for u in e["units"]
-                ],
-            )
-            for e in data["editions"]
-        ]
+        return [record_from_json(e) for e in data["editions"]]
     except FileNotFoundError:
         raise RecordsError(f"{path} does not exist: run 'pressroom build' first") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:

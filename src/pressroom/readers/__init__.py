@@ -1,21 +1,20 @@
 """Readers: one small reader per input format, chosen by the file's suffix (as in Pelican).
 
 Every reader returns a :class:`~pressroom.document.model.Release` or raises :class:`ReaderError` with a
-message a press officer can act on: the file name and the problem in plain words.
+message a press officer can act on: the file name and the problem in plain words. A reader and
+its libraries (python-docx, markdown, encoding detection) load when a file of its kind is first
+read, so finding the release files costs nothing more than listing a folder.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from pathlib import Path
 
 from pressroom.config import Settings
 from pressroom.document.model import Release
 from pressroom.readers.common import ReaderError
 from pressroom.readers.decode import MAX_RELEASE_BYTES
-from pressroom.readers.docx import read_docx_release
-from pressroom.readers.markdown import read_markdown_release
-from pressroom.readers.text import read_text_release
 
 __all__ = [
     "MAX_RELEASE_BYTES",
@@ -27,22 +26,25 @@ __all__ = [
 
 SUPPORTED_SUFFIXES = (".md", ".txt", ".docx")
 
-_READERS: dict[str, Callable[[Path, Settings], Release]] = {
-    ".md": read_markdown_release,
-    ".txt": read_text_release,
-    ".docx": read_docx_release,
+# suffix -> (module in pressroom.readers, its reader function)
+_READERS = {
+    ".md": ("markdown", "read_markdown_release"),
+    ".txt": ("text", "read_text_release"),
+    ".docx": ("docx", "read_docx_release"),
 }
 
 
 def read_release(path: Path, settings: Settings) -> Release:
     """Read one release file with the reader for its suffix."""
-    reader = _READERS.get(path.suffix.lower())
-    if reader is None:
+    where = _READERS.get(path.suffix.lower())
+    if where is None:
         hint = "; save it as .docx" if path.suffix.lower() == ".doc" else ""
         raise ReaderError(
             f"{path}: is not a release file pressroom can read "
             f"(it reads {', '.join(SUPPORTED_SUFFIXES)}){hint}"
         )
+    module, function = where
+    reader = getattr(importlib.import_module(f"pressroom.readers.{module}"), function)
     return reader(path, settings)
 
 

@@ -13,8 +13,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import charset_normalizer
-
 from pressroom.readers.common import ReaderError
 
 MAX_RELEASE_BYTES = 2_000_000
@@ -134,6 +132,8 @@ def _decode(data: bytes, path: Path, warnings: list[str]) -> str:
     if text and _looks_western(text):
         warnings.append("not UTF-8; read as Windows-1252")
         return text
+    import charset_normalizer  # rarely needed (neither UTF-8 nor Windows-1252), and slow to load
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise ReaderError(f"{path}: does not look like a text file (unknown encoding)")

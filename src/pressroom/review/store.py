@@ -8,6 +8,7 @@ Kept apart from the translation memory, which ``--no-cache`` ignores: approvals 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -105,3 +106,21 @@ class Approvals:
 
     def close(self) -> None:
         self._db.close()
+
+
+def approvals_digest(state_dir: Path) -> str:
+    """A digest of every approval in ``state_dir`` ("" when there is none): a build compares
+    it to know whether any approval changed since the last one."""
+    path = state_dir / REVIEWS_FILE
+    if not path.is_file():
+        return ""
+    hashed = hashlib.sha256()
+    db = sqlite3.connect(path, timeout=30)
+    try:
+        count = 0
+        for row in db.execute("SELECT source_lang, target_lang, source, target FROM approved ORDER BY 1, 2, 3"):
+            hashed.update("\0".join(row).encode("utf-8", "surrogatepass") + b"\1")
+            count += 1
+    finally:
+        db.close()
+    return hashed.hexdigest() if count else ""

@@ -52,6 +52,19 @@ log = logging.getLogger(__name__)
 LENGTH_PENALTY = 0.2  # Argos Translate's value
 LENGTH_BUCKET = 1.3
 EXTRA_DECODING_TOKENS = 10
+# On a GPU the token budget of a batch is this many times the CPU one: a GPU decodes a large
+# batch in about the time of a small one, while a CPU core works through it token by token.
+GPU_BATCH_FACTOR = 4
+
+
+def batch_plan(settings: TranslationSettings, device: str) -> tuple[int, int]:
+    """Translation workers (CTranslate2 ``inter_threads``) and the token budget of a batch on
+    ``device``: on a CPU one single-threaded worker per core, each with the configured budget;
+    on a GPU one worker (several would each hold a copy of the model in the same GPU memory
+    and take turns on it) with :data:`GPU_BATCH_FACTOR` times the budget."""
+    if device == "cuda":
+        return 1, settings.max_batch_tokens * GPU_BATCH_FACTOR
+    return settings.threads or os.cpu_count() or 1, settings.max_batch_tokens
 
 
 def make_engine(
@@ -74,6 +87,7 @@ class LoadedModel:
         self.settings = settings
         self._translator: Translator | None = None
         self._tokenizers: dict[tuple[str, str], tuple[Tokenizer, Tokenizer, Conventions]] = {}
+        self.batch_tokens = settings.max_batch_tokens  # fitted to the device when the model loads
 
     @property
     def loaded(self) -> bool:
@@ -115,12 +129,13 @@ class LoadedModel:
                 compute_type, device, ", ".join(sorted(supported)),
             )
             compute_type = "auto"
+        workers, self.batch_tokens = batch_plan(settings, device)
         try:
             self._translator = Translator(
                 str(path),
                 device=device,
                 compute_type=compute_type,
-                inter_threads=settings.threads or os.cpu_count() or 1,
+                inter_threads=workers,
                 intra_threads=1,
             )
         except (RuntimeError, ValueError, OSError, LookupError) as exc:  # LookupError: a variable missing
@@ -199,7 +214,7 @@ class CTranslate2Engine:
         # Longest batches first: the workers (inter_threads) take batches in submission
         # order, so the short ones fill in at the end instead of one long batch running
         # alone while the other workers wait.
-        batches = _token_batches(sequences, settings.max_batch_tokens)[::-1]
+        batches = _token_batches(sequences, self._loaded.batch_tokens)[::-1]
         try:
             # Submitted asynchronously, the batches run in parallel on the translator's
             # workers, each with a decoding limit fitted to its own lengths.
@@ -207,7 +222,7 @@ class CTranslate2Engine:
                 translator.translate_batch(
                     [sequences[k] for k in batch],
                     target_prefix=[prefix] * len(batch) if prefix else None,
-                    max_batch_size=settings.max_batch_tokens,
+                    max_batch_size=self._loaded.batch_tokens,
                     batch_type="tokens",
                     beam_size=settings.beam_size,
                     max_decoding_length=len(prefix)

@@ -20,12 +20,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from pressroom.config import TranslationSettings
 from pressroom.packages import version_key
 from pressroom.translate.base import Engine
 from pressroom.translate.installed import InstalledModel, list_models
+
+if TYPE_CHECKING:
+    from pressroom.translate.ctranslate import LoadedModel
 
 
 class RouteError(ValueError):
@@ -156,14 +159,12 @@ class ModelEngines:
         pivot: str = "en",
         named: Mapping[str, str] | None = None,
     ) -> None:
-        from pressroom.translate.ctranslate import LoadedModel
-
         self.models_dir = models_dir
         self.models, self.problems = list_models(models_dir)
         self._settings = settings
         self._pivot = pivot
         self._named = dict(named or {})
-        self._loaded = {model.path: LoadedModel(model, settings) for model in self.models}
+        self._loaded: dict[Path, LoadedModel] = {}  # made with the first engine of each model
         self._engines: dict[tuple[Path, str, str], Engine] = {}
 
     def route(self, source: str, target: str) -> list[Engine] | None:
@@ -186,11 +187,14 @@ class ModelEngines:
         return sum(loaded.loaded for loaded in self._loaded.values())
 
     def _engine(self, hop: Hop) -> Engine:
-        from pressroom.translate.ctranslate import make_engine
+        # CTranslate2 loads with the first engine: a build with nothing changed, or a command
+        # that only lists models, never needs it.
+        from pressroom.translate.ctranslate import LoadedModel, make_engine
 
         key = (hop.model.path, hop.source, hop.target)
         if key not in self._engines:
-            self._engines[key] = make_engine(hop.model, hop.source, hop.target, self._settings, self._loaded[hop.model.path])
+            loaded = self._loaded.setdefault(hop.model.path, LoadedModel(hop.model, self._settings))
+            self._engines[key] = make_engine(hop.model, hop.source, hop.target, self._settings, loaded)
         return self._engines[key]
 
 

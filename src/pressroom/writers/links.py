@@ -8,10 +8,13 @@ outside ``output/``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
 
 from pressroom.config import Settings
+
+if TYPE_CHECKING:
+    from pressroom.document.model import Edition
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 INDEX_FILE = "index.html"
@@ -132,3 +135,16 @@ def contained_path(output_dir: Path, *segments: str) -> Path:
 def output_path(output_dir: Path, lang: str, slug: str, ext: str) -> Path:
     """Where an edition's ``ext`` file is written: ``output_dir/lang/slug.ext``, never outside."""
     return contained_path(output_dir, lang, edition_file(slug, ext))
+
+
+# Every file an edition may have in its language folder: its DOCX, its page, its review edition.
+EDITION_EXTENSIONS = ("docx", "html", "bilingual.docx")
+
+
+def edition_files(output_dir: Path, edition: Edition, bilingual: bool) -> list[Path]:
+    """The files a build writes for ``edition``: DOCX and page, and the review edition of a
+    translation when ``bilingual`` review editions are asked for. For looking at them (their
+    size and time stamp) only: the names are checked, but unlike :func:`output_path` no link
+    is resolved, which a build that looks at every edition cannot afford."""
+    extensions = EDITION_EXTENSIONS if bilingual and edition.machine_translated else EDITION_EXTENSIONS[:2]
+    return [output_dir / _segment(edition.lang) / edition_file(edition.slug, ext) for ext in extensions]

@@ -30,3 +30,8 @@ def write_media(blocks: Iterable[Block], output_dir: Path) -> list[Path]:
                 atomic_write_bytes(path, block.image.data)
                 written.append(path)
     return written
+
+
+def pictures(blocks: Iterable[Block]) -> set[str]:
+    """The published file names of the pictures in ``blocks``."""
+    return {block.image.file_name for block in blocks if isinstance(block, Figure)}

@@ -10,7 +10,7 @@ feed readers and social networks need them that way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,11 +109,13 @@ def write_release_pages(
     output_dir: Path,
     site: Site,
     entries: Mapping[tuple[str, str], Entry] | None = None,
+    only: Collection[tuple[str, str]] | None = None,
 ) -> None:
     """Every release page; each needs only its own edition and which languages its release has.
 
     ``entries`` (by language and slug) carry what the edition alone does not know, such as
-    the site path of its first picture."""
+    the site path of its first picture. ``only`` names the ``(lang, slug)`` pages to write (an
+    incremental build's changed editions); None writes them all."""
     languages_of: dict[str, list[str]] = {}
     titles: dict[tuple[str, str], str] = {}
     for lang, editions in editions_by_lang.items():
@@ -122,6 +124,8 @@ def write_release_pages(
             titles[(lang, edition.slug)] = display_title(edition)
     for lang, editions in editions_by_lang.items():
         for edition in editions:
+            if only is not None and (lang, edition.slug) not in only:
+                continue
             entry = (entries or {}).get((lang, edition.slug)) or Entry.of(edition)
             original = titles.get((edition.release.lang, edition.slug))
             context = release_context(edition, entry, languages_of[edition.slug], original, site)

@@ -40,10 +40,15 @@ class SearchIndex:
     size: int = 0
 
 
+def discard_staging(output_dir: Path) -> None:
+    """Remove the half-made index a killed build may have left (also when no new one is made)."""
+    shutil.rmtree(output_dir / _STAGING, ignore_errors=True)
+
+
 def write_search_index(output_dir: Path) -> SearchIndex:
     """Index every release page under ``output_dir`` into ``output_dir/pagefind/``."""
     staging = output_dir / _STAGING
-    shutil.rmtree(staging, ignore_errors=True)  # a killed build may have left one
+    discard_staging(output_dir)
     from pagefind_bin import get_executable
 
     command = [str(get_executable()), "--site", str(output_dir.resolve()), "--output-path", str(staging.resolve()),

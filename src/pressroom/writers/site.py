@@ -6,7 +6,7 @@ The search index goes last because Pagefind reads the finished pages.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from pressroom.config import Settings
@@ -17,7 +17,8 @@ from pressroom.writers.feeds import Channel, write_feeds
 from pressroom.writers.indexes import write_indexes
 from pressroom.writers.legal import write_legal_pages
 from pressroom.writers.pages import Site, write_release_pages
-from pressroom.writers.search import SearchIndex, write_search_index
+from pressroom.writers.links import SEARCH_DIR
+from pressroom.writers.search import ENTRY_FILE, SearchIndex, discard_staging, write_search_index
 from pressroom.writers.sitemap import write_robots, write_sitemap
 from pressroom.writers.theme import Theme
 
@@ -41,15 +42,19 @@ def make_site(
 
 
 def write_site_pages(
-    editions_by_lang: Mapping[str, Sequence[Edition]], output_dir: Path, site: Site
+    editions_by_lang: Mapping[str, Sequence[Edition]],
+    output_dir: Path,
+    site: Site,
+    pages: Collection[tuple[str, str]] | None = None,
 ) -> dict[str, list[Entry]]:
-    """Theme files, legal pages, every release page and every list; returns the entries listed."""
+    """Theme files, legal pages, the release pages named in ``pages`` (``(lang, slug)``; None:
+    all) and every list; returns the entries listed."""
     site.theme.copy_static(output_dir)
     write_legal_pages(output_dir, site)
     if not site.tags:
         site.tags = collect_tags(Entry.of(e) for editions in editions_by_lang.values() for e in editions)
     entries = {lang: [Entry.of(edition) for edition in editions] for lang, editions in editions_by_lang.items()}
-    write_release_pages(editions_by_lang, output_dir, site)
+    write_release_pages(editions_by_lang, output_dir, site, only=pages)
     write_indexes(entries, output_dir, site)
     return entries
 
@@ -62,11 +67,18 @@ def publish_site(
     docx_sizes: Mapping[str, Mapping[str, int]],
     in_feeds: Mapping[str, Sequence[Edition]] | None = None,
     glossary: Glossary | None = None,
-) -> SearchIndex:
+    pages: Collection[tuple[str, str]] | None = None,
+    search: bool = True,
+) -> SearchIndex | None:
     """Everything a build publishes besides the DOCX files. ``in_feeds`` narrows what the feeds
-    carry (``--require-review`` keeps unreviewed translations out of them)."""
+    carry (``--require-review`` keeps unreviewed translations out of them).
+
+    ``editions_by_lang`` is every edition the site lists (an incremental build gives the
+    unchanged ones from its publish state); ``pages`` names the ``(lang, slug)`` release pages
+    to write (None: all), and the search index is made again only when ``search`` says that a
+    page changed or went, or when there is none (None is returned when it is kept)."""
     site = make_site(editions_by_lang, settings, glossary)
-    entries = write_site_pages(editions_by_lang, output_dir, site)
+    entries = write_site_pages(editions_by_lang, output_dir, site, pages)
     in_feeds = in_feeds if in_feeds is not None else editions_by_lang
     for lang, editions in in_feeds.items():
         sizes = docx_sizes.get(lang, {})
@@ -79,4 +91,7 @@ def publish_site(
                 write_feeds(chosen, lang, output_dir / lang, settings, docx_sizes=sizes, channel=channel, theme=site.theme)
     write_sitemap(entries, output_dir, settings, site.tags)
     write_robots(output_dir, settings)
-    return write_search_index(output_dir)
+    if search or not (output_dir / SEARCH_DIR / ENTRY_FILE).is_file():
+        return write_search_index(output_dir)
+    discard_staging(output_dir)
+    return None
