@@ -65,6 +65,7 @@ class Release:
     tags: list[str] = field(default_factory=list)
     contact: str = ""
     warnings: list[str] = field(default_factory=list)
+    bidi_removed: int = 0  # text direction controls the reader removed (pressroom.text)
 
     def translatable_texts(self) -> list[str]:
         """Title, summary and block texts in a fixed order: the unit of translation.

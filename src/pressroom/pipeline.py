@@ -183,7 +183,7 @@ def _read_all(
     slugs: dict[str, Path] = {}
     for index, path in enumerate(paths, 1):
         try:
-            release = read_release(path, settings)
+            release = read_release(path, settings, folder)
         except ReaderError as exc:
             _problem(result.failed, reporter, path, str(exc).removeprefix(f"{path}: "), True)
             continue

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pressroom.limits import MAX_RELEASE_CHARS, MAX_RELEASE_SEGMENTS
 from pressroom.model import Block, BlockKind, Release
-from pressroom.slug import slugify
+from pressroom.slug import RESERVED_SLUGS, slugify
+from pressroom.text import bidi_warning, invisible_warning, remove_bidi, remove_invisible
 
 
 class ReaderError(Exception):
@@ -132,11 +134,17 @@ def clean_inline(text: str) -> str:
     return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip(" ")
 
 
+# Characters looked at before a full stop: longer than any abbreviation, so the time per
+# candidate is fixed and a text of 200,000 "A. A. A." stays linear.
+_ABBREVIATION_LOOKBACK = 32
+
+
 def first_sentence(text: str) -> str:
     """The first sentence, not fooled by 'Dr.', 'z. B.', initials or '24. Juli'."""
     for match in _SENTENCE_END.finditer(text):
-        before = text[: match.start() + 1]
-        if before.endswith(".") and _is_abbreviation(before[:-1]):
+        dot = match.start()
+        before = text[max(0, dot - _ABBREVIATION_LOOKBACK) : dot]
+        if text[dot] == "." and _is_abbreviation(before):
             continue
         return text[: match.end()].strip()
     return text.strip()
@@ -255,22 +263,75 @@ def build_release(
     back to the lead or the title themselves (:func:`pressroom.writers.labels.summary_text`).
     A given summary that the lead paragraph repeats is taken out of the body instead.
     """
-    title = clean_inline(title)
-    summary = clean_inline(summary)
+    removed = invisible = 0
+
+    def without_bidi(text: str) -> str:
+        """The text without direction controls (counted apart: they are reported) and any
+        invisible character a reader left (Word's document properties)."""
+        nonlocal removed, invisible
+        text, count = remove_bidi(text)
+        text, hidden = remove_invisible(text)
+        removed, invisible = removed + count, invisible + hidden
+        return text
+
+    title = clean_inline(without_bidi(title))
+    summary = clean_inline(without_bidi(summary))
+    blocks = [block.with_text(without_bidi(block.text)) for block in blocks]
+    contact = without_bidi(contact)
+    tags = [tag for tag in (without_bidi(tag).strip() for tag in tags or []) if tag]
     blocks = _without_repeated_lead(summary, blocks)
     if not title:
         raise ReaderError(f"{path}: has no title")
+    _check_size(path, 2 + len(blocks), [title, summary, contact, *tags, *(block.text for block in blocks)])
+    if removed:
+        warnings.append(bidi_warning(removed))
+    if invisible:
+        warnings.append(invisible_warning(invisible))
     if not blocks:
         warnings.append("no text below the title")
     return Release(
-        slug=slugify(slug) if slug.strip() else slugify(title),
+        slug=_slug(path, slug, title),
         title=title,
         date=date,
         blocks=blocks,
         source_path=path,
         lang=lang,
         summary=summary,
-        tags=tags or [],
+        tags=tags,
         contact=contact,
         warnings=warnings,
+        bidi_removed=removed,
     )
+
+
+def _check_size(path: Path, segments: int, texts: list[str]) -> None:
+    """Refuse a release over the bounds of :mod:`pressroom.limits`, whatever its format."""
+    if segments > MAX_RELEASE_SEGMENTS:
+        raise ReaderError(
+            f"{path}: has {segments:,} paragraphs, headings and list items; the limit for a "
+            f"press release is {MAX_RELEASE_SEGMENTS:,}"
+        )
+    characters = sum(len(text) for text in texts)
+    if characters > MAX_RELEASE_CHARS:
+        raise ReaderError(
+            f"{path}: has {characters:,} characters of text; the limit for a press release is "
+            f"{MAX_RELEASE_CHARS:,}"
+        )
+
+
+def _slug(path: Path, given: str, title: str) -> str:
+    """The release's slug: the given one, else one made from the title.
+
+    A slug may not take the name of a file or folder the site writes itself (``index``,
+    ``rss``, ``tags`` …): a given one is refused, one made from the title gets a suffix.
+    """
+    if not given.strip():
+        slug = slugify(title)
+        return f"{slug}-release" if slug in RESERVED_SLUGS else slug
+    slug = slugify(given)
+    if slug in RESERVED_SLUGS:
+        raise ReaderError(
+            f"{path}: 'slug: {given}' is the name of a page the site writes itself "
+            f"({', '.join(sorted(RESERVED_SLUGS))} are taken); give the release another slug"
+        )
+    return slug

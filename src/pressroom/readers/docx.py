@@ -8,6 +8,7 @@ sees in Word is what gets translated.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from datetime import datetime
@@ -23,6 +24,17 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from pressroom.config import Settings
+from pressroom.limits import (
+    MAX_DOCX_BYTES,
+    MAX_DOCX_INFLATED_BYTES,
+    MAX_DOCX_MEMBERS,
+    MAX_DOCX_XML_BYTES,
+    LimitError,
+    check_zip,
+    inflated_size,
+    read_regular_file,
+    too_large,
+)
 from pressroom.model import BlockKind, Release
 from pressroom.readers.common import (
     Pending,
@@ -105,23 +117,39 @@ def read_docx_release(path: Path, settings: Settings) -> Release:
 
 def _open(path: Path) -> Document:
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(ZIP_MAGIC))
+        data = read_regular_file(path, MAX_DOCX_BYTES, purpose="for a press release")
+    except LimitError as exc:
+        raise ReaderError(f"{path}: {exc}") from None
     except OSError as exc:
         raise ReaderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not head:
+    if not data:
         raise ReaderError(f"{path}: is empty")
-    if head.startswith(OLE2_MAGIC):
+    if data.startswith(OLE2_MAGIC):
         raise ReaderError(
             f"{path}: is password-protected or not a Word .docx file; "
             "save it again as .docx without a password"
         )
-    if not head.startswith(ZIP_MAGIC):
+    if not data.startswith(ZIP_MAGIC):
         raise _damaged(path)
     try:
-        return docx.Document(str(path))
+        _check_inflated(io.BytesIO(data))
+        return docx.Document(io.BytesIO(data))
+    except LimitError as exc:
+        raise ReaderError(f"{path}: {exc}") from None
     except _DAMAGED:
         raise _damaged(path) from None
+
+
+def _check_inflated(data: io.BytesIO) -> None:
+    """LimitError when the Word file unpacks to more than the bounds allow (a zip bomb),
+    counting the declared sizes and then what really comes out, before python-docx reads it."""
+    with zipfile.ZipFile(data) as archive:
+        members = check_zip(archive, max_members=MAX_DOCX_MEMBERS, max_bytes=MAX_DOCX_INFLATED_BYTES, what="the Word file")
+        xml = [info for info in members if info.filename.lower().endswith((".xml", ".rels"))]
+        if sum(info.file_size for info in xml) > MAX_DOCX_XML_BYTES:
+            raise too_large("the Word file's text", sum(info.file_size for info in xml), MAX_DOCX_XML_BYTES)
+        inflated_size(archive, xml, MAX_DOCX_XML_BYTES, "the Word file's text")
+        inflated_size(archive, members, MAX_DOCX_INFLATED_BYTES, "the Word file")
 
 
 def _damaged(path: Path) -> ReaderError:

@@ -16,6 +16,7 @@ import frontmatter
 import yaml
 
 from pressroom.config import Settings
+from pressroom.limits import MAX_FRONT_MATTER_DEPTH
 from pressroom.model import BlockKind, Release
 from pressroom.readers.common import (
     Pending,
@@ -32,25 +33,56 @@ from pressroom.readers.text import NUMBERED
 
 KNOWN_KEYS = ("title", "date", "slug", "summary", "tags", "contact", "lang")
 
-_HEADING = re.compile(r"(?P<hashes>#{1,6})\s+(?P<text>.*?)(?:\s+#+)?")
+_HEADING = re.compile(r"(?P<hashes>#{1,6})\s+(?P<text>.*)")
 _BULLET = re.compile(r"[-*+•]\s+(?P<text>\S.*)")
 _BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
 _LANG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # nothing to translate; dropped
+# Every inline pattern runs in linear time on any line: a bracket, a quote or an emphasis
+# mark cannot contain its own delimiter, and runs of backticks are taken whole (possessive),
+# so a line of 100,000 "**a " or "[[[" is scanned a bounded number of times.
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")  # nothing to translate; dropped
+_AUTOLINK = re.compile(r"<(?:mailto:)?([^<>\s]*+)>")  # <https://…>, <a@b.de>
 _INLINE = (
-    (re.compile(r"<(?:mailto:)?([^<>\s]+[@.][^<>\s]+)>"), r"\1"),  # <https://…>, <a@b.de>
-    (re.compile(r"`+([^`]+?)`+"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),  # not "Bürger*innen"
-    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),  # not "max_muster"
+    (re.compile(r"(?<!`)`++([^`]++)`++"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1"), r"\2"),
+    # not "Bürger*innen" nor "max_muster": a mark between letters is part of the word
+    (re.compile(r"(?<![\w*])\*(?=\S)((?:[^*]|(?<=\w)\*(?=\w))+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?=\S)((?:[^_]|(?<=\w)_(?=\w))+?)(?<=\S)_(?![\w_])"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])"), r"\1"),
 )
-_LINK = re.compile(r"\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+class _Refused(yaml.YAMLError):
+    """Front matter YAML that is valid but not accepted (aliases, deep nesting)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
 
 
 class _DatesAsText(yaml.SafeLoader):
     """Safe YAML that leaves dates as text, so every date goes through one parser and an
-    impossible date ('2025-02-30') gets the same plain message as any other bad date."""
+    impossible date ('2025-02-30') gets the same plain message as any other bad date.
+
+    Anchors and aliases (``&a``, ``*a``) are refused: front matter never needs them, and a few
+    hundred bytes of nested aliases expand to gigabytes. Nesting is bounded too, because the
+    composer recurses once per level.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused("uses YAML anchors or aliases (& or *), which are not accepted", event.start_mark)
+        if self._depth >= MAX_FRONT_MATTER_DEPTH:
+            raise _Refused(f"is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _DatesAsText.yaml_implicit_resolvers = {
@@ -126,6 +158,11 @@ def _front_matter(text: str, path: Path) -> tuple[dict[Any, Any], str]:
         if mark is not None:
             line = blank_lines + start.count("\n", 0, bounds[0].end()) + mark.line + 1
             where = f" on line {line}"
+        if isinstance(exc, _Refused):
+            raise ReaderError(
+                f"{path}: the front matter (between the '---' lines) {problem}{where}; "
+                "write each value out in full"
+            ) from None
         raise ReaderError(
             f"{path}: the front matter (between the '---' lines) is not valid YAML{where}: "
             f"{problem}. Check for a missing space after a colon, a stray quote mark, or a "
@@ -162,7 +199,7 @@ def parse_body(body: str) -> tuple[list[Pending], bool]:
         elif heading := _HEADING.fullmatch(line):
             close()
             level_one_first = level_one_first or (not pending and len(heading["hashes"]) == 1)
-            current, lines = Pending(BlockKind.HEADING, ""), [heading["text"]]
+            current, lines = Pending(BlockKind.HEADING, ""), [_without_closing_hashes(heading["text"])]
             close()
         elif line.startswith(">"):
             quoted = line[1:].strip()
@@ -188,12 +225,25 @@ def parse_body(body: str) -> tuple[list[Pending], bool]:
     return pending, level_one_first
 
 
+def _without_closing_hashes(text: str) -> str:
+    """A heading's text without the optional closing hashes ("## Titel ##"); "C#" keeps its."""
+    stripped = text.rstrip("#")
+    return stripped.rstrip() if stripped != text and stripped[-1:].isspace() else text
+
+
 def plain_text(text: str) -> str:
     """Markdown inline syntax to plain text: emphasis dropped, links as 'label (url)'."""
     text = _LINK.sub(_link, _IMAGE.sub("", text))
+    text = _AUTOLINK.sub(_autolink, text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
     return clean_inline(text)
+
+
+def _autolink(match: re.Match[str]) -> str:
+    """<https://…> or <a@b.de> as the bare address; anything else in <> stays as written."""
+    inner = match[1]
+    return inner if any(mark in inner[1:-1] for mark in "@.") else match[0]
 
 
 def _link(match: re.Match[str]) -> str:

@@ -1,0 +1,61 @@
+"""Text from outside made safe to show: the one place that cleans what pressroom takes in.
+
+Release files, glossary rows, review files, model output and package metadata can carry
+characters that are invisible but not harmless:
+
+* bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) make text
+  display in another order than it is stored: a title ending in "‮fdp.exe" reads "exe.pdf"
+  ("Trojan Source"). They are removed, counted and reported (a note on the release, a finding
+  in the QA report).
+* C0 and C1 controls, non-characters (U+FFFE, U+FFFF, U+FDD0–U+FDEF and their twins in every
+  plane) and lone surrogates: invalid in XML (DOCX, feeds) or meaningless anywhere; removed.
+* zero-width spaces, the BOM, word joiners and soft hyphens: invisible, and they split words
+  for the translation model; removed. A zero-width joiner inside an emoji ("👩‍💻") stays.
+
+Tab and line feed stay; readers turn CR and CRLF into line feeds before this runs.
+"""
+
+from __future__ import annotations
+
+import re
+
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
+)
+_INVISIBLE = re.compile(
+    rf"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}\u200b\u200c\u2060\ufeff\u00ad]"
+    r"|(?<![^\w\s])\u200d"
+)
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def remove_invisible(text: str) -> tuple[str, int]:
+    """``text`` without controls, non-characters and invisible characters; and how many went."""
+    return _INVISIBLE.subn("", text)
+
+
+def remove_bidi(text: str) -> tuple[str, int]:
+    """``text`` without bidirectional controls; and how many went."""
+    return _BIDI.subn("", text)
+
+
+def clean(text: str) -> str:
+    """``text`` without anything :func:`remove_invisible` or :func:`remove_bidi` removes."""
+    return _BIDI.sub("", _INVISIBLE.sub("", text))
+
+
+def invisible_warning(count: int) -> str:
+    """The note for removed invisible characters: says how many, so the author can look."""
+    plural = "s" if count > 1 else ""
+    return f"removed {count} invisible or control character{plural} (such as zero-width spaces)"
+
+
+def bidi_warning(count: int) -> str:
+    """The note for removed direction controls: what they do, so nobody puts them back."""
+    plural = "s" if count > 1 else ""
+    return (
+        f"removed {count} text direction control{plural} (U+202E and the like), which can make "
+        "text display in another order than it is written (a name ending in 'fdp.exe' shown as "
+        "'exe.pdf')"
+    )
