@@ -264,17 +264,22 @@ def _listed(numbers: Sequence[Number], most: int = 8) -> str:
 
 
 def longest_loop(text: str) -> tuple[int, str]:
-    """The most repeats in a row of one word or phrase (up to LOOP_MAX_WORDS words), and the phrase."""
+    """The most repeats in a row of one word or phrase (up to LOOP_MAX_WORDS words), and the phrase.
+
+    One pass per phrase length: ``run[i]`` counts how many words from ``i`` on equal the word
+    ``size`` places before them, so the repeats of the phrase at ``start`` are read off
+    ``run[start + size]`` instead of being counted again for every start (linear in words).
+    """
     words = _WORD.findall(text.casefold())
     best = (1, "")
     for size in range(1, LOOP_MAX_WORDS + 1):
+        run = [0] * (len(words) + 1)
+        for index in range(len(words) - 1, size - 1, -1):
+            run[index] = run[index + 1] + 1 if words[index] == words[index - size] else 0
         for start in range(len(words) - size):
-            phrase = words[start : start + size]
-            repeats = 1
-            while words[start + repeats * size : start + (repeats + 1) * size] == phrase:
-                repeats += 1
+            repeats = 1 + run[start + size] // size
             if repeats > best[0]:
-                best = (repeats, " ".join(phrase))
+                best = (repeats, " ".join(words[start : start + size]))
     return best
 
 

@@ -50,7 +50,8 @@ _INLINE = (
     (re.compile(r"(?<![\w_])_(?=\S)((?:[^_]|(?<=\w)_(?=\w))+?)(?<=\S)_(?![\w_])"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])"), r"\1"),
 )
-_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# The address may hold one level of brackets ("…/Stuttgart_(Begriffsklärung)").
+_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))++)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 class _Refused(yaml.YAMLError):
