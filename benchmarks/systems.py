@@ -7,7 +7,7 @@ process's peak resident memory. ``run_benchmark.py`` starts them side by side.
 * ``argos`` (A): ``argostranslate.translate.translate`` per release, to en and to ko (Argos
   goes de→en→ko itself), in the full ``.venv-bench``. Only its sentence splitter is replaced:
   Argos' MiniSBD/stanza splitters download models at run time, so ours stands in.
-* ``pressroom`` (B): ``pressroom.pipeline.build`` with the memory off (``--no-cache``), through
+* ``pressroom`` (B): ``pressroom.build.pipeline.build`` with the memory off (``--no-cache``), through
   the library API (the pinning patch has to live in the build's process).
 * ``ctranslate2`` (C): the token sequences B sent, replayed into bare CTranslate2, all of one
   model in one call, with B's beam size, compute type and threads.
@@ -104,7 +104,8 @@ def argos(work: Path) -> dict[str, Any]:
 
 
 def _build(work: Path, releases: str, output: str, use_memory: bool) -> dict[str, Any]:
-    from pressroom.pipeline import BuildOptions, build
+    from pressroom.build.pipeline import build
+    from pressroom.build.types import BuildOptions
     from pressroom.translate import argos as argos_engine
     from pressroom.translate.routing import PackageEngines
 

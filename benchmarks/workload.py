@@ -23,7 +23,7 @@ from pressroom.config import Settings
 from pressroom.packages import install_file
 from pressroom.readers import find_releases, read_release
 from pressroom.segment import split_sentences
-from pressroom.synthetic import BASE, DEFAULT_TRAINING_TEXT, build_package
+from pressroom.demo.synthetic import BASE, DEFAULT_TRAINING_TEXT, build_package
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus/de-press-releases")

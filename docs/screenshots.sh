@@ -15,7 +15,8 @@ from pathlib import Path
 from engines import StaticEngines, TaggingEngine
 
 from pressroom.config import load_settings
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 
 engines = StaticEngines(TaggingEngine("de", "en"), TaggingEngine("en", "ko"))
 result = build(load_settings(), BuildOptions(Path("releases"), Path(sys.argv[1]) / "output", use_memory=False), engines)

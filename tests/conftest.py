@@ -22,7 +22,7 @@ _guard.install()
 from shared_dir import SHARED, SKIP_REASON, corpus_present, shared_required
 
 from pressroom.packages import install_file
-from pressroom.synthetic import build_package
+from pressroom.demo.synthetic import build_package
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

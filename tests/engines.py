@@ -7,6 +7,10 @@ tests can prove pivot reuse, memory hits and structure without a real model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pressroom.translate.base import Hypothesis
 
 
 class TaggingEngine:
@@ -20,10 +24,14 @@ class TaggingEngine:
         self.calls = 0
         self.seen: list[str] = []
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
         self.calls += 1
         self.seen.extend(sentences)
-        return [f"<{self.target}>{sentence}" for sentence in sentences]
+        return [Hypothesis(self.tag(sentence)) for sentence in sentences]
+
+    def tag(self, sentence: str) -> str:
+        """The translation: the sentence behind the target language's tag."""
+        return f"<{self.target}>{sentence}"
 
 
 class StaticEngines:
@@ -40,3 +48,30 @@ class StaticEngines:
         if first and second:
             return [first, second]
         return None
+
+
+@dataclass
+class TranslationResult:
+    """A finished CTranslate2 result; ``result()`` answers like its asynchronous results."""
+
+    hypotheses: list[list[str]]
+    scores: list[float] = field(default_factory=lambda: [0.0])
+
+    def result(self) -> TranslationResult:
+        return self
+
+
+class EchoTranslator:
+    """A stand-in for ``ctranslate2.Translator`` whose model gives back its input tokens (after
+    the target prefix), so the real engine's tokenizing, splitting and rejoining must
+    reproduce every source character."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.calls: list[list[list[str]]] = []
+
+    def translate_batch(
+        self, tokens: list[list[str]], target_prefix: Any = None, **kwargs: Any
+    ) -> list[TranslationResult]:
+        self.calls.append(tokens)
+        prefixes = target_prefix or [[] for _ in tokens]
+        return [TranslationResult([prefix + list(t)]) for prefix, t in zip(prefixes, tokens, strict=True)]

@@ -7,20 +7,20 @@ import logging
 import os
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import ctranslate2
 import pytest
 import sentencepiece as spm
+from engines import EchoTranslator, TranslationResult
 
 from pressroom.config import TranslationSettings
 from pressroom.packages import ModelPackage, install_file, list_packages
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
 from pressroom.translate import argos
 from pressroom.translate.argos import ArgosEngine
-from pressroom.translate.base import Engine, TranslationError
+from pressroom.translate.base import Engine, Hypothesis, TranslationError
 
 LONG = (
     "Die Stadt eröffnet am Montag das neue Bürgerbüro am Marktplatz, der Oberbürgermeister "
@@ -49,29 +49,11 @@ class _Spy:
         self.calls.append((tokens, kwargs))
         results = self.inner.translate_batch(tokens, **{**kwargs, "asynchronous": False})
         self.results.extend(results)
-        return [_Result(r.hypotheses) for r in results] if kwargs.get("asynchronous") else results
+        return [TranslationResult(r.hypotheses, r.scores) for r in results] if kwargs.get("asynchronous") else results
 
 
-@dataclass
-class _Result:
-    """A finished translation result; ``result()`` answers like CTranslate2's async results."""
-
-    hypotheses: list[list[str]]
-
-    def result(self) -> _Result:
-        return self
-
-
-class _Echo:
-    """A stand-in model that returns its input tokens, so the output must equal the input."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.calls: list[list[list[str]]] = []
-
-    def translate_batch(self, tokens: list[list[str]], target_prefix: Any = None, **kwargs: Any) -> list[_Result]:
-        self.calls.append(tokens)
-        prefixes = target_prefix or [[] for _ in tokens]
-        return [_Result([prefix + list(t)]) for prefix, t in zip(prefixes, tokens, strict=True)]
+def _texts(hypotheses: list[Hypothesis]) -> list[str]:
+    return [hypothesis.text for hypothesis in hypotheses]
 
 
 @pytest.fixture
@@ -83,7 +65,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> type[_Spy]:
 
 @pytest.fixture
 def echo(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(argos, "Translator", _Echo)
+    monkeypatch.setattr(argos, "Translator", EchoTranslator)
 
 
 def test_engine_protocol_and_attributes(models_dir: Path) -> None:
@@ -99,8 +81,8 @@ def test_real_model_one_output_per_input_in_order(models_dir: Path, spy: type[_S
     engine = ArgosEngine(_package(models_dir, "de"), settings)
     sentences = ["Die Stadt eröffnet am Montag das neue Bürgerbüro.", "", "Hallo.", "   ",
                  "Weitere Informationen erhalten Sie unter www.example.de."]  # fmt: skip
-    together = engine.translate_batch(sentences)
-    alone = [engine.translate_batch([s])[0] for s in sentences]
+    together = _texts(engine.translate_batch(sentences))
+    alone = [_texts(engine.translate_batch([s]))[0] for s in sentences]
     assert together == alone
     assert len(together) == 5 and together[1] == "" and together[3] == ""
     assert all(together[i] for i in (0, 2, 4))
@@ -116,7 +98,7 @@ def test_batches_get_their_own_decoding_limit(models_dir: Path, spy: type[_Spy])
     settings = TranslationSettings(max_batch_tokens=40, length_ratio=1.5, beam_size=1)
     engine = ArgosEngine(_package(models_dir, "de"), settings)
     sentences = ["Hallo."] * 6 + [LONG]
-    outputs = engine.translate_batch(sentences)
+    outputs = _texts(engine.translate_batch(sentences))
     assert len(outputs) == 7 and all(outputs)
     calls = spy.instances[0].calls
     assert len(calls) >= 2
@@ -130,11 +112,24 @@ def test_batches_get_their_own_decoding_limit(models_dir: Path, spy: type[_Spy])
         assert len(result.hypotheses[0]) <= kwargs["max_decoding_length"]
 
 
+def test_score_is_the_mean_log_probability_per_token(models_dir: Path, spy: type[_Spy]) -> None:
+    """The engine's confidence agrees with CTranslate2 scoring its own output token by token."""
+    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings(beam_size=1))
+    (hypothesis,) = engine.translate_batch(["Die Stadt eröffnet am Montag das neue Bürgerbüro."])
+    (tokens, _), = spy.instances[0].calls
+    output = spy.instances[0].results[0].hypotheses[0]
+    scored = spy.instances[0].inner.score_batch(tokens, [output])[0].log_probs
+    stopped = len(scored) - len(output)  # the end token, scored only if the model emitted it
+    expected = sum(scored[: len(output)]) / len(output)
+    assert hypothesis.score is not None and hypothesis.score < 0
+    assert hypothesis.score == pytest.approx(expected, abs=0.05 if stopped else 1e-3)
+
+
 def test_blank_inputs_load_no_model(models_dir: Path, spy: type[_Spy]) -> None:
     engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings())
     assert engine.loaded is False
     assert engine.translate_batch([]) == []
-    assert engine.translate_batch(["", " ", "\n\t"]) == ["", "", ""]
+    assert _texts(engine.translate_batch(["", " ", "\n\t"])) == ["", "", ""]
     assert engine.loaded is False and spy.instances == []
     engine.translate_batch(["Hallo."])
     assert engine.loaded is True and len(spy.instances) == 1
@@ -156,13 +151,13 @@ def test_identity_follows_settings_and_model_files(models_dir: Path) -> None:
 def test_underscores_survive_decoding(models_dir: Path, echo: None) -> None:
     engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings())
     text = "Kontakt: presse_team@example.de, https://example.de/presse/2024_06_mitteilung.html"
-    assert engine.translate_batch([text]) == [text]
+    assert _texts(engine.translate_batch([text])) == [text]
 
 
 def test_long_sentence_is_split_and_rejoined(models_dir: Path, echo: None) -> None:
     package = _package(models_dir, "de")
     engine = ArgosEngine(package, TranslationSettings(max_input_tokens=12))
-    out = engine.translate_batch(["Kurz.", LONG])
+    out = _texts(engine.translate_batch(["Kurz.", LONG]))
     assert out == ["Kurz.", LONG]  # echo: parts rejoined losslessly, nothing truncated
     sent = [tokens for call in engine._translator.calls for tokens in call]  # type: ignore[union-attr]
     assert len(sent) > 4 and all(len(tokens) <= 12 for tokens in sent)
@@ -175,8 +170,8 @@ def test_long_sentence_output_is_the_join_of_its_parts(models_dir: Path) -> None
     processor = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
     pieces = split_at_safe_points(LONG, lambda t: len(processor.encode(t)) <= 12)
     assert len(pieces) > 2
-    expected = join_pieces(Piece(engine.translate_batch([p.text])[0], p.joiner) for p in pieces)
-    assert engine.translate_batch([LONG]) == [expected]
+    expected = join_pieces(Piece(engine.translate_batch([p.text])[0].text, p.joiner) for p in pieces)
+    assert _texts(engine.translate_batch([LONG])) == [expected]
 
 
 def _variant(source: Path, target: Path, top: str, metadata_update: dict[str, Any], txt_vocab: bool) -> Path:
@@ -216,7 +211,7 @@ def test_argos_layout_variant_with_target_prefix(
     tokens = spy.instances[0].results[0].hypotheses[0]
     assert tokens[0] == prefix
     processor = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
-    assert output == processor.decode_pieces(tokens[1:]).removeprefix(" ")
+    assert output.text == processor.decode_pieces(tokens[1:]).removeprefix(" ")
 
 
 def test_prefix_is_stripped_exactly(tmp_path: Path, synthetic_packages: dict[str, Path], echo: None) -> None:
@@ -224,7 +219,7 @@ def test_prefix_is_stripped_exactly(tmp_path: Path, synthetic_packages: dict[str
         synthetic_packages["de_en"], tmp_path / "p.argosmodel", "x", {"target_prefix": "__en__"}, txt_vocab=False
     )
     engine = ArgosEngine(install_file(archive, tmp_path / "models"), TranslationSettings())
-    assert engine.translate_batch(["Die Stadt."]) == ["Die Stadt."]
+    assert _texts(engine.translate_batch(["Die Stadt."])) == ["Die Stadt."]
 
 
 def test_unsupported_compute_type_falls_back_with_a_warning(
@@ -234,7 +229,7 @@ def test_unsupported_compute_type_falls_back_with_a_warning(
     wanted = next(t for t in ("float16", "bfloat16", "int8_float16") if t not in supported)
     engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings(compute_type=wanted))
     with caplog.at_level(logging.WARNING, logger="pressroom.translate.argos"):
-        assert engine.translate_batch(["Hallo."])[0]
+        assert engine.translate_batch(["Hallo."])[0].text
     assert spy.instances[0].kwargs["compute_type"] == "auto"
     assert wanted in caplog.text and "auto" in caplog.text
 
@@ -249,8 +244,8 @@ def test_broken_model_raises_translation_error_naming_the_package(models_dir: Pa
 
 
 def test_translate_failure_raises_translation_error(models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    class Failing(_Echo):
-        def translate_batch(self, tokens: Sequence[Sequence[str]], **kwargs: Any) -> list[_Result]:
+    class Failing(EchoTranslator):
+        def translate_batch(self, tokens: Sequence[Sequence[str]], **kwargs: Any) -> list[TranslationResult]:
             raise RuntimeError("out of memory")
 
     monkeypatch.setattr(argos, "Translator", Failing)
@@ -284,7 +279,7 @@ def test_bpe_package_uses_argos_bpe_tokenizer(
     monkeypatch.setattr("argostranslate.tokenizer.BPETokenizer", FakeBPE)
     package = _as_bpe_package(_package(models_dir, "de"))
     engine = ArgosEngine(package, TranslationSettings())
-    assert engine.translate_batch(["Die  Stadt_x a@b.de"]) == ["Die Stadt_x a@b.de"]
+    assert _texts(engine.translate_batch(["Die  Stadt_x a@b.de"])) == ["Die Stadt_x a@b.de"]
     assert made == [(package.path / "bpe.model", "de", "en")]
 
 

@@ -27,14 +27,16 @@ import pytest
 from engines import StaticEngines, TaggingEngine
 from typer.testing import CliRunner
 
-from pressroom import cli, doctor
-from pressroom.config import Settings, TranslationSettings
+from pressroom import doctor
+from pressroom.cli import app as cli
+from pressroom.config import Settings, TranslationSettings, load_settings
 from pressroom.packages import install_file
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 from pressroom.qa.glossary import load_glossary
 from pressroom.readers import read_release
 from pressroom.scaffold import config_reference
-from pressroom.synthetic import build_package
+from pressroom.demo.synthetic import build_package
 from pressroom.watch import snapshot, watch
 from pressroom.writers.links import DOCX_MIME
 
@@ -94,7 +96,7 @@ def test_init_makes_a_ready_folder_with_every_setting_documented(office: Path) -
     data = tomllib.loads(text)
     assert set(data) == {f.name for f in fields(Settings)}
     assert set(data["translation"]) == {f.name for f in fields(TranslationSettings)}
-    assert cli.load_settings(office / "pressroom.toml") == Settings()
+    assert load_settings(office / "pressroom.toml") == Settings()
     for f in (*fields(Settings), *fields(TranslationSettings)):
         if "doc" in f.metadata:  # each setting's explanation stands above it as a comment
             first_words = " ".join(f.metadata["doc"].split()[:4])
@@ -281,7 +283,7 @@ def test_debug_shows_the_traceback_that_is_otherwise_hidden(
     def broken(folders: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "run_checks", broken)
+    monkeypatch.setattr(doctor, "run_checks", broken)
     monkeypatch.setattr(sys, "argv", ["pressroom", "doctor"])
     with pytest.raises(SystemExit) as stopped:
         cli.main()
@@ -373,7 +375,7 @@ def test_serve_answers_on_loopback_with_the_right_types_and_local_links(tmp_path
         encoding="utf-8",
     )
     (tmp_path / "pressroom.toml").write_text('site_url = "https://presse.example.org/"\n', encoding="utf-8")
-    settings = cli.load_settings(tmp_path / "pressroom.toml")
+    settings = load_settings(tmp_path / "pressroom.toml")
     engines = StaticEngines(TaggingEngine("de", "en"), TaggingEngine("en", "ko"))
     out = tmp_path / "output"
     assert build(settings, BuildOptions(tmp_path / "releases", out), engines).exit_code == 0

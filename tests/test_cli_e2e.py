@@ -22,13 +22,14 @@ from pathlib import Path
 import docx
 import feedparser
 import pytest
+from blocks import OL, H, L, P, Q, body, kind_of
 from indexserver import closed_port_url, serve_index
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Release
+from pressroom.demo.synthetic import build_package
+from pressroom.document.model import Release
 from pressroom.packages import list_packages
 from pressroom.readers import find_releases, read_release
-from pressroom.synthetic import build_package
 from pressroom.writers.labels import DEMO_BANNER, DEMO_ORIGINAL_BANNER, DEMO_PREFIX, label
 
 RELEASES = Path(__file__).parents[1] / "releases"
@@ -54,7 +55,7 @@ def samples() -> list[Release]:
     """The repository's sample releases as the readers see them: the expected structure."""
     releases = [read_release(path, Settings()) for path in find_releases(RELEASES)]
     assert len(releases) == 3
-    assert {block.kind for release in releases for block in release.blocks} == set(BlockKind)
+    assert {kind_of(b) for release in releases for b in body(release)} == {H, P, Q, L, OL}
     return releases
 
 
@@ -163,7 +164,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, real_packages: dict[str, Pat
     first = site.run("build", *models)
     first_ids = feed_ids(site.root / "output")
     # A file gone from the output folder: the second build runs in full (from the memory)
-    # instead of being skipped as unchanged (pressroom.uptodate).
+    # instead of being skipped as unchanged (pressroom.build.incremental).
     (site.root / "output" / "index.html").unlink()
     second = site.run("build", *models)
     return BuiltSite(site, install, listing, check, first, first_ids, second)
@@ -200,13 +201,7 @@ def test_the_offline_guard_catches_a_command_that_uses_the_network(tmp_path: Pat
 
 # --- 2. build: every output, twice ----------------------------------------------------------------
 
-STYLE_OF = {
-    (BlockKind.HEADING, False): "Heading 2",
-    (BlockKind.PARAGRAPH, False): "Normal",
-    (BlockKind.QUOTE, False): "Quote",
-    (BlockKind.LIST_ITEM, False): "List Bullet",
-    (BlockKind.LIST_ITEM, True): "List Number",
-}
+STYLE_OF = {H: "Heading 2", P: "Normal", Q: "Quote", L: "List Bullet", OL: "List Number"}
 
 
 def split_styles(document: docx.document.Document, lang: str, blocks: int) -> tuple[list[str], list[str]]:
@@ -222,11 +217,11 @@ def split_styles(document: docx.document.Document, lang: str, blocks: int) -> tu
 def check_docx_editions(output: Path, *, demo: bool) -> None:
     """Each release has a DOCX per language with the source's blocks, kind by kind, in order."""
     for release in samples():
-        expected = [STYLE_OF[block.kind, block.ordered] for block in release.blocks]
+        expected = [STYLE_OF[kind_of(b)] for b in body(release)]
         for lang in LANGUAGES:
             document = docx.Document(str(output / lang / f"{release.slug}.docx"))
-            front, body = split_styles(document, lang, len(expected))
-            assert body == expected, (lang, release.slug)
+            front, styles = split_styles(document, lang, len(expected))
+            assert styles == expected, (lang, release.slug)
             assert "Title" in front and not set(front) & set(STYLE_OF.values()) - {"Normal"}, (lang, front)
             banner = any(paragraph.text == DEMO_BANNER for paragraph in document.paragraphs)
             marked = (banner, document.core_properties.title.startswith(DEMO_PREFIX))

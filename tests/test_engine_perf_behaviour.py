@@ -24,11 +24,12 @@ import ctranslate2
 import pytest
 
 from pressroom.config import Settings
-from pressroom.pipeline import STATE_DIR, BuildOptions, BuildResult, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import STATE_DIR, BuildOptions, BuildResult
 from pressroom.translate import argos
 from pressroom.translate.argos import LENGTH_BUCKET, _token_batches
 from pressroom.translate.routing import PackageEngines
-from pressroom.uptodate import RECORD_FILE, inputs_fingerprint
+from pressroom.build.incremental import RECORD_FILE, inputs_fingerprint
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 SHARED = "Die Bahnen fahren ab fünf Uhr morgens."
@@ -128,7 +129,8 @@ def test_a_killed_build_leaves_the_memory_usable_and_the_next_build_resumes(site
         from datetime import datetime
         from pathlib import Path
         from pressroom.config import Settings
-        from pressroom.pipeline import BuildOptions, build
+        from pressroom.build.pipeline import build
+        from pressroom.build.types import BuildOptions
         from pressroom.translate import corpus
         from pressroom.translate.argos import ArgosEngine
         from pressroom.translate.routing import PackageEngines

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engines import TaggingEngine
 
+from pressroom.translate.base import Hypothesis
 from pressroom.translate.corpus import CHUNK_SENTENCES, CorpusTranslator
 from pressroom.translate.memory import TranslationMemory, normalise
 
@@ -16,8 +17,9 @@ from pressroom.translate.memory import TranslationMemory, normalise
 def test_memory_round_trip_and_normalisation(tmp_path: Path) -> None:
     engine = TaggingEngine("de", "en")
     memory = TranslationMemory(tmp_path / "tm.sqlite")
-    memory.store(engine, [("Guten  Tag.", "<en>Guten Tag.")])
-    assert memory.lookup(engine.identity, ["Guten Tag.", "Unbekannt."]) == {"Guten Tag.": "<en>Guten Tag."}
+    stored = Hypothesis("<en>Guten Tag.", -0.25, ((0, 0), (1, 1), (1, 2)))
+    memory.store(engine, [("Guten  Tag.", stored)])
+    assert memory.lookup(engine.identity, ["Guten Tag.", "Unbekannt."]) == {"Guten Tag.": stored}
     assert normalise("Gu\u0308ten\n Tag.") == "Güten Tag."
     memory.close()
 
@@ -26,14 +28,14 @@ def test_second_run_translates_nothing(tmp_path: Path) -> None:
     sentences = ["Erster Satz.", "Zweiter Satz.", "Erster Satz."]
     engine = TaggingEngine("de", "en")
     first = CorpusTranslator(TranslationMemory(tmp_path / "tm.sqlite"))
-    assert first.translate([engine], sentences)["Zweiter Satz."] == "<en>Zweiter Satz."
+    assert first.translate([engine], sentences)["Zweiter Satz."].text == "<en>Zweiter Satz."
     assert sorted(engine.seen) == ["Erster Satz.", "Zweiter Satz."]  # deduplicated
 
     again = TaggingEngine("de", "en")
     second = CorpusTranslator(TranslationMemory(tmp_path / "tm.sqlite"))
     result = second.translate([again], sentences)
     assert again.calls == 0
-    assert result["Erster Satz."] == "<en>Erster Satz."
+    assert result["Erster Satz."].text == "<en>Erster Satz."
     assert second.stats[again.identity].from_memory == 2
 
 
@@ -56,12 +58,13 @@ def test_pivot_reuses_english_output() -> None:
     korean = translator.translate([de_en, en_ko], sentences)
     assert de_en.seen == ["Eins.", "Zwei."]  # de→en crossed once, not twice
     assert en_ko.seen == ["<en>Eins.", "<en>Zwei."]  # en→ko received the English output
-    assert korean["Eins."] == "<ko>" + english["Eins."]
+    assert korean["Eins."].text == "<ko>" + english["Eins."].text
 
 
 def test_blank_sentences_never_reach_the_engine() -> None:
     engine = TaggingEngine("de", "en")
-    assert CorpusTranslator().translate([engine], ["", "  ", "Satz."]) == {"": "", "  ": "", "Satz.": "<en>Satz."}
+    translated = CorpusTranslator().translate([engine], ["", "  ", "Satz."])
+    assert {s: h.text for s, h in translated.items()} == {"": "", "  ": "", "Satz.": "<en>Satz."}
     assert engine.seen == ["Satz."]
 
 
@@ -73,12 +76,13 @@ def test_killed_process_leaves_memory_usable(tmp_path: Path) -> None:
         import os, sys
         sys.path.insert(0, {str(Path(__file__).parent)!r})
         from engines import TaggingEngine
+        from pressroom.translate.base import Hypothesis
         from pressroom.translate.memory import TranslationMemory
         memory = TranslationMemory(__import__("pathlib").Path({str(db)!r}))
         engine = TaggingEngine("de", "en")
-        memory.store(engine, [("Fertig.", "<en>Fertig.")])
+        memory.store(engine, [("Fertig.", Hypothesis("<en>Fertig."))])
         memory._db.execute("BEGIN IMMEDIATE")
-        memory._db.executemany("INSERT INTO translations VALUES (?, ?, ?, 'de', 'en', 'x')",
+        memory._db.executemany("INSERT INTO translations VALUES (?, ?, ?, 'de', 'en', 'x', NULL, '')",
                                [(engine.identity, f"S{{i}}", "T") for i in range(5000)])
         os.kill(os.getpid(), 9)
         """
@@ -98,3 +102,24 @@ def test_many_sentences_are_sent_in_chunks_and_all_stored(tmp_path: Path) -> Non
     CorpusTranslator(memory).translate([engine], sentences)
     assert engine.calls == 3
     assert memory.count() == len(sentences)
+
+
+def test_a_memory_of_schema_1_is_upgraded_and_keeps_its_translations(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "tm.sqlite")
+    db.execute(
+        "CREATE TABLE translations (engine TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, "
+        "source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, created TEXT NOT NULL, "
+        "PRIMARY KEY (engine, source)) WITHOUT ROWID"
+    )
+    engine = TaggingEngine("de", "en")
+    db.execute("INSERT INTO translations VALUES (?, 'Alt.', '<en>Alt.', 'de', 'en', 'x')", [engine.identity])
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    assert memory.lookup(engine.identity, ["Alt."]) == {"Alt.": Hypothesis("<en>Alt.")}
+    memory.store(engine, [("Neu.", Hypothesis("<en>Neu.", -0.5, ((0, 0),)))])
+    assert memory.lookup(engine.identity, ["Neu."])["Neu."].score == -0.5
+    memory.close()

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pressroom import cli
-from pressroom.pipeline import BuildResult
+from pressroom.cli import build as build_cli
+from pressroom.cli.build import print_summary
+from pressroom.build.types import BuildResult
 from pressroom.slug import MAX_SLUG_LENGTH, slugify
 from pressroom.translate.corpus import EngineStats
 
@@ -27,9 +28,9 @@ def test_a_long_title_is_never_cut_after_a_number() -> None:
 
 def test_summary_counts_read_as_words(monkeypatch) -> None:  # noqa: ANN001 - pytest fixture
     console = Console(record=True, width=200)
-    monkeypatch.setattr(cli, "console", console)
+    monkeypatch.setattr(build_cli, "console", console)
     result = BuildResult(engines=[EngineStats("de", "en", from_memory=0, translated=1, pieces=1)], releases_seen=1)
-    cli._summary(result, Path("output"), models_loaded=1)
+    print_summary(result, Path("output"), models_loaded=1)
     text = console.export_text()
     assert "de→en: 1 sentence translated, 0 from the translation memory, 1 piece of sentences sent again" in text
     assert "1 release file, all published" in text
@@ -47,7 +48,7 @@ def test_pip_install_does_not_pull_argostranslates_torch() -> None:
 
 
 def test_a_missing_argostranslate_is_named_with_the_command_that_installs_it(tmp_path: Path) -> None:
-    hide = "import sys; sys.modules['argostranslate'] = None; from pressroom.cli import main; sys.argv[0] = 'pressroom'; main()"
+    hide = "import sys; sys.modules['argostranslate'] = None; from pressroom.cli.app import main; sys.argv[0] = 'pressroom'; main()"
     env = {k: v for k, v in os.environ.items() if k != "PRESSROOM_MODELS_DIR" and not k.startswith("XDG_")}
     env["HOME"] = str(tmp_path)  # the default models folder is argostranslate's, so it is imported
     result = subprocess.run([sys.executable, "-c", hide, "models", "list"], capture_output=True, text=True, env=env, timeout=60)

@@ -22,7 +22,7 @@ from pressroom.packages import (
     install_from_index,
     list_packages,
 )
-from pressroom.synthetic import build_package
+from pressroom.demo.synthetic import build_package
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:

@@ -13,7 +13,8 @@ from engines import StaticEngines, TaggingEngine
 from filelock import FileLock
 
 from pressroom.config import Settings
-from pressroom.pipeline import STATE_DIR, BuildError, BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=BERLIN)
@@ -214,10 +215,10 @@ def test_missing_releases_folder(tmp_path: Path) -> None:
 
 
 def test_uncertain_language_detection_keeps_the_source_language(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pressroom.pipeline as pipeline
+    import pressroom.build.plan as plan
 
     monkeypatch.setattr(
-        pipeline,
+        plan,
         "detect_language",
         lambda text, default: ("ro", 0.71) if text.startswith("Gemeinderat beschließt") else ("fr", 0.999),
     )

@@ -20,14 +20,17 @@ from zoneinfo import ZoneInfo
 
 import docx
 import feedparser
+from blocks import OL, H, L, P, Q, block, body, contact_text, kind_of, plain
 from engines import StaticEngines, TaggingEngine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Edition, Release
-from pressroom.pipeline import BuildOptions, build
+from pressroom.document.inline import Text
+from pressroom.document.model import Block, Contact, Edition, Release
 from pressroom.readers import ReaderError, read_release
 from pressroom.segment import split_sentences
 from pressroom.writers.docx import render_docx
@@ -72,9 +75,9 @@ def _read_or_refused(path: Path) -> None:
     except ReaderError as error:
         assert str(error).startswith(f"{path}: ")
         return
-    texts = [release.title, release.summary, release.contact, *release.tags, *(b.text for b in release.blocks)]
+    texts = [release.title, release.summary, contact_text(release), *release.tags, *(plain(b) for b in body(release))]
     assert all(not XML_ILLEGAL.search(text) for text in texts)
-    assert release.title.strip() and all(block.text.strip() for block in release.blocks)
+    assert release.title.strip() and all(plain(b).strip() for b in body(release))
 
 
 @FEW
@@ -99,7 +102,7 @@ def test_any_word_document_is_read_or_refused_plainly(tmp_path: Path, paragraphs
 # --- writers ----------------------------------------------------------------------------------
 
 BLOCKS = st.lists(
-    st.builds(Block, st.sampled_from(list(BlockKind)), TEXT.filter(lambda t: XML_ILLEGAL.sub("", t).strip()), st.booleans()),
+    st.builds(block, st.sampled_from([H, P, Q, L]), TEXT.filter(lambda t: XML_ILLEGAL.sub("", t).strip()), st.booleans()),
     min_size=1,
     max_size=6,
 )
@@ -107,13 +110,14 @@ BLOCKS = st.lists(
 
 def _edition(lang: str, blocks: list[Block], title: str, n: int) -> Edition:
     release = Release(
-        slug=f"meldung-{n}", title=title, date=datetime(2025, 7, 1 + n, tzinfo=BERLIN), blocks=blocks,
-        source_path=Path(f"m{n}.md"), lang="de", summary=title[:20], tags=[title[:5]], contact=title,
+        slug=f"meldung-{n}", title=title, date=datetime(2025, 7, 1 + n, tzinfo=BERLIN),
+        blocks=[*blocks, Contact("Kontakt", (Text(title),))],
+        source_path=Path(f"m{n}.md"), lang="de", summary=title[:20], tags=[title[:5]],
     )  # fmt: skip
     original = Edition.original(release)
     if lang == "de":
         return original
-    return Edition.from_texts(release, lang, [f"[{lang}]{t}" for t in release.translatable_texts()])
+    return Edition.from_texts(release, lang, [Text(f"[{lang}]{t.text}") for t in release.translatable_texts()])
 
 
 def _block_elements(fragment: str) -> int:
@@ -128,7 +132,7 @@ def test_any_edition_makes_a_docx_with_every_block(lang: str, blocks: list[Block
     edition = _edition(lang, blocks, title, 1)
     document = docx.Document(io.BytesIO(render_docx(edition, Settings(), original_url="https://example.org/x")))
     shown = [(p.style.name, p.text) for p in document.paragraphs]
-    expected = [(_style(block), XML_ILLEGAL.sub("", block.text).replace("\r", "\n")) for block in edition.blocks]
+    expected = [(_style(b), XML_ILLEGAL.sub("", plain(b)).replace("\r", "\n")) for b in edition.blocks if b.texts()]
     assert _contains_run(shown, expected)
 
 
@@ -137,10 +141,8 @@ def _contains_run(items: list[object], run: list[object]) -> bool:
     return any(items[i : i + len(run)] == run for i in range(len(items) - len(run) + 1))
 
 
-def _style(block: Block) -> str:
-    if block.kind is BlockKind.LIST_ITEM:
-        return "List Number" if block.ordered else "List Bullet"
-    return {BlockKind.HEADING: "Heading 2", BlockKind.QUOTE: "Quote", BlockKind.PARAGRAPH: "Normal"}[block.kind]
+def _style(b: Block) -> str:
+    return {H: "Heading 2", Q: "Quote", P: "Normal", L: "List Bullet", OL: "List Number"}[kind_of(b)]
 
 @FEW
 @given(st.sampled_from(LANGUAGES), st.lists(BLOCKS, min_size=1, max_size=3), TEXT)
@@ -194,8 +196,8 @@ def test_every_source_paragraph_is_in_every_edition(tmp_path: Path, paragraphs: 
 
     for lang, tag in (("de", None), ("en", "<en>"), ("ko", "<ko><en>")):
         expected = [
-            block.text if tag is None else " ".join(tag + s for s in split_sentences(block.text))
-            for block in release.blocks
+            plain(b) if tag is None else " ".join(tag + s for s in split_sentences(plain(b)))
+            for b in release.blocks
         ]
         document = docx.Document(str(root / "output" / lang / "meldung.docx"))
         assert _contains_run([p.text for p in document.paragraphs], expected), lang

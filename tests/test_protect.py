@@ -13,12 +13,14 @@ import pytest
 from engines import StaticEngines, TaggingEngine
 
 from pressroom.config import Settings
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 from pressroom.qa.glossary import DNT_FILE, Glossary, Term, load_glossary
 from pressroom.qa.protect import AUTO_PATTERNS, Protector, ProtectedTranslator, repair_placeholders
 from pressroom.translate.corpus import CorpusTranslator
 from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import PackageEngines
+from pressroom.translate.base import Hypothesis
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 GLOSSARY = Glossary(
@@ -40,9 +42,9 @@ class ScriptEngine:
         self.script = script
         self.seen: list[str] = []
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
         self.seen += sentences
-        return [self.script(s) for s in sentences]
+        return [Hypothesis(self.script(s)) for s in sentences]
 
 
 def _translate(sentence: str, *engines: ScriptEngine):  # noqa: ANN202 - a Translation

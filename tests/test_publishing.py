@@ -18,9 +18,10 @@ from test_pipeline import BERLIN, ENGLISH, NOW, RELEASE_A, RELEASE_B
 from test_writers_feeds import atom_problems, rss_problems
 from typer.testing import CliRunner
 
-from pressroom.cli import app
+from pressroom.cli.app import app
 from pressroom.config import load_settings
-from pressroom.pipeline import BuildOptions, BuildResult, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions, BuildResult
 
 SITE = "https://presse.example.org/stuttgart/"
 LANGS = ("de", "en", "ko")

@@ -16,11 +16,13 @@ import pytest
 from engines import StaticEngines
 
 from pressroom.config import Settings
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 from pressroom.qa.checks import CHECKS, ERROR, WARNING, Unit, CheckContext, check_unit, longest_loop
 from pressroom.qa.glossary import DNT_FILE, Glossary, Term
 from pressroom.qa.numbers import compare_numbers
 from pressroom.qa.protect import Protector
+from pressroom.translate.base import Hypothesis
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 SLUG = "gleiserneuerung-am-charlottenplatz"
@@ -78,8 +80,8 @@ class FaultEngine:
         self.identity = f"fault-{fault}"
         self.fault = fault
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        return [PIECES[s] if s in PIECES else _fault(self.fault, s, CLEAN[s]) for s in sentences]
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        return [Hypothesis(PIECES[s] if s in PIECES else _fault(self.fault, s, CLEAN[s])) for s in sentences]
 
 
 def _build(tmp_path: Path, fault: str, **options: object):  # noqa: ANN202 - a BuildResult

@@ -13,12 +13,14 @@ import pytest
 from engines import StaticEngines, TaggingEngine
 from typer.testing import CliRunner
 
-from pressroom.cli import app
+from pressroom.cli.app import app
 from pressroom.config import Settings
-from pressroom.pipeline import STATE_DIR, BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import STATE_DIR, BuildOptions
 from pressroom.qa.checks import CHECKS
 from pressroom.qa.glossary import DNT_FILE
 from pressroom.qa.report import RECORDS_FILE, REPORT_HTML, REPORT_JSON
+from pressroom.translate.base import Hypothesis
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 SLUG = "claus-kleber-moderiert"
@@ -50,8 +52,8 @@ class Dictionary:
         self.table = {**ENGLISH, **(changes or {})}
         self.identity = f"dictionary-de_en-{sorted((changes or {}).items())}"
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        return [self.table[s] for s in sentences]
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        return [Hypothesis(self.table[s]) for s in sentences]
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from blocks import OL, H, L, P, block, body, contact_text, kind_of, plain
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Edition, Release
+from pressroom.document.model import Edition, Release
 from pressroom.readers import read_release
 from pressroom.readers.common import MTIME_WARNING
 from pressroom.slug import slugify
@@ -26,7 +27,6 @@ from pressroom.writers.labels import summary_text
 FIXTURES = Path(__file__).parent / "fixtures" / "releases"
 BERLIN = ZoneInfo("Europe/Berlin")
 MTIME = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
-H, P, L = BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.LIST_ITEM
 
 
 def read(name: str, tmp_path: Path) -> Release:
@@ -37,8 +37,8 @@ def read(name: str, tmp_path: Path) -> Release:
     return read_release(target, Settings())
 
 
-def texts(release: Release, kind: BlockKind) -> list[str]:
-    return [b.text for b in release.blocks if b.kind is kind]
+def texts(release: Release, kind: str) -> list[str]:
+    return [plain(b) for b in body(release) if b.kind == kind]
 
 
 def test_no_headline_title_comes_from_the_first_sentence(tmp_path: Path) -> None:
@@ -62,17 +62,17 @@ def test_dateline_subheadings_and_contact_block(tmp_path: Path) -> None:
         "Kornwestheim: Gartenhaus aufgebrochen",
         "Markgröningen: Zigarettenautomat beschädigt",
     ]
-    assert release.contact.splitlines()[:3] == ["Polizeipräsidium Ludwigsburg", "Pressestelle", "Telefon: 07141 18-9"]
-    assert not any("Rückfragen" in b.text or "07141" in b.text for b in release.blocks)
+    assert contact_text(release).splitlines()[:3] == ["Polizeipräsidium Ludwigsburg", "Pressestelle", "Telefon: 07141 18-9"]
+    assert not any("Rückfragen" in plain(b) or "07141" in plain(b) for b in body(release))
     assert release.summary == ""  # none given, and no copy of the first sentence
     assert summary_text(Edition.original(release)).startswith("Eine 34 Jahre alte Opel-Fahrerin")  # not "Ludwigsburg (ots)"
-    assert all(b.text == b.text.strip() and "  " not in b.text for b in release.blocks)
+    assert all(plain(b) == plain(b).strip() and "  " not in plain(b) for b in body(release))
 
 
 def test_question_headline_and_no_question_subheadings(tmp_path: Path) -> None:
     release = read("fahndung-frage.txt", tmp_path)
     assert release.title == "Einbrecher mit Kapuzenpulli gesucht - Wer kennt diesen Mann?"
-    assert release.blocks[0] == Block(P, "Nr. 0412")
+    assert release.blocks[0] == block(P, "Nr. 0412")
     assert texts(release, H) == []
     assert summary_text(Edition.original(release)).startswith("Mit der Veröffentlichung eines Fotos")
     assert release.warnings == [MTIME_WARNING]
@@ -82,16 +82,16 @@ def test_toc_numbers_are_kept_and_date_line_is_not_a_list_item(tmp_path: Path) -
     release = read("polizei-inhaltsverzeichnis.txt", tmp_path)
     assert release.title == "Medieninformation der Polizei Stuttgart vom 05.04.2025"
     assert release.date == datetime(2025, 4, 5, tzinfo=BERLIN)
-    ordered = [b.text for b in release.blocks if b.ordered]
+    ordered = [plain(b) for b in body(release) if kind_of(b) == OL]
     assert ordered[0] == "0311. Frühlingsfest: erste Bilanz nach dem Eröffnungswochenende"
     assert ordered[2] == "0313. Größerer Polizeieinsatz – Zuffenhausen"
-    assert not any(b.text.startswith("05.04.2025") for b in release.blocks)
+    assert not any(plain(b).startswith("05.04.2025") for b in body(release))
 
 
 def test_bullets_and_a_numbered_list_losing_its_markers(tmp_path: Path) -> None:
     release = read("aufzaehlungen.txt", tmp_path)
-    assert [b.text.split(":")[0] for b in release.blocks if b.kind is L and not b.ordered] == ["Ergebnis", "Ausblick"]
-    ordered = [b.text for b in release.blocks if b.ordered]
+    assert [plain(b).split(":")[0] for b in body(release) if kind_of(b) == L] == ["Ergebnis", "Ausblick"]
+    ordered = [plain(b) for b in body(release) if kind_of(b) == OL]
     assert ordered == [
         "Jede Gemeinde erhält einen Zuschuss für neue Radwege.",
         "Der Zuschuss wird jedes Jahr neu berechnet.",
@@ -119,6 +119,7 @@ def test_hard_wrapped_mail_is_joined_into_paragraphs(tmp_path: Path) -> None:
 
 PROBE = '''
 import pytest
+from blocks import OL, H, L, P, block, body, contact_text, kind_of, plain
 
 @pytest.mark.corpus
 def test_needs_corpus() -> None:

@@ -25,10 +25,11 @@ from docx.oxml.ns import nsdecls, qn
 from hypothesis import given
 from hypothesis import strategies as st
 
+from blocks import H, L, OL, P, Q, block, body, contact_text, kind_of, plain
 from shared_dir import CORPUS, REPO, SAMPLES
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Release
+from pressroom.document.model import Release
 from pressroom.readers import (
     MAX_RELEASE_BYTES,
     SUPPORTED_SUFFIXES,
@@ -41,13 +42,6 @@ from pressroom.slug import slugify
 
 SAMPLE = SAMPLES / "stuttgart-sejong-2025.txt"
 BERLIN = ZoneInfo("Europe/Berlin")
-H, P, Q, L, OL = (
-    BlockKind.HEADING,
-    BlockKind.PARAGRAPH,
-    BlockKind.QUOTE,
-    BlockKind.LIST_ITEM,
-    "ordered",
-)
 MTIME = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
 
 
@@ -74,11 +68,11 @@ def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
 
 def shape(release: Release) -> Counter[object]:
     """How many blocks of each kind; ordered list items counted as OL."""
-    return Counter(OL if b.ordered else b.kind for b in release.blocks)
+    return Counter(kind_of(b) for b in body(release))
 
 
-def texts(release: Release, kind: BlockKind) -> list[str]:
-    return [b.text for b in release.blocks if b.kind is kind]
+def texts(release: Release, kind: str) -> list[str]:
+    return [plain(b) for b in body(release) if b.kind == kind]
 
 
 # --- plain text: the real sample and corpus ---------------------------------------------------
@@ -130,7 +124,7 @@ def test_corpus_structure(name: str, tmp_path: Path, settings: Settings) -> None
     expected = Counter({H: headings, P: paragraphs, L: bullets, OL: ordered, Q: quotes})
     assert shape(release) == +expected
     assert release.title and release.date.tzinfo is not None
-    assert all(b.text == b.text.strip() and "  " not in b.text for b in release.blocks)
+    assert all(plain(b) == plain(b).strip() and "  " not in plain(b) for b in body(release))
 
 
 @pytest.mark.corpus
@@ -141,12 +135,12 @@ def test_corpus_01_dateline_subheadings_and_contact_block(tmp_path: Path, settin
     assert release.title == "Polizeipräsidium Aalen"
     assert texts(release, H)[0] == "Korb: Vorfahrt missachtet"
     assert texts(release, H)[-1] == "Weinstadt-Beutelsbach: Diebstahl von Dachrinnen"
-    assert release.contact.splitlines()[:3] == [
+    assert contact_text(release).splitlines()[:3] == [
         "Polizeipräsidium Aalen",
         "Öffentlichkeitsarbeit",
         "Telefon: 07361 580-106",
     ]
-    assert not any("Rückfragen" in b.text or "07361" in b.text for b in release.blocks)
+    assert not any("Rückfragen" in plain(b) or "07361" in plain(b) for b in body(release))
     assert release.summary == ""
 
 
@@ -158,7 +152,7 @@ def test_corpus_02_question_headline_and_no_question_subheadings(
         shared_copy(CORPUS / "02-polizei-berlin-raeubertrio-fahndung.txt", tmp_path), settings
     )
     assert release.title == "Jugendliches Räubertrio gesucht - Wer erkennt die Tatverdächtigen?"
-    assert release.blocks[0] == Block(P, "Nr. 1750")
+    assert body(release)[0] == block(P, "Nr. 1750")
     assert release.summary == ""
     assert release.warnings == [MTIME_WARNING]
 
@@ -172,10 +166,10 @@ def test_corpus_03_toc_numbers_are_kept_and_date_line_is_not_a_list_item(
     )
     assert release.title == "Medieninformation der Polizei München vom 12.07.2024"
     assert release.date == datetime(2024, 7, 12, tzinfo=BERLIN)
-    ordered = [b.text for b in release.blocks if b.ordered]
+    ordered = [plain(b) for b in body(release) if kind_of(b) == OL]
     assert ordered[0].startswith("1081. Pressekonferenz Vorläufige Abschlussbilanz")
     assert ordered[5] == "1086. Größerer Polizeieinsatz – Neubiberg"
-    assert not any(b.text.startswith("12.07.2024") for b in release.blocks)
+    assert not any(plain(b).startswith("12.07.2024") for b in body(release))
 
 
 @pytest.mark.corpus
@@ -183,7 +177,7 @@ def test_corpus_04_numbered_list_one_to_four_loses_its_markers(
     tmp_path: Path, settings: Settings
 ) -> None:
     release = read_release(shared_copy(CORPUS / "04-fsfe-offener-brief-bundestag.txt", tmp_path), settings)
-    ordered = [b.text for b in release.blocks if b.ordered]
+    ordered = [plain(b) for b in body(release) if kind_of(b) == OL]
     assert ordered[0].startswith("Alle haben das Recht auf die freie Wahl von Betriebssystemen")
     assert ordered[3].startswith("Der Quellcode von Treibern")
     assert texts(release, H) == ["Über Upcycling Android"]
@@ -196,7 +190,7 @@ def test_corpus_05_bullets(tmp_path: Path, settings: Settings) -> None:
     assert [item.split(":")[0] for item in items] == [
         "Ergebnis", "Cash Generierung", "Transformation", "Update Aktienrückkauf", "Ausblick",
     ]  # fmt: skip
-    assert not any(b.ordered for b in release.blocks)
+    assert not any(kind_of(b) == OL for b in body(release))
 
 
 @pytest.mark.corpus
@@ -258,19 +252,19 @@ def test_txt_quotes_lists_and_subheadings(tmp_path: Path, settings: Settings) ->
     assert release.title == "Neue Radwege in Vaihingen"  # the label line above is skipped
     assert release.date == datetime(2025, 7, 24, tzinfo=BERLIN)
     assert release.warnings == []
-    assert release.blocks == [
-        Block(P, "Stuttgart, 24. Juli 2025 – Die Stadt baut in Vaihingen drei neue Radwege. Die Arbeiten beginnen im August."),
-        Block(Q, "„Sichere Radwege sind gut für alle.“"),
-        Block(P, "„Wir bauen schnell“, sagte die Bürgermeisterin. „Und wir bauen gut.“"),
-        Block(H, "Was ändert sich?"),
-        Block(P, "Die Arbeiten dauern ca. sechs Wochen, z. B. an der Hauptstraße. Umleitungen sind ausgeschildert."),
-        Block(L, "erster Abschnitt"),
-        Block(L, "zweiter Abschnitt"),
-        Block(L, "dritter Abschnitt"),
-        Block(L, "Planung", ordered=True),
-        Block(L, "Bau", ordered=True),
-        Block(P, "24. Juli 2025 ist der Stichtag für alle Anträge, die bis dahin eingehen."),
-        Block(P, "1. FC Vaihingen unterstützt die Aktion mit einem Radtag am Sportplatz."),
+    assert body(release) == [
+        block(P, "Stuttgart, 24. Juli 2025 – Die Stadt baut in Vaihingen drei neue Radwege. Die Arbeiten beginnen im August."),
+        block(Q, "„Sichere Radwege sind gut für alle.“"),
+        block(P, "„Wir bauen schnell“, sagte die Bürgermeisterin. „Und wir bauen gut.“"),
+        block(H, "Was ändert sich?"),
+        block(P, "Die Arbeiten dauern ca. sechs Wochen, z. B. an der Hauptstraße. Umleitungen sind ausgeschildert."),
+        block(L, "erster Abschnitt"),
+        block(L, "zweiter Abschnitt"),
+        block(L, "dritter Abschnitt"),
+        block(L, "Planung", ordered=True),
+        block(L, "Bau", ordered=True),
+        block(P, "24. Juli 2025 ist der Stichtag für alle Anträge, die bis dahin eingehen."),
+        block(P, "1. FC Vaihingen unterstützt die Aktion mit einem Radtag am Sportplatz."),
     ]  # fmt: skip
     assert release.summary == ""
 
@@ -334,8 +328,8 @@ GERMAN = "Straßenbahn für Möhringen\n\n„Größere Züge“, sagt Dr. Mülle
 def test_encodings(encoded: bytes, warning: str | None, tmp_path: Path, settings: Settings) -> None:
     release = read_release(write(tmp_path, "enc.txt", encoded), settings)
     assert release.title == "Straßenbahn für Möhringen"
-    assert release.blocks == [
-        Block(P, "„Größere Züge“, sagt Dr. Müller. Öffnungszeiten ändern sich.")
+    assert body(release) == [
+        block(P, "„Größere Züge“, sagt Dr. Müller. Öffnungszeiten ändern sich.")
     ]
     assert [w for w in release.warnings if w != MTIME_WARNING] == ([warning] if warning else [])
 
@@ -343,7 +337,7 @@ def test_encodings(encoded: bytes, warning: str | None, tmp_path: Path, settings
 def test_cp1252_quote_bytes_are_read_as_german_quotes(tmp_path: Path, settings: Settings) -> None:
     raw = b"Titel der Meldung\n\n\x84Sch\xf6n\x93, sagt sie: Stra\xdfe und \x80 5 sind gesichert.\n"
     release = read_release(write(tmp_path, "cp.txt", raw), settings)
-    assert release.blocks[0].text == "„Schön“, sagt sie: Straße und € 5 sind gesichert."
+    assert plain(release.blocks[0]) == "„Schön“, sagt sie: Straße und € 5 sind gesichert."
 
 
 def test_decomposed_umlauts_become_nfc(tmp_path: Path, settings: Settings) -> None:
@@ -360,7 +354,7 @@ def test_control_and_invisible_characters_are_removed_with_a_count(
     )
     release = read_release(write(tmp_path, "ctl.txt", codecs.BOM_UTF8 + text.encode("utf-8")), settings)
     assert release.title == "Titel der Meldung"
-    assert release.blocks == [Block(P, "Ein Satz mit Glocke und Tab und Steuerzeichen. Auch BOM und .")]
+    assert body(release) == [block(P, "Ein Satz mit Glocke und Tab und Steuerzeichen. Auch BOM und .")]
     assert "removed 5 invisible or control characters (such as zero-width spaces)" in release.warnings
 
 
@@ -374,7 +368,7 @@ def test_control_and_invisible_characters_are_removed_with_a_count(
 )
 def test_unpaired_surrogates_are_removed(raw: bytes, tmp_path: Path, settings: Settings) -> None:
     release = read_release(write(tmp_path, "sur.txt", raw), settings)
-    assert release.blocks == [Block(P, "Text mit einsamer Hälfte eines Paars.")]
+    assert body(release) == [block(P, "Text mit einsamer Hälfte eines Paars.")]
     assert any(w.startswith("removed 1 invisible") for w in release.warnings)
 
 
@@ -417,7 +411,7 @@ def test_oversize_file_is_rejected_with_size_and_limit(tmp_path: Path, settings:
 def test_file_just_under_the_limit_is_read(tmp_path: Path, settings: Settings) -> None:
     body = b"# Titel\n\n" + (b"Ein Satz. " * 200_000)[: MAX_RELEASE_BYTES - 9]
     release = read_release(write(tmp_path, "ok.md", body), settings)
-    assert release.title == "Titel" and len(release.blocks[0].text) > 1_000_000
+    assert release.title == "Titel" and len(plain(release.blocks[0])) > 1_000_000
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -437,7 +431,7 @@ def test_sample_release_sejong(settings: Settings) -> None:
     ]
     (quote,) = texts(release, Q)
     assert quote.startswith("Sejong liegt in einem Land") and "Nopper" not in quote
-    assert "presse@stuttgart.de" in release.contact and "+49 711 216-0" in release.contact
+    assert "presse@stuttgart.de" in contact_text(release) and "+49 711 216-0" in contact_text(release)
     assert "Sejong" in release.tags and release.summary
 
 
@@ -447,9 +441,9 @@ def test_all_sample_releases_read_cleanly(settings: Settings) -> None:
     for path in paths:
         release = read_release(path, settings)
         assert release.warnings == [], path
-        assert release.date.year == 2025 and release.contact
+        assert release.date.year == 2025 and contact_text(release)
         assert bool(release.summary) == path.name.endswith(".md"), path  # front matter only
-        assert any(b.kind is L and not b.ordered for b in release.blocks) or path.name.endswith("sejong.md")
+        assert any(b.kind is L and not b.ordered for b in body(release)) or path.name.endswith("sejong.md")
 
 
 def test_sample_construction_notice_structure(settings: Settings) -> None:
@@ -458,10 +452,10 @@ def test_sample_construction_notice_structure(settings: Settings) -> None:
     assert shape(release) == {P: 6, H: 2, L: 4, OL: 3, Q: 1}
     assert release.tags == ["Verkehr", "Stadtbahn", "Baustellen", "Sommerferien"]
     assert release.date == datetime(2025, 7, 30, 10, 30, tzinfo=BERLIN)
-    body = " ".join(b.text for b in release.blocks)
-    assert "**" not in body and "3,6 Millionen Euro" in body
-    assert "stuttgart.de/baustellen (https://www.stuttgart.de/baustellen)" in body
-    assert "baustellen@stuttgart.de" in body and "<" not in body
+    text = " ".join(plain(b) for b in body(release))
+    assert "**" not in text and "3,6 Millionen Euro" in text
+    assert "stuttgart.de/baustellen (https://www.stuttgart.de/baustellen)" in text
+    assert "baustellen@stuttgart.de" in text and "<" not in text
 
 
 def test_sample_txt_release_structure(settings: Settings) -> None:
@@ -469,7 +463,7 @@ def test_sample_txt_release_structure(settings: Settings) -> None:
     assert release.date == datetime(2025, 8, 12, tzinfo=BERLIN)
     assert texts(release, H) == ["Was wird gefördert?", "So funktioniert der Antrag"]
     assert shape(release)[L] == 4 and shape(release)[OL] == 3 and shape(release)[Q] == 1
-    assert release.contact.startswith("Landeshauptstadt Stuttgart\n")
+    assert contact_text(release).startswith("Landeshauptstadt Stuttgart\n")
     assert release.summary == ""
 
 
@@ -518,19 +512,19 @@ def test_markdown_structure_and_inline_cleanup(tmp_path: Path, settings: Setting
     assert release.title == "Neue Radwege"  # the duplicate '# Neue Radwege' is dropped
     assert release.date == datetime(2025, 7, 24, tzinfo=BERLIN)
     assert release.tags == ["Verkehr", "Rad"]
-    assert release.blocks == [
-        Block(P, "Die Stadt baut drei neue Radwege in Vaihingen, Möhringen und Degerloch."),
-        Block(H, "Zeitplan"),
-        Block(Q, "„Wir bauen schnell.“ Sagt die Bürgermeisterin."),
-        Block(Q, "Zweiter Absatz im Zitat."),
-        Block(L, "erster Abschnitt"),
-        Block(L, "zweiter Abschnitt mit Fortsetzung"),
-        Block(L, "dritter Abschnitt"),
-        Block(L, "Planung", ordered=True),
-        Block(L, "Bau", ordered=True),
-        Block(H, "Mehr erfahren"),
-        Block(P, "Infos unter stuttgart.de/rad (https://www.stuttgart.de/rad) und https://www.stuttgart.de, Fragen an rad@stuttgart.de. Bürger*innen sind eingeladen."),
-        Block(P, "24. Juli 2025 ist Stichtag."),
+    assert body(release) == [
+        block(P, "Die Stadt baut drei neue Radwege in Vaihingen, Möhringen und Degerloch."),
+        block(H, "Zeitplan"),
+        block(Q, "„Wir bauen schnell.“ Sagt die Bürgermeisterin."),
+        block(Q, "Zweiter Absatz im Zitat."),
+        block(L, "erster Abschnitt"),
+        block(L, "zweiter Abschnitt mit Fortsetzung"),
+        block(L, "dritter Abschnitt"),
+        block(L, "Planung", ordered=True),
+        block(L, "Bau", ordered=True),
+        block(H, "Mehr erfahren"),
+        block(P, "Infos unter stuttgart.de/rad (https://www.stuttgart.de/rad) und https://www.stuttgart.de, Fragen an rad@stuttgart.de. Bürger*innen sind eingeladen."),
+        block(P, "24. Juli 2025 ist Stichtag."),
     ]  # fmt: skip
     assert release.summary == ""
     assert release.lang == ""
@@ -540,8 +534,8 @@ def test_markdown_leading_heading_becomes_the_title(tmp_path: Path, settings: Se
     path = write(tmp_path, "t.md", "# **Neue** Radwege\n\nText folgt hier.\n\n# Zweiter Teil\n\nMehr.\n")
     release = read_release(path, settings)
     assert release.title == "Neue Radwege"
-    assert release.blocks[0] == Block(P, "Text folgt hier.")
-    assert Block(H, "Zweiter Teil") in release.blocks
+    assert body(release)[0] == block(P, "Text folgt hier.")
+    assert block(H, "Zweiter Teil") in body(release)
     assert MTIME_WARNING in release.warnings and release.date == MTIME.astimezone(BERLIN)
 
 
@@ -549,7 +543,7 @@ def test_markdown_other_leading_heading_stays_when_front_matter_has_a_title(
     tmp_path: Path, settings: Settings
 ) -> None:
     path = write(tmp_path, "t.md", "---\ntitle: Titel\n---\n# Überblick\n\nText.\n")
-    assert read_release(path, settings).blocks[0] == Block(H, "Überblick")
+    assert body(read_release(path, settings))[0] == block(H, "Überblick")
 
 
 def test_markdown_without_title_is_an_error(tmp_path: Path, settings: Settings) -> None:
@@ -639,7 +633,7 @@ def test_front_matter_fields(tmp_path: Path, settings: Settings) -> None:
     assert release.slug == "etc-passwd"
     assert release.summary == "Eine kurze Zusammenfassung."
     assert release.tags == ["Verkehr", "2025"]
-    assert release.contact == "Presseamt\nTelefon 0711 216-0"
+    assert contact_text(release) == "Presseamt\nTelefon 0711 216-0"
     assert release.lang == "de"
     assert release.warnings == [
         "front matter key titel ignored (known keys: title, date, slug, summary, tags, contact, lang)",
@@ -680,18 +674,18 @@ def test_summary_repeated_by_the_lead_moves_out_of_the_body(tmp_path: Path, sett
         "partial.md": ("Die Stadt baut neue Radwege.de und mehr.\n", ["Die Stadt baut neue Radwege.de und mehr."]),
         "heading.md": ("## Die Stadt baut neue Radwege.\n", ["Die Stadt baut neue Radwege."]),
     }  # fmt: skip
-    for name, (body, expected) in cases.items():
-        release = read_release(write(tmp_path, name, front + body), settings)
+    for name, (text, expected) in cases.items():
+        release = read_release(write(tmp_path, name, front + text), settings)
         assert release.summary == "Die Stadt baut neue Radwege.", name
-        assert [block.text for block in release.blocks] == expected, name
+        assert [plain(b) for b in body(release)] == expected, name
 
 
 @pytest.mark.parametrize("path", find_releases(REPO / "releases"), ids=lambda p: p.name)
 def test_no_sample_summary_repeats_or_cuts_the_body(path: Path, settings: Settings) -> None:
     release = read_release(path, settings)
     summary = release.summary
-    for block in release.blocks:
-        assert not (summary and block.text.startswith(summary)), block.text
+    for found in body(release):
+        assert not (summary and plain(found).startswith(summary)), plain(found)
     assert not summary.endswith("…")
 
 
@@ -798,23 +792,23 @@ def test_docx_structure(tmp_path: Path, settings: Settings) -> None:
     release = read_release(build_docx(tmp_path / "radwege.docx"), settings)
     assert release.title == "Neue Radwege in Vaihingen"
     assert release.date == datetime(2025, 7, 24, 14, 0, tzinfo=BERLIN)  # dateline beats created
-    assert release.blocks == [
-        Block(P, "Die Stadt baut neue Radwege. Infos unter stuttgart.de/rad (https://www.stuttgart.de/rad)."),
-        Block(H, "Was sich ändert"),
-        Block(H, "Im Detail"),
-        Block(L, "Erster Abschnitt"),
-        Block(L, "Zweiter Abschnitt"),
-        Block(L, "Planung", ordered=True),
-        Block(L, "Bau", ordered=True),
-        Block(L, "Word-nummeriert", ordered=True),
-        Block(L, "Word-Aufzählungspunkt"),
-        Block(Q, "„Das ist gut für alle.“"),
-        Block(Q, "Ein wichtiger Satz."),
-        Block(P, "Termin – Freitag, 1. August 2025"),
-        Block(P, "Ort – Rathaus"),
-        Block(P, "Alt und neu"),
+    assert body(release) == [
+        block(P, "Die Stadt baut neue Radwege. Infos unter stuttgart.de/rad (https://www.stuttgart.de/rad)."),
+        block(H, "Was sich ändert"),
+        block(H, "Im Detail"),
+        block(L, "Erster Abschnitt"),
+        block(L, "Zweiter Abschnitt"),
+        block(L, "Planung", ordered=True),
+        block(L, "Bau", ordered=True),
+        block(L, "Word-nummeriert", ordered=True),
+        block(L, "Word-Aufzählungspunkt"),
+        block(Q, "„Das ist gut für alle.“"),
+        block(Q, "Ein wichtiger Satz."),
+        block(P, "Termin – Freitag, 1. August 2025"),
+        block(P, "Ort – Rathaus"),
+        block(P, "Alt und neu"),
     ]  # fmt: skip
-    assert release.contact == "Landeshauptstadt Stuttgart\nTelefon: +49 711 216-0"
+    assert contact_text(release) == "Landeshauptstadt Stuttgart\nTelefon: +49 711 216-0"
     assert release.warnings == ["removed 1 invisible or control character (such as zero-width spaces)"]
     assert release.slug == "neue-radwege-in-vaihingen" and release.lang == ""
     assert release.summary == ""
@@ -831,7 +825,7 @@ def test_docx_without_title_style_uses_first_paragraph_and_created_date(
     document.save(str(path))
     release = read_release(path, settings)
     assert release.title == "Neue Radwege in Vaihingen"
-    assert release.blocks == [Block(P, "Die Stadt baut neue Radwege.")]
+    assert body(release) == [block(P, "Die Stadt baut neue Radwege.")]
     assert release.date == datetime(2025, 7, 24, 14, 0, tzinfo=BERLIN)
     assert release.warnings == ["no date in the text; used the creation date stored in the Word file"]
 
@@ -844,7 +838,7 @@ def test_docx_prose_start_falls_back_to_the_title_property(tmp_path: Path, setti
     document.save(str(path))
     release = read_release(path, settings)
     assert release.title == "Radwege für Vaihingen"
-    assert release.blocks == [Block(P, "Die Stadt baut in Vaihingen drei neue Radwege, die im Herbst fertig sind.")]
+    assert body(release) == [block(P, "Die Stadt baut in Vaihingen drei neue Radwege, die im Herbst fertig sind.")]
 
 
 def test_truncated_docx_is_reported_as_damaged(tmp_path: Path, settings: Settings) -> None:
@@ -916,7 +910,7 @@ def test_read_release_dispatches_by_suffix(tmp_path: Path, settings: Settings) -
     content = "# Titel\n\nText.\n"
     as_md = read_release(write(tmp_path, "a.MD", content), settings)
     as_txt = read_release(write(tmp_path, "a.txt", content), settings)
-    assert as_md.title == "Titel" and as_md.blocks == [Block(P, "Text.")]
+    assert as_md.title == "Titel" and body(as_md) == [block(P, "Text.")]
     assert as_txt.title == "# Titel"  # plain text: no Markdown meaning
     with pytest.raises(ReaderError, match=r"save it as \.docx"):
         read_release(write(tmp_path, "alt.doc", b"\xd0\xcf\x11\xe0"), settings)

@@ -39,10 +39,11 @@ from lxml import etree
 from typer.testing import CliRunner
 
 from pressroom import atomic
-from pressroom.cli import app
+from pressroom.cli.app import app
 from pressroom.config import Settings, TranslationSettings
 from pressroom.packages import list_packages
-from pressroom.pipeline import STATE_DIR, BuildError, BuildOptions, BuildResult, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult
 from pressroom.readers import MAX_RELEASE_BYTES, ReaderError, read_release
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
 from pressroom.translate.argos import ArgosEngine
@@ -231,7 +232,7 @@ def test_a_5000_character_sentence_is_split_and_every_part_translated(
     calls: list[tuple[list[list[str]], list[str]]] = []
     real = ArgosEngine._translate_units
 
-    def recording(self: ArgosEngine, units: list[list[str]]) -> list[str]:
+    def recording(self: ArgosEngine, units: list[list[str]]) -> list:  # the engine's private outputs
         outputs = real(self, units)
         calls.append((units, outputs))
         return outputs
@@ -253,7 +254,7 @@ def test_a_5000_character_sentence_is_split_and_every_part_translated(
     first = sent.index(pieces[0].text)
     assert sent[first : first + len(pieces)] == [piece.text for piece in pieces]
     assert all(len(unit) <= limit for unit in units)
-    translated = join_pieces(Piece(out, p.joiner) for out, p in zip(outputs[first:], pieces))
+    translated = join_pieces(Piece(out.text, p.joiner) for out, p in zip(outputs[first:], pieces))
 
     english = docx.Document(str(tmp_path / "output" / "en" / "ein-sehr-langer-satz.docx"))
     assert translated in [paragraph.text for paragraph in english.paragraphs]
@@ -530,7 +531,8 @@ import sys, time
 from pathlib import Path
 from engines import StaticEngines, TaggingEngine
 from pressroom.config import Settings
-from pressroom.pipeline import BuildOptions, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import BuildOptions
 
 root, started, go = (Path(arg) for arg in sys.argv[1:])
 

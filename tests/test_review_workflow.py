@@ -17,7 +17,8 @@ from engines import StaticEngines, TaggingEngine
 from translate.storage import xliff
 
 from pressroom.config import Settings
-from pressroom.pipeline import STATE_DIR, BuildOptions, BuildResult, build
+from pressroom.build.pipeline import build
+from pressroom.build.types import STATE_DIR, BuildOptions, BuildResult
 from pressroom.review.exchange import ReviewError
 from pressroom.review.store import REVIEWS_FILE, Approvals
 from pressroom.review.workflow import export_reviews, import_reviews

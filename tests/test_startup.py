@@ -17,7 +17,7 @@ HEAVY = ("torch", "ctranslate2.specs", "stanza", "spacy")
 
 _WRAPPER = """
 import json, sys
-from pressroom.cli import app
+from pressroom.cli.app import app
 sys.argv = ["pressroom", *sys.argv[1:]]
 try:
     app()

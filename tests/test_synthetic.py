@@ -11,7 +11,7 @@ import ctranslate2
 import pytest
 import sentencepiece as spm
 
-from pressroom.synthetic import BASE, TINY, ModelShape, build_package
+from pressroom.demo.synthetic import BASE, TINY, ModelShape, build_package
 
 
 def _extract(archive: Path, into: Path) -> Path:

@@ -21,7 +21,8 @@ from test_writers_docx import (
 )
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Edition
+from pressroom.document.inline import Text
+from pressroom.document.model import Edition, Heading
 from pressroom.writers.docx import render_docx
 from pressroom.writers.feeds import write_feeds
 
@@ -350,7 +351,8 @@ def test_hostile_content_stays_text(english: Written) -> None:
         fragment = lxml.html.fragment_fromstring(content, create_parent="div")
         assert not fragment.findall(".//script")
         assert f"Technical note: {HOSTILE}" in fragment.text_content()
-        assert [h.text for h in fragment.iter("h2")] == [EN_TEXTS[3], EN_TEXTS[7]]
+        # the press contact is part of the release, in the feed as on the page
+        assert [h.text for h in fragment.iter("h2")] == [EN_TEXTS[3], EN_TEXTS[7], "Press contact"]
         assert len(fragment.findall("ol/li")) == 2
         assert len(fragment.findall("ul/li")) == 2
         assert len(fragment.findall("blockquote")) == 1
@@ -453,7 +455,7 @@ def test_release_without_summary_is_summarised_by_whole_lead_sentences(
     edition = _editions("en")[0]
     edition.summary = ""
     sentence = "The city opens a new park near the station today."  # 50 characters
-    edition.blocks[0] = edition.blocks[0].with_text(" ".join([sentence] * 10))
+    edition.blocks[0] = edition.blocks[0].with_texts((Text(" ".join([sentence] * 10)),))
     write_feeds([edition], "en", tmp_path, settings, docx_sizes={edition.slug: 1})
     item = _xml(tmp_path / "rss.xml").find("channel/item")
     description = item.findtext("description")
@@ -469,7 +471,7 @@ def test_release_whose_first_sentence_is_too_long_is_summarised_by_its_title(
     """Never a text cut off with "…": the title is a whole, short description."""
     edition = _editions("en")[0]
     edition.summary = ""
-    edition.blocks[0] = edition.blocks[0].with_text("Word " * 100)
+    edition.blocks[0] = edition.blocks[0].with_texts((Text("Word " * 100),))
     write_feeds([edition], "en", tmp_path, settings, docx_sizes={edition.slug: 1})
     assert _xml(tmp_path / "rss.xml").findtext("channel/item/description") == EN_TEXTS[0]
     assert atom_problems(tmp_path / "atom.xml", _feed_url("en", "atom")) == []
@@ -488,7 +490,7 @@ def test_feed_titles_speak_the_feed_language(tmp_path: Path, settings: Settings)
 def test_release_with_only_headings_is_summarised_by_its_title(tmp_path: Path, settings: Settings) -> None:
     edition = _editions("en")[0]
     edition.summary = ""
-    edition.blocks = [block for block in edition.blocks if block.kind is BlockKind.HEADING]
+    edition.blocks = [block for block in edition.blocks if isinstance(block, Heading)]
     write_feeds([edition], "en", tmp_path, settings, docx_sizes={edition.slug: 1})
     assert _xml(tmp_path / "rss.xml").findtext("channel/item/description") == EN_TEXTS[0]
     assert atom_problems(tmp_path / "atom.xml", _feed_url("en", "atom")) == []

@@ -8,10 +8,12 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 import pytest
+from blocks import OL, L, Q, kind_of
 from test_writers_docx import BERLIN, BLOCKS, EN_TEXTS, make_editions, make_release
 
 from pressroom.config import Settings
-from pressroom.model import BlockKind, Edition
+from pressroom.document.inline import Text
+from pressroom.document.model import Edition
 from pressroom.writers.docx import write_docx
 from pressroom.writers.feeds import write_feeds
 from pressroom.writers.links import edition_url, output_path
@@ -111,11 +113,10 @@ def test_content_is_escaped_and_structured(site: Path) -> None:
     assert article.findtext("h1") == EN_TEXTS[0]
     headings = [h.text for h in article.findall("h2")]
     assert headings == [EN_TEXTS[3], EN_TEXTS[7], "Press contact"]
-    count = {kind: sum(b.kind is kind for b in BLOCKS) for kind in BlockKind}
-    assert len(article.findall("blockquote")) == count[BlockKind.QUOTE]
-    ordered = sum(b.ordered for b in BLOCKS)
-    assert len(article.findall("ol/li")) == ordered
-    assert len(article.findall("ul/li")) == count[BlockKind.LIST_ITEM] - ordered
+    kinds = [kind_of(b) for b in BLOCKS]
+    assert len(article.findall("blockquote")) == kinds.count(Q)
+    assert len(article.findall("ol/li")) == kinds.count(OL)
+    assert len(article.findall("ul/li")) == kinds.count(L)
     address = article.find("address")
     assert [line.strip() for line in address.itertext()] == [
         "Anna Müller", "Telefon +49 30 1234567", "presse@example.org"
@@ -218,7 +219,7 @@ def test_page_description_and_notice_follow_the_release(tmp_path: Path, settings
     release = make_release()
     release.lang = "en"
     release.summary = ""
-    edition = Edition.from_texts(release, "de", [*EN_TEXTS[:1], "", *EN_TEXTS[2:]])
+    edition = Edition.from_texts(release, "de", [Text(t) for t in [*EN_TEXTS[:1], "", *EN_TEXTS[2:]]])
     write_pages({"en": [Edition.original(release)], "de": [edition]}, tmp_path, settings)
     page = _page(tmp_path / "de" / "solarpark.html")
     assert page.find("head/meta[@name='description']").get("content") == EN_TEXTS[2]

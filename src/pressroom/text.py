@@ -18,6 +18,10 @@ Tab and line feed stay; readers turn CR and CRLF into line feeds before this run
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+
+from pressroom.document.inline import Text
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
@@ -28,6 +32,7 @@ _INVISIBLE = re.compile(
     r"|(?<![^\w\s])\u200d"
 )
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_EITHER = re.compile(f"{_INVISIBLE.pattern}|{_BIDI.pattern}")
 
 
 def remove_invisible(text: str) -> tuple[str, int]:
@@ -43,6 +48,39 @@ def remove_bidi(text: str) -> tuple[str, int]:
 def clean(text: str) -> str:
     """``text`` without anything :func:`remove_invisible` or :func:`remove_bidi` removes."""
     return _BIDI.sub("", _INVISIBLE.sub("", text))
+
+
+@dataclass
+class Hygiene:
+    """Cleans the texts of one release and counts what it removed, for the notes."""
+
+    bidi: int = 0
+    invisible: int = 0
+
+    def clean(self, text: str) -> str:
+        """``text`` as :func:`clean` leaves it; the removed characters are counted."""
+        return self.clean_marked(Text(text)).text
+
+    def clean_marked(self, value: Text) -> Text:
+        """``value`` cleaned, each mark (bold, link …) moved with the characters it covers."""
+        removed = [match.start() for match in _EITHER.finditer(value.text)]
+        if not removed:
+            return value
+        bidi = sum(1 for position in removed if value.text[position] in BIDI_CONTROLS)
+        self.bidi += bidi
+        self.invisible += len(removed) - bidi
+        kept = _EITHER.sub("", value.text)
+
+        def moved(position: int) -> int:
+            return position - bisect_left(removed, position)
+
+        marks = tuple(replace(mark, start=moved(mark.start), end=moved(mark.end)) for mark in value.marks)
+        return Text(kept, marks)
+
+    def warnings(self) -> list[str]:
+        """The notes for the release: what was removed, how much."""
+        notes = [bidi_warning(self.bidi)] if self.bidi else []
+        return notes + ([invisible_warning(self.invisible)] if self.invisible else [])
 
 
 def invisible_warning(count: int) -> str:

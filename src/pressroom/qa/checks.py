@@ -2,7 +2,7 @@
 
 A *segment* is one translatable unit of a release, in document order: the title is segment 0,
 the summary segment 1, and the body blocks (paragraphs, subheadings, quotes, list items)
-segments 2, 3, … — the order of :meth:`pressroom.model.Release.translatable_texts`. Indices
+segments 2, 3, … — the order of :meth:`pressroom.document.model.Release.translatable_texts`. Indices
 only change when the release's own structure changes, so the review workflow can key on them.
 
 Each check has a stable ``code``, a ``severity`` (``error``: the translation is wrong or
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from pressroom.langid import detect_language
-from pressroom.model import review_status
+from pressroom.document.model import review_status
 from pressroom.qa.numbers import Number, compare_numbers
 from pressroom.qa.protect import Protector, Span, Translation
 

@@ -337,16 +337,20 @@ class Translation:
     """A sentence's translation along a route, restored for the route's target language.
 
     ``in_pieces``: the model lost a placeholder at some hop, so the text between protected
-    spans was translated piece by piece; reviewers should read it.
+    spans was translated piece by piece; reviewers should read it. ``score``: the engines'
+    confidence (mean log-probability per token) of the least sure hop, None where no model
+    was asked (a sentence of names only) or the engines give no score.
     """
 
     text: str
     in_pieces: bool = False
+    score: float | None = None
 
 
 @dataclass
 class _Hop:
     outputs: dict[str, str] = field(default_factory=dict)
+    scores: dict[str, float | None] = field(default_factory=dict)
     in_pieces: set[str] = field(default_factory=set)
 
 
@@ -363,14 +367,22 @@ class ProtectedTranslator:
         """Each sentence's translation through every engine of ``route``, spans restored."""
         masks = {s: self.protector.mask(s, route[0].source) for s in dict.fromkeys(sentences)}
         current = {m.text: m.text for m in masks.values()}
+        scores: dict[str, list[float]] = {m: [] for m in current}
         in_pieces: set[str] = set()
         for engine in route:
             hop = self._hop(engine, list(dict.fromkeys(current.values())), progress)
             in_pieces |= {m for m, text in current.items() if text in hop.in_pieces}
+            for masked, text in current.items():
+                if hop.scores.get(text) is not None:
+                    scores[masked].append(hop.scores[text])
             current = {m: hop.outputs[text] for m, text in current.items()}
         target = route[-1].target
         return {
-            s: Translation(mask.restore(current[mask.text], target), mask.text in in_pieces)
+            s: Translation(
+                mask.restore(current[mask.text], target),
+                mask.text in in_pieces,
+                min(scores[mask.text], default=None),
+            )
             for s, mask in masks.items()
         }
 
@@ -379,18 +391,22 @@ class ProtectedTranslator:
         # Only names, addresses and punctuation ("⟦1⟧", "⟦1⟧, ⟦2⟧"): nothing for a model to do.
         hop = _Hop({t: t for t in inputs if placeholder_count(t) and not _translatable(_CANONICAL.sub("", t))})
         raw = self.corpus.translate([engine], [t for t in inputs if t not in hop.outputs], progress)
-        for text in raw:
-            fixed = repair_placeholders(raw[text], text) if placeholder_count(text) else raw[text]
+        for text, hypothesis in raw.items():
+            fixed = repair_placeholders(hypothesis.text, text) if placeholder_count(text) else hypothesis.text
             if fixed is None:
                 hop.in_pieces.add(text)
             else:
                 hop.outputs[text] = fixed
+                hop.scores[text] = hypothesis.score
         if hop.in_pieces:
             parts = {text: _CANONICAL_SPLIT.split(text) for text in hop.in_pieces}
             pieces = [p.strip() for split in parts.values() for p in split[::2] if _translatable(p)]
             done = self.corpus.translate([engine], pieces, pieces=True)
             for text, split in parts.items():
-                hop.outputs[text] = _reassemble(split, lambda piece: strip_placeholders(done[piece]))
+                hop.outputs[text] = _reassemble(split, lambda piece: strip_placeholders(done[piece].text))
+                piece_scores = [done[p.strip()].score for p in split[::2] if _translatable(p)]
+                known = [score for score in piece_scores if score is not None]
+                hop.scores[text] = sum(known) / len(known) if known else None
         return hop
 
 

@@ -1,6 +1,6 @@
 """Readers: one small reader per input format, chosen by the file's suffix (as in Pelican).
 
-Every reader returns a :class:`~pressroom.model.Release` or raises :class:`ReaderError` with a
+Every reader returns a :class:`~pressroom.document.model.Release` or raises :class:`ReaderError` with a
 message a press officer can act on: the file name and the problem in plain words.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pressroom.config import Settings
-from pressroom.model import Release
+from pressroom.document.model import Release
 from pressroom.readers.common import ReaderError
 from pressroom.readers.decode import MAX_RELEASE_BYTES
 from pressroom.readers.docx import read_docx_release

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pressroom.document.inline import Text
+from pressroom.document.model import Block, Contact, DatePrecision, Heading, ListItem, Paragraph, Quote, Release
 from pressroom.limits import MAX_RELEASE_CHARS, MAX_RELEASE_SEGMENTS
-from pressroom.model import Block, BlockKind, Release
 from pressroom.slug import RESERVED_SLUGS, slugify
-from pressroom.text import bidi_warning, invisible_warning, remove_bidi, remove_invisible
+from pressroom.text import Hygiene
 
 
 class ReaderError(Exception):
@@ -186,15 +187,20 @@ def contact_text(lines: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
 
 
+# What a reader's line or paragraph turns into, until its run of siblings is known.
+HEADING, PARAGRAPH, QUOTE, LIST_ITEM = "heading", "paragraph", "quote", "list_item"
+
+
 @dataclass
 class Pending:
     """A block while a reader still works on it.
 
-    Items numbered in the text ("1. ", "1081. ") keep their number and marker until the whole
-    run of them is known; ``ordered`` is for lists numbered by Word itself.
+    ``kind`` is one of HEADING, PARAGRAPH, QUOTE, LIST_ITEM. Items numbered in the text
+    ("1. ", "1081. ") keep their number and marker until the whole run of them is known;
+    ``ordered`` is for lists numbered by Word itself.
     """
 
-    kind: BlockKind
+    kind: str
     text: str
     ordered: bool = False
     number: int = 0
@@ -218,11 +224,21 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
             keep = [i.number for i in run] != list(range(1, len(run) + 1))
             for numbered in run:
                 text = f"{numbered.marker} {numbered.text}" if keep else numbered.text
-                blocks.append(Block(BlockKind.LIST_ITEM, clean_inline(text), True))
+                blocks.append(ListItem(Text(clean_inline(text)), ordered=True))
             run = []
         if item is not None and clean_inline(item.text):
-            blocks.append(Block(item.kind, clean_inline(item.text), item.ordered))
+            blocks.append(_block(item.kind, Text(clean_inline(item.text)), item.ordered))
     return blocks
+
+
+def _block(kind: str, text: Text, ordered: bool) -> Block:
+    if kind == HEADING:
+        return Heading(text)
+    if kind == QUOTE:
+        return Quote(text)
+    if kind == LIST_ITEM:
+        return ListItem(text, ordered=ordered)
+    return Paragraph(text)
 
 
 def _without_repeated_lead(summary: str, blocks: list[Block]) -> list[Block]:
@@ -233,13 +249,13 @@ def _without_repeated_lead(summary: str, blocks: list[Block]) -> list[Block]:
     sentences are removed (the summary must end like one), and a lead that is nothing but
     the summary is dropped.
     """
-    if not summary or not blocks or blocks[0].kind is not BlockKind.PARAGRAPH:
+    if not summary or not blocks or not isinstance(blocks[0], Paragraph):
         return blocks
     lead = blocks[0].text
-    if lead == summary:
+    if lead.text == summary:
         return blocks[1:]
-    if summary[-1] in ".!?…" and lead.startswith(summary + " "):
-        return [blocks[0].with_text(lead[len(summary) + 1 :]), *blocks[1:]]
+    if summary[-1] in ".!?…" and lead.text.startswith(summary + " "):
+        return [Paragraph(lead.slice(len(summary) + 1, len(lead.text))), *blocks[1:]]
     return blocks
 
 
@@ -254,39 +270,33 @@ def build_release(
     summary: str = "",
     tags: list[str] | None = None,
     contact: str = "",
+    contact_label: str = "",
     lang: str = "",
+    date_precision: DatePrecision | None = None,
 ) -> Release:
     """Assemble a :class:`Release` with the defaults every format shares (slug from the title).
 
     A release without a summary keeps none: one derived from the body would only repeat its
     first sentence above it (often cut short), and the writers that need a short text fall
     back to the lead or the title themselves (:func:`pressroom.writers.labels.summary_text`).
-    A given summary that the lead paragraph repeats is taken out of the body instead.
+    A given summary that the lead paragraph repeats is taken out of the body instead. A
+    ``contact`` block (lines as written) goes after the body under the ``contact_label``.
+    Without a ``date_precision``, a date at midnight is taken to state the day only.
     """
-    removed = invisible = 0
-
-    def without_bidi(text: str) -> str:
-        """The text without direction controls (counted apart: they are reported) and any
-        invisible character a reader left (Word's document properties)."""
-        nonlocal removed, invisible
-        text, count = remove_bidi(text)
-        text, hidden = remove_invisible(text)
-        removed, invisible = removed + count, invisible + hidden
-        return text
-
-    title = clean_inline(without_bidi(title))
-    summary = clean_inline(without_bidi(summary))
-    blocks = [block.with_text(without_bidi(block.text)) for block in blocks]
-    contact = without_bidi(contact)
-    tags = [tag for tag in (without_bidi(tag).strip() for tag in tags or []) if tag]
+    hygiene = Hygiene()  # what a reader let through: Word's properties, direction controls
+    title = clean_inline(hygiene.clean(title))
+    summary = clean_inline(hygiene.clean(summary))
+    contact = hygiene.clean(contact)
+    tags = [tag for tag in (hygiene.clean(tag).strip() for tag in tags or []) if tag]
+    blocks = [_cleaned(block, hygiene) for block in blocks]
     blocks = _without_repeated_lead(summary, blocks)
+    if contact.strip():
+        blocks.append(Contact(contact_label, tuple(Text(line) for line in contact.split("\n"))))
     if not title:
         raise ReaderError(f"{path}: has no title")
-    _check_size(path, 2 + len(blocks), [title, summary, contact, *tags, *(block.text for block in blocks)])
-    if removed:
-        warnings.append(bidi_warning(removed))
-    if invisible:
-        warnings.append(invisible_warning(invisible))
+    texts = [title, summary, contact, *tags, *(text.text for block in blocks for text in block.texts())]
+    _check_size(path, 2 + len(blocks), texts)
+    warnings += hygiene.warnings()
     if not blocks:
         warnings.append("no text below the title")
     return Release(
@@ -298,10 +308,18 @@ def build_release(
         lang=lang,
         summary=summary,
         tags=tags,
-        contact=contact,
+        date_precision=date_precision or ("day" if (date.hour, date.minute) == (0, 0) else "minute"),
         warnings=warnings,
-        bidi_removed=removed,
+        bidi_removed=hygiene.bidi,
     )
+
+
+def _cleaned(block: Block, hygiene: Hygiene) -> Block:
+    texts = block.texts()
+    if not texts:
+        return block
+    cleaned = tuple(hygiene.clean_marked(text) for text in texts)
+    return block if cleaned == texts else block.with_texts(cleaned)
 
 
 def _check_size(path: Path, segments: int, texts: list[str]) -> None:

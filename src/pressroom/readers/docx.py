@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from pressroom.config import Settings
+from pressroom.document.model import Release
 from pressroom.limits import (
     MAX_DOCX_BYTES,
     MAX_DOCX_INFLATED_BYTES,
@@ -35,8 +36,11 @@ from pressroom.limits import (
     read_regular_file,
     too_large,
 )
-from pressroom.model import BlockKind, Release
 from pressroom.readers.common import (
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    QUOTE,
     Pending,
     ReaderError,
     build_release,
@@ -87,10 +91,11 @@ def read_docx_release(path: Path, settings: Settings) -> Release:
         warnings.append(invisible_warning(removed))
     if not entries and not title:
         raise ReaderError(f"{path}: is empty")
-    contact = ""
+    contact = contact_label = ""
     for index in range(len(entries) - 1, 0, -1):
         if is_contact_header(entries[index].text) and entries[index + 1 :]:
             contact = contact_text([entry.text for entry in entries[index + 1 :]])
+            contact_label = entries[index].text.strip()
             entries = entries[:index]
             break
     date, entries = _date(entries, settings)
@@ -112,6 +117,7 @@ def read_docx_release(path: Path, settings: Settings) -> Release:
         blocks=finish_blocks(entries),
         warnings=warnings,
         contact=contact,
+        contact_label=contact_label,
     )
 
 
@@ -166,7 +172,7 @@ def _entries(document: Document) -> tuple[str, list[Pending], int]:
     removed = 0
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            pieces = [(BlockKind.PARAGRAPH, False, _row_text(row.cells)) for row in item.rows]
+            pieces = [(PARAGRAPH, False, _row_text(row.cells)) for row in item.rows]
         else:
             pieces = [(*_role(item, document), paragraph_text(item))]
         for kind, ordered, raw in pieces:
@@ -210,24 +216,24 @@ def _style(paragraph: Paragraph) -> str:
     return (paragraph.style.name if paragraph.style is not None else "").lower()
 
 
-def _role(paragraph: Paragraph, document: Document) -> tuple[BlockKind, bool]:
+def _role(paragraph: Paragraph, document: Document) -> tuple[str, bool]:
     """Block kind and whether a list is numbered, from the style and Word's numbering.
 
     Further Title-style paragraphs after the first become headings."""
     name = _style(paragraph)
     if name.startswith("heading") or name == "title":
-        return BlockKind.HEADING, False
+        return HEADING, False
     if name in ("quote", "intense quote"):
-        return BlockKind.QUOTE, False
+        return QUOTE, False
     if name.startswith("list bullet"):
-        return BlockKind.LIST_ITEM, False
+        return LIST_ITEM, False
     if name.startswith("list number"):
-        return BlockKind.LIST_ITEM, True
+        return LIST_ITEM, True
     num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
     if num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0:
         level = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        return BlockKind.LIST_ITEM, _numbered(document, num_pr.numId.val, level)
-    return BlockKind.PARAGRAPH, False
+        return LIST_ITEM, _numbered(document, num_pr.numId.val, level)
+    return PARAGRAPH, False
 
 
 def _numbered(document: Document, num_id: int, level: int) -> bool:
@@ -252,8 +258,8 @@ def _title(
     """Without a Title-style paragraph: a headline-like first paragraph, else the document's
     title property, else the first sentence (with a warning)."""
     first = entries[0]
-    if first.kind is BlockKind.HEADING or (
-        first.kind is BlockKind.PARAGRAPH and looks_like_headline(first.text)
+    if first.kind == HEADING or (
+        first.kind == PARAGRAPH and looks_like_headline(first.text)
     ):
         return first.text, entries[1:]
     if core_title.strip():

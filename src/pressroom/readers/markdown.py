@@ -16,9 +16,13 @@ import frontmatter
 import yaml
 
 from pressroom.config import Settings
+from pressroom.document.model import Release
 from pressroom.limits import MAX_FRONT_MATTER_DEPTH
-from pressroom.model import BlockKind, Release
 from pressroom.readers.common import (
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    QUOTE,
     Pending,
     ReaderError,
     build_release,
@@ -200,27 +204,27 @@ def parse_body(body: str) -> tuple[list[Pending], bool]:
         elif heading := _HEADING.fullmatch(line):
             close()
             level_one_first = level_one_first or (not pending and len(heading["hashes"]) == 1)
-            current, lines = Pending(BlockKind.HEADING, ""), [_without_closing_hashes(heading["text"])]
+            current, lines = Pending(HEADING, ""), [_without_closing_hashes(heading["text"])]
             close()
         elif line.startswith(">"):
             quoted = line[1:].strip()
-            if current is None or current.kind is not BlockKind.QUOTE or not quoted:
+            if current is None or current.kind != QUOTE or not quoted:
                 close()
-                current = Pending(BlockKind.QUOTE, "")
+                current = Pending(QUOTE, "")
             if quoted:
                 lines.append(quoted)
         elif bullet := _BULLET.fullmatch(line):
             close()
-            current, lines = Pending(BlockKind.LIST_ITEM, ""), [bullet["text"]]
+            current, lines = Pending(LIST_ITEM, ""), [bullet["text"]]
         elif numbered := NUMBERED.fullmatch(line):
             close()
             current = Pending(
-                BlockKind.LIST_ITEM, "", True, int(numbered["number"]), numbered["marker"]
+                LIST_ITEM, "", True, int(numbered["number"]), numbered["marker"]
             )
             lines = [numbered["text"]]
         else:
             if current is None:
-                current = Pending(BlockKind.PARAGRAPH, "")
+                current = Pending(PARAGRAPH, "")
             lines.append(line)  # continues the open paragraph, quote or list item
     close()
     return pending, level_one_first

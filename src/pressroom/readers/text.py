@@ -16,8 +16,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pressroom.config import Settings
-from pressroom.model import Block, BlockKind, Release
+from pressroom.document.model import Block, Paragraph, Release
 from pressroom.readers.common import (
+    HEADING,
+    LIST_ITEM,
+    PARAGRAPH,
+    QUOTE,
     MONTH_NAMES,
     Pending,
     build_release,
@@ -64,7 +68,7 @@ def read_text_release(path: Path, settings: Settings) -> Release:
     text, warnings = read_text_file(path)
     zone = settings.zone
     lines = [line.strip() for line in text.split("\n")]
-    lines, contact = _split_contact(lines)
+    lines, contact, contact_label = _split_contact(lines)
     title, date, body = _header(lines, zone)
     if is_hard_wrapped(body):
         body = unwrap(body)
@@ -73,8 +77,8 @@ def read_text_release(path: Path, settings: Settings) -> Release:
         first = next((line for line in body if line), "")
         date, _ = parse_dateline(first, zone)
     if not title and blocks:
-        source = next((b for b in blocks if b.kind is BlockKind.PARAGRAPH), blocks[0])
-        title = title_from_text(source.text)
+        source = next((b for b in blocks if isinstance(b, Paragraph)), blocks[0])
+        title = title_from_text(source.texts()[0].text if source.texts() else "")
         warnings.append(
             "no headline on the first line; the title was made from the first sentence "
             "(put the headline on the first line)"
@@ -82,16 +86,17 @@ def read_text_release(path: Path, settings: Settings) -> Release:
     if date is None:
         date = mtime_date(path, zone, warnings)
     return build_release(
-        path, title=title, date=date, blocks=blocks, warnings=warnings, contact=contact
+        path, title=title, date=date, blocks=blocks, warnings=warnings, contact=contact, contact_label=contact_label
     )
 
 
-def _split_contact(lines: list[str]) -> tuple[list[str], str]:
-    """Everything after the last 'Rückfragen bitte an:'-style line is the press contact."""
+def _split_contact(lines: list[str]) -> tuple[list[str], str, str]:
+    """Everything after the last 'Rückfragen bitte an:'-style line is the press contact;
+    returns the lines before it, the contact and its header line."""
     for index in range(len(lines) - 1, 0, -1):
         if is_contact_header(lines[index]) and any(lines[index + 1 :]) and any(lines[:index]):
-            return lines[:index], contact_text(lines[index + 1 :])
-    return lines, ""
+            return lines[:index], contact_text(lines[index + 1 :]), lines[index]
+    return lines, "", ""
 
 
 def _header(lines: list[str], zone: ZoneInfo) -> tuple[str, datetime | None, list[str]]:
@@ -172,19 +177,19 @@ def classify(lines: list[str]) -> list[Block]:
         match = numbered[index]
         neighbours = numbered[max(index - 1, 0) : index] + numbered[index + 1 : index + 2]
         if bullet:
-            parsed.append(Pending(BlockKind.LIST_ITEM, bullet["text"]))
+            parsed.append(Pending(LIST_ITEM, bullet["text"]))
         elif match and any(neighbours):
             number, marker = int(match["number"]), match["marker"]
-            parsed.append(Pending(BlockKind.LIST_ITEM, match["text"], True, number, marker))
+            parsed.append(Pending(LIST_ITEM, match["text"], True, number, marker))
         elif is_full_quote(line):
-            parsed.append(Pending(BlockKind.QUOTE, line))
+            parsed.append(Pending(QUOTE, line))
         else:
-            parsed.append(Pending(BlockKind.PARAGRAPH, line))
+            parsed.append(Pending(PARAGRAPH, line))
     for index, item in enumerate(parsed):
         following = parsed[index + 1] if index + 1 < len(parsed) else None
-        if item.kind is BlockKind.PARAGRAPH and following and is_subheading(item.text):
-            if following.kind is not BlockKind.PARAGRAPH or _is_prose(following.text):
-                item.kind = BlockKind.HEADING
+        if item.kind == PARAGRAPH and following and is_subheading(item.text):
+            if following.kind != PARAGRAPH or _is_prose(following.text):
+                item.kind = HEADING
     return finish_blocks(parsed)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 import ctranslate2
@@ -32,7 +33,7 @@ from ctranslate2 import Translator
 from pressroom.config import TranslationSettings
 from pressroom.packages import ModelPackage, PackageError
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
-from pressroom.translate.base import TranslationError
+from pressroom.translate.base import Hypothesis, TranslationError
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +83,12 @@ class ArgosEngine:
         """Whether the CTranslate2 model has been loaded."""
         return self._translator is not None
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
-        """Translate every sentence; blank ones give "" without touching the model."""
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        """Translate every sentence; blank ones give "" without touching the model.
+
+        A sentence translated in parts gets the parts' texts rejoined and their mean score,
+        weighted by the parts' lengths in tokens.
+        """
         tokenizer = None
         units: list[list[str]] = []  # token sequences sent to the model
         plans: list[list[tuple[int, str]]] = []  # per sentence: (unit, joiner) parts
@@ -103,23 +108,21 @@ class ArgosEngine:
                 units.append(tokenizer.encode(piece.text))
             plans.append(plan)
         if not units:
-            return [""] * len(sentences)
+            return [Hypothesis("") for _ in sentences]
         outputs = self._translate_units(units)
-        return [
-            join_pieces(Piece(outputs[unit], joiner) for unit, joiner in plan) for plan in plans
-        ]
+        return [_joined(plan, outputs) for plan in plans]
 
     def _fits(self, text: str) -> bool:
         assert self._tokenizer is not None
         return len(self._tokenizer.encode(text)) <= self.settings.max_input_tokens
 
-    def _translate_units(self, units: list[list[str]]) -> list[str]:
+    def _translate_units(self, units: list[list[str]]) -> list[_Output]:
         translator = self._translator or self._load_translator()
         tokenizer = self._tokenizer
         assert tokenizer is not None
         settings = self.settings
         prefix = self.package.target_prefix
-        outputs = [""] * len(units)
+        outputs = [_Output("", 0.0, 0)] * len(units)
         # Longest batches first: the workers (inter_threads) take batches in submission
         # order, so the short ones fill in at the end instead of one long batch running
         # alone while the other workers wait.
@@ -138,6 +141,7 @@ class ArgosEngine:
                     + EXTRA_DECODING_TOKENS,
                     length_penalty=LENGTH_PENALTY,
                     replace_unknowns=True,
+                    return_scores=True,
                     asynchronous=True,
                 )
                 for batch in batches
@@ -151,7 +155,11 @@ class ArgosEngine:
                 if prefix and tokens[:1] == [prefix]:
                     tokens = tokens[1:]
                 text = tokenizer.decode(tokens)
-                outputs[k] = text[1:] if text.startswith(" ") else text
+                outputs[k] = _Output(
+                    text[1:] if text.startswith(" ") else text,
+                    _mean_log_prob(result.scores[0], len(result.hypotheses[0])),
+                    len(result.hypotheses[0]),
+                )
         return outputs
 
     def _load_tokenizer(self) -> _Tokenizer:
@@ -205,6 +213,36 @@ class ArgosEngine:
         except (RuntimeError, ValueError, OSError) as exc:
             raise TranslationError(f"could not load the model in {path}: {exc}") from exc
         return self._translator
+
+
+@dataclass(frozen=True)
+class _Output:
+    """One model output: text, mean log-probability per token, length in tokens."""
+
+    text: str
+    score: float
+    tokens: int
+
+
+def _mean_log_prob(score: float, length: int) -> float:
+    """CTranslate2's hypothesis score as the mean log-probability per token.
+
+    CTranslate2 returns the summed log-probability divided by ``length ** length_penalty``;
+    dividing by the rest of the length gives a score that does not depend on the sentence's
+    length, so short and long sentences are judged alike.
+    """
+    return score * length**LENGTH_PENALTY / length if length else 0.0
+
+
+def _joined(plan: list[tuple[int, str]], outputs: list[_Output]) -> Hypothesis:
+    """A sentence's hypothesis from the outputs of its parts (one part for most sentences)."""
+    if not plan:
+        return Hypothesis("")
+    parts = [outputs[unit] for unit, _ in plan]
+    tokens = sum(part.tokens for part in parts)
+    score = sum(part.score * part.tokens for part in parts) / tokens if tokens else None
+    text = join_pieces(Piece(part.text, joiner) for part, (_, joiner) in zip(parts, plan))
+    return Hypothesis(text, score)
 
 
 def _token_batches(units: list[list[str]], budget: int) -> list[list[int]]:

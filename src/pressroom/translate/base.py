@@ -7,7 +7,27 @@ behind the same interface, so the pipeline cannot tell them apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
+
+# A word alignment: (source word, target word) index pairs over the whitespace-separated
+# words of the engine's input and output, in the "i-j" sense of Pharaoh/fast_align files.
+Alignment = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Hypothesis:
+    """An engine's translation of one sentence, with what it knows about its own output.
+
+    ``score`` is the mean log-probability per target token (higher is surer; 0 is certain),
+    None where the engine gives none. ``alignment`` links source and target words, so
+    markup on source words can be placed on the words that translate them; empty where the
+    engine gives none.
+    """
+
+    text: str
+    score: float | None = None
+    alignment: Alignment = ()
 
 
 class Engine(Protocol):
@@ -24,7 +44,7 @@ class Engine(Protocol):
     identity: str
     demo: bool
 
-    def translate_batch(self, sentences: Sequence[str]) -> list[str]:
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
         """Translate every sentence; the result has the same length and order."""
         ...
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pressroom.translate.base import Engine
+from pressroom.translate.base import Engine, Hypothesis
 from pressroom.translate.memory import TranslationMemory, normalise
 
 # Sentences per call to an engine. Each call ends with its last batches running while other
@@ -49,7 +49,7 @@ class CorpusTranslator:
     def __init__(self, memory: TranslationMemory | None = None) -> None:
         self.memory = memory
         self.stats: dict[str, EngineStats] = {}
-        self._done: dict[str, dict[str, str]] = {}
+        self._done: dict[str, dict[str, Hypothesis]] = {}
 
     def translate(
         self,
@@ -58,28 +58,31 @@ class CorpusTranslator:
         progress: Progress | None = None,
         *,
         pieces: bool = False,
-    ) -> dict[str, str]:
-        """Map each sentence to its translation through every engine of ``route`` in turn.
+    ) -> dict[str, Hypothesis]:
+        """Map each sentence to its translation through every engine of ``route`` in turn
+        (the last engine's hypothesis; :class:`pressroom.qa.protect.ProtectedTranslator`
+        goes hop by hop where it needs each one).
 
         ``pieces``: the texts are parts of sentences re-sent after a lost placeholder; they
         are counted as :attr:`EngineStats.pieces` and reported to no progress bar.
         """
-        current = {s: s for s in sentences}
+        current = {s: Hypothesis(s) for s in sentences}
         for engine in route:
-            step = self._run(engine, list(dict.fromkeys(current.values())), None if pieces else progress, pieces)
-            current = {s: step[text] for s, text in current.items()}
+            texts = list(dict.fromkeys(h.text for h in current.values()))
+            step = self._run(engine, texts, None if pieces else progress, pieces)
+            current = {s: step[h.text] for s, h in current.items()}
         return current
 
     def _run(
         self, engine: Engine, sentences: list[str], progress: Progress | None, pieces: bool
-    ) -> dict[str, str]:
+    ) -> dict[str, Hypothesis]:
         done = self._done.setdefault(engine.identity, {})
         stats = self.stats.setdefault(
             engine.identity, EngineStats(engine.source, engine.target, demo=engine.demo)
         )
         todo = [s for s in sentences if s not in done]
         for blank in [s for s in todo if not s.strip()]:
-            done[blank] = ""
+            done[blank] = Hypothesis("")
         todo = [s for s in todo if s.strip()]
         if self.memory and todo:
             known = self.memory.lookup(engine.identity, todo)

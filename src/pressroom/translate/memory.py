@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pressroom.translate.base import Engine
+from pressroom.translate.base import Alignment, Engine, Hypothesis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -30,9 +30,16 @@ CREATE TABLE IF NOT EXISTS translations (
     source_lang TEXT NOT NULL,
     target_lang TEXT NOT NULL,
     created TEXT NOT NULL,
+    score REAL,
+    alignment TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (engine, source)
 ) WITHOUT ROWID;
 """
+# Version 1 had neither score nor alignment; its translations stay valid.
+_UPGRADE_FROM_1 = (
+    "ALTER TABLE translations ADD COLUMN score REAL",
+    "ALTER TABLE translations ADD COLUMN alignment TEXT NOT NULL DEFAULT ''",
+)
 
 
 @contextmanager
@@ -50,6 +57,17 @@ def write_transaction(db: sqlite3.Connection) -> Iterator[None]:
     db.execute("COMMIT")
 
 
+def alignment_text(alignment: Alignment) -> str:
+    """An alignment in the Pharaoh format word aligners write: ``"0-0 1-2 2-1"``."""
+    return " ".join(f"{source}-{target}" for source, target in alignment)
+
+
+def parse_alignment(text: str) -> Alignment:
+    """The inverse of :func:`alignment_text`."""
+    pairs = (pair.split("-") for pair in text.split())
+    return tuple((int(source), int(target)) for source, target in pairs)
+
+
 def normalise(sentence: str) -> str:
     """The memory's view of a sentence: NFC and single spaces, so re-wrapped text still hits."""
     return " ".join(unicodedata.normalize("NFC", sentence).split())
@@ -65,36 +83,45 @@ class TranslationMemory:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
+        if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
                 f"{path} was written by a newer pressroom (schema {version})"
             )
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        with write_transaction(self._db):
+            if version == 1:
+                for statement in _UPGRADE_FROM_1:
+                    self._db.execute(statement)
+            self._db.execute(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def lookup(self, engine_identity: str, sentences: Iterable[str]) -> dict[str, str]:
+    def lookup(self, engine_identity: str, sentences: Iterable[str]) -> dict[str, Hypothesis]:
         """Known translations of ``sentences`` (normalised) for this engine."""
         keys = list({normalise(s) for s in sentences})
-        found: dict[str, str] = {}
+        found: dict[str, Hypothesis] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                f"SELECT source, target FROM translations WHERE engine = ? AND source IN ({marks})",
+                "SELECT source, target, score, alignment FROM translations "
+                f"WHERE engine = ? AND source IN ({marks})",
                 [engine_identity, *chunk],
             )
-            found.update(rows)
+            for source, target, score, alignment in rows:
+                found[source] = Hypothesis(target, score, parse_alignment(alignment))
         return found
 
-    def store(self, engine: Engine, pairs: Sequence[tuple[str, str]]) -> None:
+    def store(self, engine: Engine, pairs: Sequence[tuple[str, Hypothesis]]) -> None:
         """Add translations in one transaction (all of them or none)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with write_transaction(self._db):
             self._db.executemany(
-                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (engine.identity, normalise(s), t, engine.source, engine.target, now)
-                    for s, t in pairs
+                    (
+                        engine.identity, normalise(s), h.text, engine.source, engine.target,
+                        now, h.score, alignment_text(h.alignment),
+                    )
+                    for s, h in pairs
                 ],
             )
 

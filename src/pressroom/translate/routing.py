@@ -42,7 +42,7 @@ class PackageEngines:
     def fingerprint(self) -> str:
         """Which models this provider translates with (content identities, pivot, problems).
 
-        Lets a re-run with nothing changed be recognised (:mod:`pressroom.uptodate`).
+        Lets a re-run with nothing changed be recognised (:mod:`pressroom.build.incremental`).
         """
         names = sorted(package.identity() for package in self.packages)
         return "|".join([self._pivot, *names, *sorted(map(str, self.problems))])

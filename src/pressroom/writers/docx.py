@@ -21,15 +21,30 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.image.exceptions import UnrecognizedImageError
 from docx.shared import Mm, RGBColor
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.model import Block, BlockKind, Edition
+from pressroom.document.inline import Text
+from pressroom.document.model import (
+    Block,
+    Contact,
+    Dateline,
+    Edition,
+    Figure,
+    Heading,
+    ListItem,
+    Paragraph as ParagraphBlock,
+    Quote,
+    Table,
+)
 from pressroom.writers.labels import (
-    contact_lines,
+    body_blocks,
+    dateline_text,
     demo_banner,
     display_title,
     format_date,
@@ -39,17 +54,18 @@ from pressroom.writers.labels import (
     xml_safe,
 )
 
-BLOCK_STYLES = {
-    BlockKind.HEADING: "Heading 2",
-    BlockKind.PARAGRAPH: "Normal",
-    BlockKind.QUOTE: "Quote",
-}
-LIST_STYLES = {False: "List Bullet", True: "List Number"}
+# python-docx's template has these list styles for levels 1-3; deeper items use level 3's.
+LIST_STYLES = {False: ("List Bullet", "List Bullet 2", "List Bullet 3"), True: ("List Number", "List Number 2", "List Number 3")}
+TABLE_STYLE = "Table Grid"
+PICTURE_WIDTH = Mm(150)  # the text width of an A4 page with Word's default margins
+ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 HYPERLINK_BLUE = RGBColor(0x05, 0x63, 0xC1)
 REVIEW_AUTHOR = "pressroom quality check"
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core property values
 
 PAGE_FIELD = f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
+
+Container = DocumentObject | _Cell  # where blocks go: the body, or a cell of the review edition
 
 # Children of w:rPr that the schema puts after w:lang (python-docx has no accessor for w:lang).
 _AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath", "w:rPrChange")
@@ -84,13 +100,11 @@ def render_docx(
     segments = {0: next(p for p in document.doc.paragraphs if p.style.name == "Title")}
     if edition.summary:
         segments[1] = document.paragraph(edition.summary, "Subtitle")
-    first_block = len(document.doc.paragraphs)
-    document.blocks(edition.blocks)
-    segments.update(enumerate(document.doc.paragraphs[first_block:], 2))
+    document.blocks(document.doc, body_blocks(edition, settings), edition.release.lang)
+    segments.update(enumerate(document.text_paragraphs, 2))
     for index, messages in sorted((review_notes or {}).items()):
         if index in segments and segments[index].runs:
             document.doc.add_comment(segments[index].runs, xml_safe("\n".join(messages)), author=REVIEW_AUTHOR, initials="QA")
-    document.contact(edition)
     return document.save(edition)
 
 
@@ -104,7 +118,7 @@ def write_bilingual_docx(
 def render_bilingual_docx(
     edition: Edition, settings: Settings, *, original_url: str | None = None
 ) -> bytes:
-    """Original and translation side by side, one table row per block, for proofreading.
+    """Original and translation side by side, one table row per translated block, for proofreading.
 
     A reviewer compares each paragraph with its source without scrolling between two files;
     every cell is tagged with its own language, so Word checks each column's spelling in it.
@@ -127,12 +141,15 @@ def render_bilingual_docx(
         cells = table.add_row().cells
         source.fill(cells[0].paragraphs[0], left, style)
         document.fill(cells[1].paragraphs[0], right, style)
-    numbers = zip(source.list_numbers(release.blocks), document.list_numbers(edition.blocks))
-    for left, right, (left_num, right_num) in zip(release.blocks, edition.blocks, numbers):
+    # A row per block with something to translate; the rest (contact, dateline) below.
+    pairs = [(left, right) for left, right in zip(release.blocks, edition.blocks) if left.texts()]
+    lefts, rights = [left for left, _ in pairs], [right for _, right in pairs]
+    for left, right, left_num, right_num in zip(lefts, rights, source.list_numbers(lefts), document.list_numbers(rights)):
         cells = table.add_row().cells
-        source.block(cells[0].paragraphs[0], left, left_num)
-        document.block(cells[1].paragraphs[0], right, right_num)
-    document.contact(edition)
+        source.block(cells[0], left, left_num, release.lang)
+        document.block(cells[1], right, right_num, release.lang)
+    untranslated = [b for b in body_blocks(edition, settings) if not b.texts()]
+    document.blocks(document.doc, untranslated, release.lang)
     return document.save(edition)
 
 
@@ -152,6 +169,9 @@ class _Builder:
         self.settings = settings
         self.tag = locale_tag(lang)
         self.korean = lang == "ko"
+        # The paragraph of each translatable text, in Release.translatable_texts() order after
+        # title and summary: where review comments on a segment go.
+        self.text_paragraphs: list[Paragraph] = []
 
     @classmethod
     def new(cls, lang: str, settings: Settings) -> _Builder:
@@ -185,14 +205,8 @@ class _Builder:
         if edition.machine_translated:
             self.notice(mt_notice(edition), original_url)
         self.paragraph(display_title(edition), "Title")
-        self.paragraph(format_date(edition.release.date, edition.lang), "Normal")
-
-    def contact(self, edition: Edition) -> None:
-        """The press contact block under its heading, line breaks kept."""
-        lines = contact_lines(edition, self.settings)
-        if lines:
-            self.paragraph(label(edition.lang, "contact"), "Heading 2")
-            self.paragraph("\n".join(lines), "Normal")  # python-docx turns "\n" into w:br
+        release = edition.release
+        self.paragraph(format_date(release.date, edition.lang, release.date_precision), "Normal")
 
     def save(self, edition: Edition) -> bytes:
         """Core properties set, the document as DOCX bytes."""
@@ -237,31 +251,121 @@ class _Builder:
         lead.bold = True
         lead.italic = True
         if url:
-            self._hyperlink(paragraph, url)
+            self._hyperlink(paragraph, url, url)
 
-    def _hyperlink(self, paragraph: Paragraph, url: str) -> None:
+    def _hyperlink(self, paragraph: Paragraph, url: str, text: str) -> Run:
+        """A real Word hyperlink (w:hyperlink with an external relationship) around one run."""
         url = xml_safe(url)
         link = OxmlElement("w:hyperlink")
         r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
         link.set(qn("r:id"), r_id)
-        run = self.run(paragraph, url)
+        run = self.run(paragraph, text)
         run.font.underline = True
         run.font.color.rgb = HYPERLINK_BLUE
         link.append(run._r)  # moves the run from the paragraph into the link
         paragraph._p.append(link)
+        return run
 
-    def blocks(self, blocks: Sequence[Block]) -> None:
-        """Block kinds to styles, one paragraph each."""
+    def rich(self, paragraph: Paragraph, text: Text, *, bold: bool = False) -> None:
+        """Inline text as runs: bold, italic and code as run formatting, links as hyperlinks."""
+        for piece in text.runs():
+            run = self._hyperlink(paragraph, piece.link, piece.text) if piece.link else self.run(paragraph, piece.text)
+            if piece.bold or bold:
+                run.bold = True
+            if piece.italic:
+                run.italic = True
+            if piece.code:
+                run.font.name = "Consolas"
+
+    def blocks(self, container: Container, blocks: Sequence[Block], source_lang: str) -> None:
+        """Every block at the end of ``container`` (the document body or a table cell)."""
         for block, num_id in zip(blocks, self.list_numbers(blocks)):
-            self.block(self.doc.add_paragraph(), block, num_id)
+            self.block(container, block, num_id, source_lang)
 
-    def block(self, paragraph: Paragraph, block: Block, num_id: int | None) -> None:
-        """One block in ``paragraph``; a numbered list item joins the list ``num_id``."""
-        self.fill(paragraph, block.text, _style(block))
-        if num_id is not None:
-            num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-            num_pr.get_or_add_ilvl().val = 0
-            num_pr.get_or_add_numId().val = num_id
+    def block(self, container: Container, block: Block, num_id: int | None, source_lang: str) -> None:
+        """One block; a numbered list item joins the list ``num_id``."""
+        match block:
+            case Heading(text=text, level=level):
+                self._text_paragraph(container, text, f"Heading {min(max(level, 2), 9)}")
+            case ParagraphBlock(text=text):
+                self._text_paragraph(container, text, "Normal")
+            case Quote(text=text):
+                self._text_paragraph(container, text, "Quote")
+            case ListItem(text=text, level=level, ordered=ordered):
+                styles = LIST_STYLES[ordered]
+                paragraph = self._text_paragraph(container, text, styles[min(level, len(styles)) - 1])
+                if num_id is not None:
+                    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr.get_or_add_ilvl().val = 0
+                    num_pr.get_or_add_numId().val = num_id
+            case Table():
+                self.table(container, block, record=True)
+            case Figure():
+                self.figure(container, block)
+            case Dateline():
+                self.run(_new_paragraph(container, self.doc, "Normal"), dateline_text(block, self.lang, source_lang)).italic = True
+            case Contact(lines=lines, table=table):
+                self.run(_new_paragraph(container, self.doc, "Heading 2"), label(self.lang, "contact"))
+                if lines:
+                    self.rich(_new_paragraph(container, self.doc, "Normal"), Text.join(lines, "\n"))
+                if table:
+                    self.table(container, table, record=False)
+
+    def _text_paragraph(self, container: Container, text: Text, style: str) -> Paragraph:
+        paragraph = _new_paragraph(container, self.doc, style)
+        self.rich(paragraph, text)
+        self.text_paragraphs.append(paragraph)
+        return paragraph
+
+    def table(self, container: Container, table: Table, *, record: bool) -> None:
+        """A Word table of the table's grid: merged cells merged, header rows bold and repeated
+        on every page. ``record``: its cells are translatable texts (not a contact table's)."""
+        rows, columns = table.shape
+        if not rows or not columns:
+            return
+        word = container.add_table(rows=rows, cols=columns)
+        word.style = self.doc.styles[TABLE_STYLE]
+        taken: set[tuple[int, int]] = set()
+        for number, row in enumerate(table.rows):
+            column = 0
+            for cell in row:
+                while (number, column) in taken:
+                    column += 1
+                if column >= columns:
+                    break
+                last_row = min(number + cell.row_span, rows) - 1
+                last_column = min(column + cell.col_span, columns) - 1
+                target = word.cell(number, column)
+                if (last_row, last_column) != (number, column):
+                    target = target.merge(word.cell(last_row, last_column))
+                taken |= {(r, c) for r in range(number, last_row + 1) for c in range(column, last_column + 1)}
+                paragraph = target.paragraphs[0]
+                if column < len(table.align) and table.align[column] in ALIGNMENTS:
+                    paragraph.alignment = ALIGNMENTS[table.align[column]]
+                self.rich(paragraph, cell.text, bold=number < table.header_rows)
+                if record:
+                    self.text_paragraphs.append(paragraph)
+                column = last_column + 1
+        for header in word.rows[: table.header_rows]:
+            header._tr.get_or_add_trPr().append(_on("w:tblHeader"))
+
+    def figure(self, container: Container, figure: Figure) -> None:
+        """The picture inline in its own paragraph, with its alt text and title in the drawing's
+        properties (what screen readers read), and the caption below in Word's Caption style."""
+        image = figure.image
+        paragraph = _new_paragraph(container, self.doc, "Normal")
+        try:
+            width = PICTURE_WIDTH if not image.width or Mm(image.width * 25.4 / 96) > PICTURE_WIDTH else None
+            paragraph.add_run().add_picture(BytesIO(image.data), width=width)
+        except (UnrecognizedImageError, ValueError, ZeroDivisionError):
+            self.run(paragraph, figure.alt or image.name)  # a picture Word cannot show: its description
+        else:
+            properties = paragraph._p.find(".//" + qn("wp:docPr"))
+            properties.set("descr", xml_safe(figure.alt))
+            properties.set("title", xml_safe(figure.title))
+        caption = _new_paragraph(container, self.doc, "Caption")
+        self.rich(caption, figure.caption)
+        self.text_paragraphs += [caption, caption]  # the caption and the alt text
 
     def list_numbers(self, blocks: Sequence[Block]) -> list[int | None]:
         """Per block, the numbered list it belongs to (None for anything else).
@@ -272,7 +376,7 @@ class _Builder:
         numbers: list[int | None] = []
         current: int | None = None
         for block in blocks:
-            if block.kind is BlockKind.LIST_ITEM and block.ordered:
+            if isinstance(block, ListItem) and block.ordered and block.level == 1:
                 if current is None:
                     current = self._new_numbering()
             else:
@@ -313,10 +417,16 @@ class _Builder:
         paragraph._p.append(parse_xml(PAGE_FIELD))
 
 
-def _style(block: Block) -> str:
-    if block.kind is BlockKind.LIST_ITEM:
-        return LIST_STYLES[block.ordered]
-    return BLOCK_STYLES[block.kind]
+def _new_paragraph(container: Container, doc: DocumentObject, style: str) -> Paragraph:
+    """A paragraph at the end of ``container``; a table cell's first, empty paragraph is used
+    instead of adding one below it."""
+    paragraphs = container.paragraphs
+    if isinstance(container, _Cell) and len(paragraphs) == 1 and not paragraphs[0].runs and not container.tables:
+        paragraph = paragraphs[0]
+    else:
+        paragraph = container.add_paragraph()
+    paragraph.style = doc.styles[style]
+    return paragraph
 
 
 def _core_text(text: str) -> str:

@@ -22,9 +22,10 @@ from lxml import etree
 from pressroom import __version__
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import Settings
-from pressroom.model import Edition
+from pressroom.document.model import Edition
 from pressroom.writers.labels import (
     DEMO_PREFIX,
+    body_blocks,
     display_title,
     feed_title,
     label,
@@ -120,7 +121,8 @@ def _generator(
         # Always both: a summary for the item list, the full text as content:encoded.
         # (feedgen puts the content into RSS <description> when there is no summary.)
         entry.summary(xml_safe(summary_text(edition)))
-        entry.content(blocks_html(edition.blocks), type="html")
+        media = f"{settings.base_url}media/"
+        entry.content(blocks_html(body_blocks(edition, settings), lang, edition.release.lang, media), type="html")
         for tag in edition.release.tags:
             entry.category(term=xml_safe(tag))
     return fg

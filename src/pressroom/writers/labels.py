@@ -9,7 +9,8 @@ import re
 from datetime import datetime
 
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.model import BlockKind, Edition
+from pressroom.document.inline import Text
+from pressroom.document.model import Block, Contact, Dateline, DatePrecision, Edition, Paragraph
 from pressroom.segment import split_sentences
 
 DEMO_BANNER = (
@@ -46,6 +47,10 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "Sprache wählen",
         "feed_description": "Pressemitteilungen von {organisation}",
         "date_format": "{d.day:02}.{d.month:02}.{d.year}",
+        "month_format": "{month} {year}",
+        "time_format": "{time} Uhr",
+        "months": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+        "weekdays": "Montag Dienstag Mittwoch Donnerstag Freitag Samstag Sonntag",
     },
     "en": {
         "contact": "Press contact",
@@ -62,6 +67,10 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "Choose a language",
         "feed_description": "Press releases from {organisation}",
         "date_format": "{d.year}-{d.month:02}-{d.day:02}",
+        "month_format": "{month} {year}",
+        "time_format": "{time}",
+        "months": "January February March April May June July August September October November December",
+        "weekdays": "Monday Tuesday Wednesday Thursday Friday Saturday Sunday",
     },
     "ko": {
         "contact": "보도 문의",
@@ -78,6 +87,10 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "언어 선택",
         "feed_description": "{organisation} 보도자료",
         "date_format": "{d.year}년 {d.month}월 {d.day}일",
+        "month_format": "{year}년 {month}",
+        "time_format": "{time}",
+        "months": "1월 2월 3월 4월 5월 6월 7월 8월 9월 10월 11월 12월",
+        "weekdays": "월요일 화요일 수요일 목요일 금요일 토요일 일요일",
     },
 }
 
@@ -138,7 +151,7 @@ def summary_text(edition: Edition) -> str:
         return edition.summary
     # The lead is the first paragraph that reads as a sentence: a line like "Ludwigsburg (ots)"
     # or "Nr. 0412" above it is a dateline or a reference, not what the release says.
-    paragraphs = [b.text.strip() for b in edition.blocks if b.kind is BlockKind.PARAGRAPH and b.text.strip()]
+    paragraphs = [b.text.text.strip() for b in edition.blocks if isinstance(b, Paragraph) and b.text.text.strip()]
     lead = next((text for text in paragraphs if text[-1] in _SENTENCE_END), paragraphs[0] if paragraphs else "")
     taken: list[str] = []
     length = -1
@@ -160,14 +173,49 @@ def display_title(edition: Edition) -> str:
     return DEMO_PREFIX + edition.title if edition.demo else edition.title
 
 
-def contact_lines(edition: Edition, settings: Settings) -> list[str]:
-    """The press contact block line by line: the release's own, else the configured default."""
-    return (edition.release.contact or settings.contact).strip().splitlines()
+def body_blocks(edition: Edition, settings: Settings) -> list[Block]:
+    """The blocks every writer shows: the edition's own, and the configured default press
+    contact after them when the release names none."""
+    if settings.contact.strip() and not any(isinstance(block, Contact) for block in edition.blocks):
+        lines = tuple(Text(line) for line in settings.contact.strip().splitlines())
+        return [*edition.blocks, Contact("", lines)]
+    return list(edition.blocks)
 
 
-def format_date(moment: datetime, lang: str) -> str:
-    """A date as readers of ``lang`` write it, without relying on the process locale."""
-    return label(lang, "date_format").format(d=moment)
+def format_date(moment: datetime, lang: str, precision: DatePrecision = "day") -> str:
+    """A date as readers of ``lang`` write it, as precise as the release states it (a release
+    of "März 2023" is not shown as 1 March), without relying on the process locale."""
+    if precision == "year":
+        return str(moment.year)
+    if precision == "month":
+        month = label(lang, "months").split()[moment.month - 1]
+        return label(lang, "month_format").format(month=month, year=moment.year)
+    day = label(lang, "date_format").format(d=moment)
+    if precision == "minute":
+        return f"{day}, {label(lang, 'time_format').format(time=f'{moment:%H:%M}')}"
+    return day
+
+
+_GERMAN_WEEKDAYS = LABELS["de"]["weekdays"].lower().split()
+
+
+def dateline_text(dateline: Dateline, lang: str, source_lang: str) -> str:
+    """The dateline as the edition in ``lang`` shows it: as written in the original's language,
+    else from its parts (place as written, weekday, date and time in ``lang``'s words)."""
+    if lang == source_lang or not (dateline.weekday or dateline.date or dateline.time):
+        return dateline.line
+    parts = [dateline.place] if dateline.place else []
+    if dateline.weekday.lower() in _GERMAN_WEEKDAYS:
+        parts.append(label(lang, "weekdays").split()[_GERMAN_WEEKDAYS.index(dateline.weekday.lower())])
+    elif dateline.weekday:
+        parts.append(dateline.weekday)
+    if dateline.date:
+        precision: DatePrecision = {4: "year", 7: "month"}.get(len(dateline.date), "day")  # type: ignore[assignment]
+        padded = dateline.date + "-01" * ((10 - len(dateline.date)) // 3)
+        parts.append(format_date(datetime.fromisoformat(padded), lang, precision))
+    if dateline.time:
+        parts.append(label(lang, "time_format").format(time=dateline.time))
+    return ", ".join(parts)
 
 
 def xml_safe(text: str) -> str:

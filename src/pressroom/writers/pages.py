@@ -14,9 +14,22 @@ from pathlib import Path
 
 from pressroom.atomic import atomic_write_text
 from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.model import Block, BlockKind, Edition
+from pressroom.document.inline import Text
+from pressroom.document.model import (
+    Block,
+    Contact,
+    Dateline,
+    Edition,
+    Figure,
+    Heading,
+    ListItem,
+    Paragraph,
+    Quote,
+    Table,
+)
 from pressroom.writers.labels import (
-    contact_lines,
+    body_blocks,
+    dateline_text,
     demo_banner,
     display_title,
     feed_title,
@@ -37,13 +50,6 @@ from pressroom.writers.links import (
     output_path,
     site_path,
 )
-
-BLOCK_TEMPLATES = {
-    BlockKind.HEADING: "<h2>{}</h2>",
-    BlockKind.PARAGRAPH: "<p>{}</p>",
-    BlockKind.QUOTE: "<blockquote><p>{}</p></blockquote>",
-    BlockKind.LIST_ITEM: "<li>{}</li>",
-}
 
 CSS = (
     "body{max-width:44rem;margin:2rem auto;padding:0 1rem;"
@@ -66,22 +72,98 @@ def newest_first(editions: Iterable[Edition]) -> list[Edition]:
     return sorted(editions, key=lambda e: (e.release.date, e.slug), reverse=True)
 
 
-def blocks_html(blocks: Sequence[Block]) -> str:
-    """The body of a release as HTML; consecutive list items of one kind share a list."""
+def text_html(text: Text) -> str:
+    """Inline text as HTML: every run escaped, marks as <strong>, <em>, <code> and <a href>."""
+    parts = []
+    for run in text.runs():
+        html_run = _e(run.text).replace("\n", "<br>")
+        if run.code:
+            html_run = f"<code>{html_run}</code>"
+        if run.italic:
+            html_run = f"<em>{html_run}</em>"
+        if run.bold:
+            html_run = f"<strong>{html_run}</strong>"
+        if run.link:
+            html_run = f'<a href="{_e(run.link)}">{html_run}</a>'
+        parts.append(html_run)
+    return "".join(parts)
+
+
+def blocks_html(blocks: Sequence[Block], lang: str, source_lang: str, media_base: str) -> str:
+    """The body of a release as HTML; list items of one run share nested lists by level.
+
+    ``media_base`` is where pictures are found from where the HTML is shown (``../media/``
+    from a page, the absolute media address in a feed).
+    """
     parts: list[str] = []
-    open_list: str | None = None
+    open_lists: list[str] = []  # the tag of each open list, outermost first; each has an open <li>
     for block in blocks:
-        wanted = ("ol" if block.ordered else "ul") if block.kind is BlockKind.LIST_ITEM else None
-        if wanted != open_list:
-            if open_list:
-                parts.append(f"</{open_list}>")
-            if wanted:
-                parts.append(f"<{wanted}>")
-            open_list = wanted
-        parts.append(BLOCK_TEMPLATES[block.kind].format(_e(block.text)))
-    if open_list:
-        parts.append(f"</{open_list}>")
+        if not isinstance(block, ListItem):
+            parts += [f"</li></{open_lists.pop()}>" for _ in range(len(open_lists))]
+            parts.append(_block_html(block, lang, source_lang, media_base))
+            continue
+        tag, level = _list_tag(block), max(block.level, 1)
+        while len(open_lists) > level or (len(open_lists) == level and open_lists[-1] != tag):
+            parts.append(f"</li></{open_lists.pop()}>")
+        if len(open_lists) == level:
+            parts.append("</li>")  # the previous item of the same list
+        while len(open_lists) < level:
+            open_lists.append(tag)
+            parts.append(f"<{tag}>" if len(open_lists) == level else f"<{tag}><li>")
+        parts.append(f"<li>{text_html(block.text)}")
+    parts += [f"</li></{open_lists.pop()}>" for _ in range(len(open_lists))]
     return "\n".join(parts)
+
+
+def _list_tag(item: ListItem) -> str:
+    return "ol" if item.ordered else "ul"
+
+
+def _block_html(block: Block, lang: str, source_lang: str, media_base: str) -> str:
+    match block:
+        case Heading(text=text, level=level):
+            return f"<h{min(max(level, 2), 6)}>{text_html(text)}</h{min(max(level, 2), 6)}>"
+        case Paragraph(text=text):
+            return f"<p>{text_html(text)}</p>"
+        case Quote(text=text):
+            return f"<blockquote><p>{text_html(text)}</p></blockquote>"
+        case Table():
+            return _table_html(block)
+        case Figure(image=image, caption=caption, alt=alt, title=title):
+            title_attr = f' title="{_e(title)}"' if title else ""
+            size = f' width="{image.width}" height="{image.height}"' if image.width and image.height else ""
+            img = f'<img src="{_e(media_base + image.file_name)}" alt="{_e(alt)}"{title_attr}{size}>'
+            figcaption = f"<figcaption>{text_html(caption)}</figcaption>" if caption else ""
+            return f"<figure>{img}{figcaption}</figure>"
+        case Dateline():
+            return f'<p class="dateline">{_e(dateline_text(block, lang, source_lang))}</p>'
+        case Contact(lines=lines, table=table):
+            contents = "<br>\n".join(text_html(line) for line in lines) + (_table_html(table) if table else "")
+            return f'<h2>{_e(label(lang, "contact"))}</h2>\n<address>{contents}</address>'
+    raise TypeError(f"not a block: {block!r}")
+
+
+def _table_html(table: Table) -> str:
+    """A table with header cells as <th scope="col"> and merged cells as col/rowspan."""
+    rows = []
+    for number, row in enumerate(table.rows):
+        header = number < table.header_rows
+        cells = []
+        column = 0
+        for cell in row:
+            spans = (f' colspan="{cell.col_span}"' if cell.col_span > 1 else "") + (
+                f' rowspan="{cell.row_span}"' if cell.row_span > 1 else ""
+            )
+            align = table.align[column] if column < len(table.align) else ""
+            style = f' class="align-{align}"' if align in ("left", "right", "center") else ""
+            tag = "th" if header else "td"
+            scope = ' scope="col"' if header else ""
+            cells.append(f"<{tag}{scope}{spans}{style}>{text_html(cell.text)}</{tag}>")
+            column += cell.col_span
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    head = "".join(rows[: table.header_rows])
+    body = "".join(rows[table.header_rows :])
+    return (f"<table>" + (f"<thead>{head}</thead>" if head else "") + f"<tbody>{body}</tbody></table>")
 
 
 def write_pages(
@@ -155,8 +237,14 @@ def _language_link(href: str, lang: str) -> str:
 
 
 def _time(edition: Edition, lang: str) -> str:
-    date = edition.release.date
-    return f'<time datetime="{_e(date.isoformat())}">{_e(format_date(date, lang))}</time>'
+    """The release date as precisely as the release states it, for people and machines."""
+    date, precision = edition.release.date, edition.release.date_precision
+    machine = {
+        "year": f"{date:%Y}",
+        "month": f"{date:%Y-%m}",
+        "day": f"{date:%Y-%m-%d}",
+    }.get(precision, date.isoformat(timespec="seconds"))
+    return f'<time datetime="{_e(machine)}">{_e(format_date(date, lang, precision))}</time>'
 
 
 def _release_page(
@@ -209,11 +297,7 @@ def _release_page(
     body.append(f'<p class="meta">{_time(edition, lang)}</p>')
     if edition.summary:
         body.append(f'<p class="summary"><strong>{_e(edition.summary)}</strong></p>')
-    body.append(blocks_html(edition.blocks))
-    contact = contact_lines(edition, settings)
-    if contact:
-        lines = "<br>\n".join(_e(line) for line in contact)
-        body.append(f"<h2>{_e(label(lang, 'contact'))}</h2>\n<address>{lines}</address>")
+    body.append(blocks_html(body_blocks(edition, settings), lang, source_lang, _up("media") + "/"))
     body.append(
         f'<p class="download"><a href="{_e(_up(lang, edition_file(slug, "docx")))}" '
         f'type="{DOCX_MIME}" download>{_e(label(lang, "download_docx"))}</a></p>'

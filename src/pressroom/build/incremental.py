@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pressroom.atomic import atomic_write_bytes
-from pressroom.buildtypes import BuildOptions, BuildResult, FileProblem
+from pressroom.build.types import BuildOptions, BuildResult, FileProblem
 from pressroom.config import Settings
 from pressroom.qa.checks import Finding
 from pressroom.qa.glossary import DNT_FILE

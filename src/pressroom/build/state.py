@@ -17,7 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pressroom.model import Block, BlockKind, Edition, Release
+from pressroom.document.codec import block_from_data, block_to_data
+from pressroom.document.model import Edition, Release
+
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
@@ -36,11 +39,11 @@ CREATE TABLE IF NOT EXISTS published (
 """
 
 # The fields of an edition record that content_hash covers (what a reader sees).
-_HASHED = ("title", "summary", "blocks", "contact", "tags", "date", "demo")
+_HASHED = ("title", "summary", "blocks", "tags", "date", "date_precision", "demo")
 
 
 def content_hash(edition: Edition) -> str:
-    """A hash of everything a reader sees in an edition (text, structure, contact, tags)."""
+    """A hash of everything a reader sees in an edition (text, structure, marks, tags)."""
     record = _record(edition)
     payload = {key: record[key] for key in _HASHED}
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -53,10 +56,10 @@ def _record(edition: Edition) -> dict[str, Any]:
     return {
         "title": edition.title,
         "summary": edition.summary,
-        "blocks": [[b.kind.value, b.text, b.ordered] for b in edition.blocks],
-        "contact": release.contact,
+        "blocks": [block_to_data(block) for block in edition.blocks],
         "tags": release.tags,
         "date": release.date.isoformat(),
+        "date_precision": release.date_precision,
         "demo": edition.demo,
         "lang": edition.lang,
         "machine_translated": edition.machine_translated,
@@ -82,7 +85,7 @@ def _from_record(record: dict[str, Any]) -> Edition:
         lang=record["source_lang"],
         summary=record["source_summary"],
         tags=list(record["tags"]),
-        contact=record["contact"],
+        date_precision=record["date_precision"],
     )
     updated = record["updated"]
     return Edition(
@@ -90,7 +93,7 @@ def _from_record(record: dict[str, Any]) -> Edition:
         lang=record["lang"],
         title=record["title"],
         summary=record["summary"],
-        blocks=[Block(BlockKind(kind), text, ordered) for kind, text, ordered in record["blocks"]],
+        blocks=[block_from_data(block) for block in record["blocks"]],
         machine_translated=record["machine_translated"],
         demo=record["demo"],
         engine=record["engine"],
@@ -106,6 +109,13 @@ class PublishState:
         self._db = sqlite3.connect(path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            with self._db:
+                # Version 1 stored text-only blocks: those last published editions cannot be
+                # read as rich ones. They only matter while their file fails; the next good
+                # build of it records it again.
+                self._db.execute("DELETE FROM published")
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def stamp(self, edition: Edition, now: datetime) -> datetime:
         """Set ``edition.updated``: unchanged content keeps its time, new or changed gets ``now``.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pressroom.config import Settings
 from pressroom.packages import install_file, list_packages
-from pressroom.synthetic import build_package
+from pressroom.demo.synthetic import build_package
 
 DEMO_OUTPUT = "demo-output"
 DEMO_MODELS = ".pressroom/demo-models"

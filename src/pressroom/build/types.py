@@ -1,4 +1,4 @@
-"""The types a build is described by, shared by :mod:`pressroom.pipeline` and :mod:`pressroom.uptodate`.
+"""The types a build is described by, shared by :mod:`pressroom.build.pipeline` and :mod:`pressroom.build.incremental`.
 
 They live apart from the pipeline so that the up-to-date check (which the pipeline calls) can
 use them without importing the pipeline back, and so that code that only needs to name a
@@ -94,3 +94,10 @@ class BuildResult:
         if self.failed:
             return 1
         return 3 if self.strict and any(f.severity == ERROR for f in self.findings) else 0
+
+
+def note_problem(result_list: list[FileProblem], reporter: Reporter, path: Path, message: str, fatal: bool) -> None:
+    """Record a problem with one file in ``result_list`` and tell the reporter at once."""
+    problem = FileProblem(path, message)
+    result_list.append(problem)
+    reporter.problem(problem, fatal=fatal)

@@ -143,7 +143,7 @@ def build_package(
     }
     readme = (
         f"# Synthetic {from_name} → {to_name} package (pressroom)\n\n"
-        "This is a synthetic package with random weights built by `pressroom.synthetic`. "
+        "This is a synthetic package with random weights built by `pressroom.demo.synthetic`. "
         "It has the layout of a real Argos Translate package but its output is gibberish, "
         "not a translation. Use it for tests, benchmarks and the demo mode only.\n"
     )
