@@ -21,6 +21,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from pressroom.atomic import remove_stale_temp_files
+from pressroom.build.folders import output_folder_problem
 from pressroom.build.incremental import build_unless_unchanged
 from pressroom.build.plan import plan_editions, publishable, read_releases, refuse_unwanted_demo
 from pressroom.build.publish import write_editions
@@ -51,6 +52,9 @@ def build(
             "to set up a working folder, or create it and put the German press releases (.md, "
             ".txt or .docx) into it."
         )
+    problem = output_folder_problem(options.output_dir, options.releases_dir)
+    if problem:
+        raise BuildError(f"{problem}. Nothing was written.")
     state_dir = options.output_dir / STATE_DIR
     created = [folder for folder in (options.output_dir, state_dir) if not folder.exists()]
     try:
@@ -64,6 +68,11 @@ def build(
         raise BuildError(
             f"Another pressroom build is writing to {options.output_dir} right now "
             f"(lock file {lock.lock_file}). Wait for it to finish, then run again."
+        ) from None
+    except OSError as exc:  # a read-only folder, or something in the lock file's place
+        raise BuildError(
+            f"Cannot write to {options.output_dir}: {exc.strerror or exc} ({lock.lock_file}). "
+            "Make the output folder writable, or choose another with --output. Nothing was written."
         ) from None
     try:
         remove_stale_temp_files(options.output_dir)  # left by a killed build; safe under the lock
