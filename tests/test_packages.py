@@ -13,13 +13,12 @@ import pytest
 from indexserver import closed_port_url, serve_index
 
 from pressroom import packages
+from pressroom.install import install_file, install_from_index
 from pressroom.packages import (
     ModelPackage,
     PackageError,
     default_models_dir,
     find_route,
-    install_file,
-    install_from_index,
     list_packages,
 )
 from pressroom.demo.synthetic import build_package

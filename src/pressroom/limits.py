@@ -64,6 +64,8 @@ MAX_PACKAGE_MEMBERS = 1_000
 """Files inside an .argosmodel (a dozen in Argos packages)."""
 DOWNLOAD_DEADLINE_S = 3_600
 """A whole package download; a connection that trickles a byte now and then ends here."""
+INDEX_DEADLINE_S = 120
+"""Reading the package index, from the first byte to the last."""
 DOWNLOAD_READ_TIMEOUT_S = 60
 """Silence on a download or index connection before it is given up."""
 

@@ -26,12 +26,13 @@ from pressroom.build.incremental import build_unless_unchanged
 from pressroom.build.plan import plan_editions, publishable, read_releases, refuse_unwanted_demo
 from pressroom.build.publish import write_editions
 from pressroom.build.stages import apply_reviews, translate_editions
-from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter, note_problem
 from pressroom.config import Settings
 from pressroom.qa.checks import check_editions, review_notes
 from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
 from pressroom.qa.protect import Protector
 from pressroom.qa.report import publish_report
+from pressroom.review.store import REVIEWS_FILE, back_up_reviews
 from pressroom.translate.routing import EngineProvider
 
 
@@ -119,7 +120,7 @@ def _build_locked(
     plans = plan_editions(releases, languages, settings, engines, result, reporter)
     result.demo = refuse_unwanted_demo(plans, options)
     editions, records = translate_editions(plans, protector, options, result, reporter)
-    editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR)
+    editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR, result, reporter)
     findings = check_editions(records, protector, settings.pivot_language)
     review = review_notes(findings) if settings.review_marks else {}
     write_editions(editions, languages, settings, options, now, result, reporter, review)
@@ -129,6 +130,9 @@ def _build_locked(
         )
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
+    note = back_up_reviews(options.output_dir / STATE_DIR)  # people's work: kept after every build
+    if note:
+        note_problem(result.warnings, reporter, options.output_dir / STATE_DIR / REVIEWS_FILE, note, False)
     return result
 
 

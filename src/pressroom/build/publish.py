@@ -79,6 +79,8 @@ def write_editions(
         listed = keep_last_published(state, written, docx_sizes, options, result, reporter)
     finally:
         state.close()
+    if state.recovered:
+        note_problem(result.warnings, reporter, state.path, state.recovered, False)
     try:
         write_pages(listed, output_dir, settings)
         for lang, lang_editions in listed.items():

@@ -6,7 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from pressroom.build.plan import EditionPlan
-from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, note_problem
 from pressroom.document.inline import Text
 from pressroom.document.model import Edition
 from pressroom.qa.checks import EditionRecord, Unit
@@ -38,6 +38,8 @@ def translate_editions(
     finally:
         if memory:
             memory.close()
+    if memory and memory.recovered:
+        note_problem(result.warnings, reporter, memory.path, memory.recovered, False)
     result.engines = list(translator.corpus.stats.values())
     editions, records = _assemble(plans, translations, sentences_of)
     if result.demo:  # a demo build marks every output, the originals beside the gibberish too
@@ -118,7 +120,7 @@ def _assemble(
 
 
 def apply_reviews(
-    editions: list[Edition], records: list[EditionRecord], state_dir: Path
+    editions: list[Edition], records: list[EditionRecord], state_dir: Path, result: BuildResult, reporter: Reporter
 ) -> tuple[list[Edition], int]:
     """Put human-approved translations in place of machine output, segment by segment.
 
@@ -139,6 +141,8 @@ def apply_reviews(
             counts[(record.release, record.lang)] = (record, reviewed)
     finally:
         approvals.close()
+    if approvals.recovered:
+        note_problem(result.warnings, reporter, approvals.path, approvals.recovered, False)
     revised = []
     for edition in editions:
         if (edition.slug, edition.lang) in counts and edition.machine_translated:

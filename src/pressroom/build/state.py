@@ -19,6 +19,7 @@ from typing import Any
 
 from pressroom.document.codec import block_from_data, block_to_data
 from pressroom.document.model import Edition, Release
+from pressroom.sqlitefiles import RecoveringDatabase
 
 SCHEMA_VERSION = 2
 
@@ -101,21 +102,30 @@ def _from_record(record: dict[str, Any]) -> Edition:
     )
 
 
-class PublishState:
-    """SQLite record of published editions, in the output's state folder."""
+class PublishState(RecoveringDatabase):
+    """SQLite record of published editions, in the output's state folder.
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
-        if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            with self._db:
+    A damaged record is moved aside and started anew (:mod:`pressroom.sqlitefiles`): feed
+    items then count as new once, and releases that fail in that build have no last
+    published edition to keep listed.
+    """
+
+    what_is_lost = (
+        "a new one was started: feed items show their release date as updated once, and a release "
+        "that fails in this build drops out of the lists until it is fixed"
+    )
+    isolation_level = ""
+
+    def _setup(self, db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            with db:
                 # Version 1 stored text-only blocks: those last published editions cannot be
                 # read as rich ones. They only matter while their file fails; the next good
                 # build of it records it again.
-                self._db.execute("DELETE FROM published")
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                db.execute("DELETE FROM published")
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def stamp(self, edition: Edition, now: datetime) -> datetime:
         """Set ``edition.updated``: unchanged content keeps its time, new or changed gets ``now``.
@@ -124,21 +134,24 @@ class PublishState:
         moment of the build that first published it.
         """
         digest = content_hash(edition)
-        row = self._db.execute(
-            "SELECT content_hash, updated FROM editions WHERE lang = ? AND slug = ?",
-            (edition.lang, edition.slug),
-        ).fetchone()
-        if row and row[0] == digest:
-            updated = datetime.fromisoformat(row[1])
-        else:
+
+        def stamp() -> datetime:
+            row = self._db.execute(
+                "SELECT content_hash, updated FROM editions WHERE lang = ? AND slug = ?",
+                (edition.lang, edition.slug),
+            ).fetchone()
+            if row and row[0] == digest:
+                return datetime.fromisoformat(row[1])
             updated = edition.release.date if row is None else now
             with self._db:
                 self._db.execute(
                     "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?)",
                     (edition.lang, edition.slug, digest, updated.isoformat()),
                 )
-        edition.updated = updated
-        return updated
+            return updated
+
+        edition.updated = self._guarded(stamp)
+        return edition.updated
 
     def remember(self, published: Iterable[tuple[str, Edition]]) -> None:
         """Record each ``(source, edition)`` as the last edition published from the release
@@ -147,15 +160,24 @@ class PublishState:
             (source, edition.lang, json.dumps(_record(edition), ensure_ascii=False))
             for source, edition in published
         ]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?, ?)", rows)
+
+        def insert() -> None:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO published VALUES (?, ?, ?)", rows)
+
+        self._guarded(insert)
 
     def last_published(self, source: str) -> list[Edition]:
         """The editions last published from ``source``, one per language (none if never)."""
-        rows = self._db.execute(
-            "SELECT edition FROM published WHERE source = ? ORDER BY lang", (source,)
+        rows = self._guarded(
+            lambda: self._db.execute(
+                "SELECT edition FROM published WHERE source = ? ORDER BY lang", (source,)
+            ).fetchall()
         )
-        return [_from_record(json.loads(row[0])) for row in rows]
-
-    def close(self) -> None:
-        self._db.close()
+        editions = []
+        for row in rows:
+            try:
+                editions.append(_from_record(json.loads(row[0])))
+            except (ValueError, KeyError, TypeError):  # a record changed by hand: not listed
+                continue
+        return editions

@@ -32,7 +32,8 @@ def models_install(
     config: ConfigOption = None,
 ) -> None:
     """Install model packages from files or from the Argos package index (needs internet)."""
-    from pressroom.packages import PackageError, install_file, install_from_index
+    from pressroom.install import install_file, install_from_index
+    from pressroom.packages import PackageError
 
     target_dir = models_dir_or_default(models_dir)
     sources = list(sources or [])
