@@ -55,6 +55,7 @@ from pressroom.limits import (
     copy_capped,
     load_json,
     size_text,
+    too_large,
 )
 from pressroom.packages import (
     MANUAL_INSTALL_HINT,
@@ -389,7 +390,7 @@ def _chunks(url: str, limit: int, deadline_s: float) -> Iterator[bytes]:
     with _OPENER.open(request, timeout=min(DOWNLOAD_READ_TIMEOUT_S, deadline_s)) as response:
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
-            raise LimitError(f"it is too large ({size_text(int(declared))}); the limit is {size_text(limit)}")
+            raise too_large("it", int(declared), limit)
         total = 0
         while chunk := response.read1(1 << 16):
             total += len(chunk)
