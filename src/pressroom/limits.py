@@ -11,6 +11,7 @@ limits" section lists them.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
@@ -156,6 +157,19 @@ def inflated_size(archive: zipfile.ZipFile, members: Iterable[zipfile.ZipInfo], 
                 if total > max_bytes:
                     raise too_large(f"{what} unpacked", total, max_bytes)
     return total
+
+
+def check_word_file(data: bytes) -> None:
+    """LimitError when a Word file unpacks to more than the bounds allow (a zip bomb), counting
+    the declared sizes and then what really comes out, before python-docx reads any of it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = check_zip(archive, max_members=MAX_DOCX_MEMBERS, max_bytes=MAX_DOCX_INFLATED_BYTES, what="the Word file")
+        xml = [info for info in members if info.filename.lower().endswith((".xml", ".rels"))]
+        declared = sum(info.file_size for info in xml)
+        if declared > MAX_DOCX_XML_BYTES:
+            raise too_large("the Word file's text", declared, MAX_DOCX_XML_BYTES)
+        inflated_size(archive, xml, MAX_DOCX_XML_BYTES, "the Word file's text")
+        inflated_size(archive, members, MAX_DOCX_INFLATED_BYTES, "the Word file")
 
 
 def load_json(data: bytes, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:

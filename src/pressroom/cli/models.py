@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from pressroom.cli.common import ConfigOption, ModelsDir, console, errors, fail, models_dir_or_default, settings_or_exit
+from pressroom.cli.common import ConfigOption, ModelsDir, console, errors, fail, models_dir_or_default, settings_or_exit, shown
 from pressroom.config import Settings
 
 models_app = typer.Typer(help="Install and list Argos Translate model packages.", no_args_is_help=True)
@@ -48,17 +47,17 @@ def models_install(
                 package = install_file(Path(source), target_dir)
             elif ":" in source:
                 from_code, _, to_code = source.partition(":")
-                with console.status(f"Downloading {escape(from_code)}→{escape(to_code)} from the Argos package index…"):
+                with console.status(f"Downloading {shown(from_code)}→{shown(to_code)} from the Argos package index…"):
                     package = install_from_index(from_code, to_code, target_dir, index)
             else:
                 raise PackageError(f"'{source}' is neither an .argosmodel file nor a pair like de:en")
         except PackageError as exc:
             failures += 1
-            errors.print(f"[bold red]✗[/] {escape(source)}: {escape(str(exc).removeprefix(f'{source}: '))}", highlight=False)
+            errors.print(f"[bold red]✗[/] {shown(source)}: {shown(str(exc).removeprefix(f'{source}: '))}", highlight=False)
             continue
         label = " [yellow](DEMO placeholder)[/]" if package.demo else ""
         described = f"{package.name} {package.version} ({package.from_code}→{package.to_code}) in {package.path}"
-        console.print(f"[green]✓[/] installed {escape(described)}{label}", highlight=False)
+        console.print(f"[green]✓[/] installed {shown(described)}{label}", highlight=False)
     if failures:
         raise typer.Exit(2)
 
@@ -72,7 +71,7 @@ def models_check(models_dir: ModelsDir = None, config: ConfigOption = None) -> N
     if missing:
         pairs = " ".join(f"{s}:{t}" for s, t in missing)
         raise fail(f"Models missing in {folder}: {pairs}. Install them with 'pressroom models install {pairs}' or from .argosmodel files.")
-    console.print(f"[green]✓[/] models for {settings.source_language}→{', '.join(settings.languages)} are installed in {escape(str(folder))}", highlight=False)
+    console.print(f"[green]✓[/] models for {settings.source_language}→{', '.join(settings.languages)} are installed in {shown(folder)}", highlight=False)
 
 
 @models_app.command("list")
@@ -82,16 +81,16 @@ def models_list(models_dir: ModelsDir = None) -> None:
 
     folder = models_dir_or_default(models_dir)
     packages, problems = list_packages(folder)
-    table = Table(title=escape(f"Model packages in {folder}"))
+    table = Table(title=shown(f"Model packages in {folder}"))
     for column in ("Pair", "Package", "Version", "Kind"):
         table.add_column(column)
     for package in packages:
         table.add_row(
-            escape(f"{package.from_code}→{package.to_code}"), escape(package.name), escape(package.version),
+            shown(f"{package.from_code}→{package.to_code}"), shown(package.name), shown(package.version),
             "DEMO placeholder" if package.demo else "model",
         )
     console.print(table)
     for problem in problems:
-        errors.print(f"[bold red]✗[/] {escape(str(problem))}", highlight=False)
+        errors.print(f"[bold red]✗[/] {shown(problem)}", highlight=False)
     if not packages:
         console.print("No model packages installed. Run 'pressroom models install de:en en:ko' or 'pressroom models install FILE.argosmodel'.")

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from pressroom.cli.common import (
     ConfigOption,
@@ -21,6 +20,7 @@ from pressroom.cli.common import (
     models_dir_or_default,
     print_json,
     settings_or_exit,
+    shown,
     ui,
 )
 from pressroom.serve import DEFAULT_HOST, DEFAULT_PORT, PreviewServer
@@ -39,7 +39,7 @@ def init_command(
     except OSError as exc:
         raise fail(f"Cannot create files in {folder}: {exc.strerror or exc}") from None
     for path in created:
-        console.print(f"[green]✓[/] created {escape(str(path))}", highlight=False)
+        console.print(f"[green]✓[/] created {shown(path)}", highlight=False)
     go = f"cd {folder}, then " if folder != Path(".") else ""
     console.print(
         f"Next: {go}set site_url and organisation in pressroom.toml, write your first release "
@@ -70,7 +70,7 @@ def new_command(
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"Cannot write to {releases}: {exc.strerror or exc}") from None
-    console.print(f"[green]✓[/] created {escape(str(path))}", highlight=False)
+    console.print(f"[green]✓[/] created {shown(path)}", highlight=False)
     console.print("Write the text into it, then run 'pressroom build'.", highlight=False)
 
 
@@ -117,7 +117,7 @@ def serve_command(
     console.print(f"Serving {output}/ at {server.url}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"Links to {settings.base_url} lead here while you look. Press Ctrl+C to stop.", markup=False, highlight=False, soft_wrap=True)
     if bind not in ("127.0.0.1", "localhost", "::1"):
-        errors.print(f"[yellow]! note[/] listening on {escape(bind)}: other computers on the network can see these unpublished pages.", highlight=False)
+        errors.print(f"[yellow]! note[/] listening on {shown(bind)}: other computers on the network can see these unpublished pages.", highlight=False)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

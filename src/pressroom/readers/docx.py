@@ -25,17 +25,7 @@ from lxml import etree
 
 from pressroom.config import Settings
 from pressroom.document.model import Release
-from pressroom.limits import (
-    MAX_DOCX_BYTES,
-    MAX_DOCX_INFLATED_BYTES,
-    MAX_DOCX_MEMBERS,
-    MAX_DOCX_XML_BYTES,
-    LimitError,
-    check_zip,
-    inflated_size,
-    read_regular_file,
-    too_large,
-)
+from pressroom.limits import MAX_DOCX_BYTES, LimitError, check_word_file, read_regular_file
 from pressroom.readers.common import (
     HEADING,
     LIST_ITEM,
@@ -138,24 +128,12 @@ def _open(path: Path) -> Document:
     if not data.startswith(ZIP_MAGIC):
         raise _damaged(path)
     try:
-        _check_inflated(io.BytesIO(data))
+        check_word_file(data)
         return docx.Document(io.BytesIO(data))
     except LimitError as exc:
         raise ReaderError(f"{path}: {exc}") from None
     except _DAMAGED:
         raise _damaged(path) from None
-
-
-def _check_inflated(data: io.BytesIO) -> None:
-    """LimitError when the Word file unpacks to more than the bounds allow (a zip bomb),
-    counting the declared sizes and then what really comes out, before python-docx reads it."""
-    with zipfile.ZipFile(data) as archive:
-        members = check_zip(archive, max_members=MAX_DOCX_MEMBERS, max_bytes=MAX_DOCX_INFLATED_BYTES, what="the Word file")
-        xml = [info for info in members if info.filename.lower().endswith((".xml", ".rels"))]
-        if sum(info.file_size for info in xml) > MAX_DOCX_XML_BYTES:
-            raise too_large("the Word file's text", sum(info.file_size for info in xml), MAX_DOCX_XML_BYTES)
-        inflated_size(archive, xml, MAX_DOCX_XML_BYTES, "the Word file's text")
-        inflated_size(archive, members, MAX_DOCX_INFLATED_BYTES, "the Word file")
 
 
 def _damaged(path: Path) -> ReaderError:

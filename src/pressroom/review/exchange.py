@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import docx
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
+from docx.opc.exceptions import OpcError
 from lxml import etree
 from translate.storage import xliff
 
 from pressroom.config import LANGUAGE_NAMES
+from pressroom.limits import MAX_REVIEW_UNITS, LimitError, check_word_file
+from pressroom.text import clean
 from pressroom.writers.labels import xml_safe
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -27,6 +31,10 @@ NOTE_ORIGIN = "pressroom"
 DOCX_ID_PREFIX = "pressroom-review"
 APPROVED_WORDS = frozenset({"approved", "ok", "freigegeben", "geprüft", "승인"})
 _HEADER = ("#", "Status")
+
+
+# What python-docx raises for a damaged or foreign Word file.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OpcError, etree.XMLSyntaxError, NotImplementedError)
 
 
 class ReviewError(ValueError):
@@ -95,20 +103,43 @@ def read_xliff(data: bytes, name: str) -> ReviewFile:
     if len(files) != 1:
         raise ReviewError(f"{name}: expected one release per XLIFF file, found {len(files)}")
     units = []
+    seen: set[int] = set()
     for item in store.unit_iter():
         raw_id = (item.getid() or "").rpartition("\x04")[2]
-        if not raw_id.isdigit():
-            raise ReviewError(f"{name}: a unit has the id '{raw_id}', not a segment number")
+        if not _segment_number(raw_id):
+            raise ReviewError(f"{name}: a unit has the id '{_quoted(raw_id)}', not a segment number")
+        _check_new(int(raw_id), seen, name)
         state = item.get_state_n()
         units.append(
             ReviewUnit(
                 index=int(raw_id),
-                source=str(item.source or ""),
-                target=str(item.target or ""),
+                source=clean(str(item.source or "")),
+                target=clean(str(item.target or "")),
                 approved=bool(item.isapproved()) or state >= item.statemap["signed-off"],
             )
         )
-    return ReviewFile(files[0], store.getsourcelanguage() or "", store.gettargetlanguage() or "", units)
+    language = (clean(store.getsourcelanguage() or ""), clean(store.gettargetlanguage() or ""))
+    return ReviewFile(clean(files[0]), *language, units)
+
+
+def _segment_number(text: str) -> bool:
+    """An id that is a segment number: ASCII digits only ("²" is a digit to Python, not to int)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def _quoted(text: str) -> str:
+    """Text from a review file as a message may quote it: cleaned and short."""
+    shown = " ".join(clean(text).split())
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def _check_new(index: int, seen: set[int], name: str) -> None:
+    """Refuse a segment that came before, or more units than a release has segments."""
+    if index in seen:
+        raise ReviewError(f"{name}: segment {index} appears more than once; export a fresh review file")
+    if len(seen) >= MAX_REVIEW_UNITS:
+        raise ReviewError(f"{name}: more than {MAX_REVIEW_UNITS:,} units; a release has at most that many segments")
+    seen.add(index)
 
 
 def write_review_docx(review: ReviewFile) -> bytes:
@@ -147,26 +178,31 @@ def write_review_docx(review: ReviewFile) -> bytes:
 def read_review_docx(data: bytes, name: str) -> ReviewFile:
     """Parse a review DOCX written by :func:`write_review_docx` and edited in Word."""
     try:
+        check_word_file(data)
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ReviewError(f"{name}: not a readable Word .docx file ({exc})") from None
+    except LimitError as exc:
+        raise ReviewError(f"{name}: {exc}") from None
+    except _DAMAGED as exc:
+        raise ReviewError(f"{name}: not a readable Word .docx file ({_quoted(str(exc))})") from None
     prefix, _, rest = (document.core_properties.identifier or "").partition(":")
     release, _, langs = rest.partition(":")
     source_lang, _, target_lang = langs.partition(":")
     if prefix != DOCX_ID_PREFIX or not (release and source_lang and target_lang) or not document.tables:
         raise ReviewError(f"{name}: not a pressroom review document (export one with 'pressroom review export --docx')")
     units = []
+    seen: set[int] = set()
     for row in document.tables[0].rows[1:]:
         cells = row.cells
-        if len(cells) < 4 or not cells[0].text.strip().isdigit():
+        if len(cells) < 4 or not _segment_number(cells[0].text.strip()):
             raise ReviewError(f"{name}: the review table was changed (a row without its segment number)")
+        _check_new(int(cells[0].text.strip()), seen, name)
         status = cells[3].paragraphs[0].text.strip().lower() if cells[3].paragraphs else ""
         units.append(
             ReviewUnit(
                 index=int(cells[0].text.strip()),
-                source=cells[1].text,
-                target=cells[2].text,
+                source=clean(cells[1].text),
+                target=clean(cells[2].text),
                 approved=status in APPROVED_WORDS,
             )
         )
-    return ReviewFile(release, source_lang, target_lang, units)
+    return ReviewFile(clean(release), clean(source_lang), clean(target_lang), units)
