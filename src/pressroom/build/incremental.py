@@ -25,6 +25,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from pressroom.atomic import atomic_write_bytes
 from pressroom.build.types import BuildOptions, BuildResult, FileProblem
 from pressroom.config import Settings
+from pressroom.limits import MAX_DOCX_BYTES
 from pressroom.qa.checks import Finding
 from pressroom.qa.glossary import DNT_FILE
 from pressroom.readers import ReaderError, find_releases, read_release
@@ -143,8 +145,7 @@ def inputs_fingerprint(
     except ReaderError:  # no releases folder: the build itself says so
         releases = []
     for path in releases:
-        digest.update(f"{path}\0{path.stat().st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(f"{path}\0".encode("utf-8", "surrogateescape") + _content_digest(path))
     for field in dataclasses.fields(options):
         value = getattr(options, field.name)
         if isinstance(value, Path) and field.name not in ("releases_dir", "output_dir"):
@@ -153,6 +154,24 @@ def inputs_fingerprint(
             named = _tree_fingerprint(value) if value.is_dir() else _files_fingerprint([value, value.parent / DNT_FILE])
             digest.update(named.encode())
     return digest.hexdigest()
+
+
+def _content_digest(path: Path) -> bytes:
+    """Modification time and sha256 of a release file, read in pieces; a file no reader
+    accepts (over every size bound, a link to a pipe) counts by its size and time only, so it
+    is never read whole."""
+    try:
+        info = path.stat()
+        stamp = f"{info.st_mtime_ns}\0{info.st_mode}\0{info.st_size}\0".encode()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_DOCX_BYTES:
+            return stamp
+        digest = hashlib.sha256(stamp)
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        return digest.digest()
+    except OSError as exc:  # a dangling link: the build names it
+        return f"unreadable {exc.errno}".encode()
 
 
 def _tree_fingerprint(folder: Path, *, suffix: str = "", deep: bool = True) -> str:

@@ -28,7 +28,7 @@ from pressroom.build.publish import write_editions
 from pressroom.build.stages import apply_reviews, translate_editions
 from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter, note_problem
 from pressroom.config import Settings
-from pressroom.qa.checks import check_editions, review_notes
+from pressroom.qa.checks import check_editions, removed_control_findings, review_notes
 from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
 from pressroom.qa.protect import Protector
 from pressroom.qa.report import publish_report
@@ -122,6 +122,7 @@ def _build_locked(
     editions, records = translate_editions(plans, protector, options, result, reporter)
     editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR, result, reporter)
     findings = check_editions(records, protector, settings.pivot_language)
+    findings += removed_control_findings(records, {r.slug: r.bidi_removed for r in releases if r.bidi_removed})
     review = review_notes(findings) if settings.review_marks else {}
     write_editions(editions, languages, settings, options, now, result, reporter, review)
     try:

@@ -49,6 +49,7 @@ CHECKS: dict[str, Check] = {
         Check("repeated-words", ERROR, "Words repeat in a loop, a typical machine-translation failure."),
         Check("unbalanced-marks", WARNING, "Brackets or quotation marks are not closed, or differ from the original."),
         Check("translated-in-pieces", WARNING, "The model lost a protected name or term, so the sentence was translated in parts around it; the wording may be stilted."),
+        Check("direction-controls", WARNING, "The original holds invisible text direction controls (U+202E and the like), which can make text display in another order than it is written; they were removed. Check the original."),
     )
 }  # fmt: skip
 
@@ -150,6 +151,19 @@ def check_editions(
                 findings.append(
                     Finding(record.release, record.lang, index, code, CHECKS[code].severity, unit.source, unit.target, message)
                 )
+    return findings
+
+
+def removed_control_findings(records: Iterable[EditionRecord], removed: Mapping[str, int]) -> list[Finding]:
+    """A ``direction-controls`` finding on the title of each translated edition whose release
+    had direction controls removed by its reader (``removed``: count per release slug)."""
+    findings = []
+    for record in records:
+        count = removed.get(record.release, 0)
+        if count and record.units:
+            title = record.units[0]
+            message = f"{count} text direction control{'s' if count > 1 else ''} removed from the original file."
+            findings.append(Finding(record.release, record.lang, 0, "direction-controls", WARNING, title.source, title.target, message))
     return findings
 
 

@@ -45,6 +45,7 @@ from functools import cached_property
 import ahocorasick
 
 from pressroom.qa.glossary import Glossary, Term
+from pressroom.text import clean
 from pressroom.translate.base import Engine
 from pressroom.translate.corpus import CorpusTranslator, Progress
 
@@ -377,9 +378,9 @@ class ProtectedTranslator:
                     scores[masked].append(hop.scores[text])
             current = {m: hop.outputs[text] for m, text in current.items()}
         target = route[-1].target
-        return {
+        return {  # model output is text from outside too: no controls reach a writer (pressroom.text)
             s: Translation(
-                mask.restore(current[mask.text], target),
+                clean(mask.restore(current[mask.text], target)),
                 mask.text in in_pieces,
                 min(scores[mask.text], default=None),
             )
