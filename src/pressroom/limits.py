@@ -107,7 +107,8 @@ def read_regular_file(path: Path, limit: int, what: str = "", purpose: str = "")
     grows meanwhile is still refused), so no more than ``limit`` bytes ever reach memory. A
     FIFO or device is refused instead of read: reading one would block or never end.
     """
-    with path.open("rb") as handle:
+    # O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
+    with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise LimitError(f"{what or 'it'} is not a regular file (a pipe or a device)")
