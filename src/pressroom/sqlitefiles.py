@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+_SQLITE_IOERR_SHORT_READ = 522  # the file ends before its own header says it does: cut off
 _COMPANIONS = ("-wal", "-shm", "-journal")
 T = TypeVar("T")
 
@@ -32,7 +33,7 @@ T = TypeVar("T")
 def is_damage(exc: sqlite3.Error) -> bool:
     """Whether ``exc`` says the file's content is broken (not locked, full or read-only)."""
     code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+    if code is not None and (code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or code == _SQLITE_IOERR_SHORT_READ):
         return True
     message = str(exc).lower()
     return "not a database" in message or "malformed" in message
