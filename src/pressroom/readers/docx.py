@@ -17,7 +17,7 @@ from typing import Any
 
 import docx
 from docx.document import Document
-from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.exceptions import OpcError, PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -50,6 +50,8 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 ZIP_MAGIC = b"PK\x03\x04"
 
 # What python-docx raises for a truncated zip, a zip without Word parts or broken XML.
+# Well-formed XML in the wrong shape (a renamed root, a part where another is expected) makes
+# python-docx fail on attribute and index lookups: found by fuzzing (tests/test_fuzz_inputs.py).
 _DAMAGED = (
     zipfile.BadZipFile,
     zlib.error,
@@ -57,7 +59,12 @@ _DAMAGED = (
     KeyError,
     ValueError,
     PackageNotFoundError,
+    OpcError,
     etree.XMLSyntaxError,
+    AttributeError,
+    TypeError,
+    IndexError,
+    NotImplementedError,
 )
 # Text of a paragraph as Word shows it: runs, also inside links, tracked insertions and
 # simple fields; not deleted text (w:delText) and not text boxes anchored in the paragraph.

@@ -15,6 +15,7 @@ import zlib
 from dataclasses import dataclass, field
 
 import docx
+from docx.document import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
 from docx.opc.exceptions import OpcError
@@ -33,8 +34,12 @@ APPROVED_WORDS = frozenset({"approved", "ok", "freigegeben", "geprüft", "승인
 _HEADER = ("#", "Status")
 
 
-# What python-docx raises for a damaged or foreign Word file.
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OpcError, etree.XMLSyntaxError, NotImplementedError)
+# What python-docx raises for a damaged or foreign Word file; well-formed XML in the wrong
+# shape fails on attribute and index lookups (found by fuzzing, tests/test_fuzz_inputs.py).
+_DAMAGED = (
+    zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OpcError, etree.XMLSyntaxError,
+    NotImplementedError, AttributeError, TypeError, IndexError,
+)
 
 
 class ReviewError(ValueError):
@@ -179,11 +184,16 @@ def read_review_docx(data: bytes, name: str) -> ReviewFile:
     """Parse a review DOCX written by :func:`write_review_docx` and edited in Word."""
     try:
         check_word_file(data)
-        document = docx.Document(io.BytesIO(data))
+        return _review_table(docx.Document(io.BytesIO(data)), name)
     except LimitError as exc:
         raise ReviewError(f"{name}: {exc}") from None
+    except ReviewError:
+        raise
     except _DAMAGED as exc:
         raise ReviewError(f"{name}: not a readable Word .docx file ({_quoted(str(exc))})") from None
+
+
+def _review_table(document: Document, name: str) -> ReviewFile:
     prefix, _, rest = (document.core_properties.identifier or "").partition(":")
     release, _, langs = rest.partition(":")
     source_lang, _, target_lang = langs.partition(":")
