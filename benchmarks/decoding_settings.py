@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/decoding_settings.py      # ~4 minutes on 2 cores
 
 Translates the distinct sentences of the benchmark's source releases de→en with pressroom's
-own engine (``ArgosEngine``) on the base-size synthetic model, once per setting, over two
+own engine (``CTranslate2Engine``) on the base-size synthetic model, once per setting, over two
 interleaved rounds (the faster round counts: on a shared machine a slow round is someone
 else's load). Output lengths are pinned as in the main benchmark, so a setting's speed is
 measured at equal output; the model has random weights, so quality cannot be measured here.
@@ -22,8 +22,9 @@ from workload import build_models, release_texts, source_releases
 from pressroom.config import Settings, TranslationSettings
 from pressroom.packages import list_packages
 from pressroom.segment import split_sentences
-from pressroom.translate import argos
-from pressroom.translate.argos import ArgosEngine
+from pressroom.translate import ctranslate
+from pressroom.translate.ctranslate import make_engine
+from pressroom.translate.installed import from_package
 
 VARIANTS: dict[str, dict[str, object]] = {
     "default": {},
@@ -51,11 +52,11 @@ def main() -> None:
     package = next(p for p in list_packages(models)[0] if p.from_code == "de")
     texts = release_texts(source_releases(), Settings())
     sentences = list(dict.fromkeys(s for r in texts for t in r for s in split_sentences(t, "de")))
-    argos.Translator = pinned.PinnedTranslator
+    ctranslate.Translator = pinned.PinnedTranslator
     best: dict[str, tuple[float, float]] = {}
     for _ in range(2):
         for name, changes in VARIANTS.items():
-            engine = ArgosEngine(package, TranslationSettings(**changes))  # type: ignore[arg-type]
+            engine = make_engine(from_package(package), "de", "en", TranslationSettings(**changes))  # type: ignore[arg-type]
             engine.translate_batch(sentences[:4])  # load the model outside the clock
             wall, cpu = time.perf_counter(), _cpu_s()
             engine.translate_batch(sentences)

@@ -13,6 +13,9 @@ process's peak resident memory. ``run_benchmark.py`` starts them side by side.
   model in one call, with B's beam size, compute type and threads.
 * ``memory`` (D, E): a build with the translation memory on, run to fill the memory, then
   again with nothing changed (D), then after one release was edited (E).
+* ``korean-pivot``, ``korean-direct`` (issue 17, ``korean_direct.py``): a build into en and ko
+  with the memory off, Korean through English (two base-size Argos models) or directly through
+  an NLLB-200-distilled-600M-shaped model named for ``ko`` in ``[models]``.
 """
 
 from __future__ import annotations
@@ -103,16 +106,18 @@ def argos(work: Path) -> dict[str, Any]:
     return {"wall_s": time.perf_counter() - started, **_model_stats()}
 
 
-def _build(work: Path, releases: str, output: str, use_memory: bool) -> dict[str, Any]:
+def _build(
+    work: Path, releases: str, output: str, use_memory: bool, models: str = "models", named: dict[str, str] | None = None
+) -> dict[str, Any]:
     from pressroom.build.pipeline import build
     from pressroom.build.types import BuildOptions
-    from pressroom.translate import argos as argos_engine
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate import ctranslate
+    from pressroom.translate.routing import ModelEngines
 
-    argos_engine.Translator = pinned.PinnedTranslator
-    settings = Settings()
+    ctranslate.Translator = pinned.PinnedTranslator
+    settings = Settings(models=named or {})
     started = time.perf_counter()
-    engines = PackageEngines(work / "models", settings.translation, pivot=settings.pivot_language)
+    engines = ModelEngines(work / models, settings.translation, pivot=settings.pivot_language, named=settings.models)
     options = BuildOptions(
         releases_dir=work / releases, output_dir=work / output, use_memory=use_memory,
         allow_demo=True,  # the synthetic packages are marked demo: random weights
@@ -134,6 +139,7 @@ def _build(work: Path, releases: str, output: str, use_memory: bool) -> dict[str
             for s in result.engines
         },
         "published": {lang: len(slugs) for lang, slugs in result.published.items()},
+        "routes": result.routes,
         **_model_stats(),
     }
 
@@ -148,7 +154,7 @@ def pressroom(work: Path) -> dict[str, Any]:
 
 def ctranslate2(work: Path) -> dict[str, Any]:
     """C: B's token sequences straight into CTranslate2, one call per model."""
-    from pressroom.translate.argos import LENGTH_PENALTY
+    from pressroom.translate.ctranslate import LENGTH_PENALTY
 
     sent: dict[str, list[list[str]]] = json.loads((work / "b-sequences.json").read_text())
     settings = Settings().translation
@@ -183,6 +189,10 @@ SYSTEMS = {
     "pressroom": pressroom,
     "ctranslate2": ctranslate2,
     "memory": lambda work: _build(work, "releases-memory", "out-memory", use_memory=True),
+    "korean-pivot": lambda work: _build(work, "releases-korean", "out-pivot", use_memory=False, models="models-pivot"),
+    "korean-direct": lambda work: _build(
+        work, "releases-korean", "out-direct", use_memory=False, models="models-direct", named={"ko": "nllb-200-distilled-600M"}
+    ),
 }
 
 

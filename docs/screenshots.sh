@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Re-make the README's pictures: docs/page.png (an HTML page) and docs/docx.png (page 1 of a DOCX).
+# Re-make the README's pictures: docs/front.png (the front page), docs/page.png (a release page)
+# and docs/docx.png (page 1 of a DOCX).
 #   bash docs/screenshots.sh
 # The editions come from the test suite's deterministic tagging engine (tests/engines.py), which
 # "translates" by prefixing each sentence with its language (<en>Satz.), so the pictures show the
-# real layout of releases/ without needing a translation model. Needs chromium, LibreOffice
-# (libreoffice-writer) and poppler-utils.
+# real layout of releases/ without needing a translation model. Needs chromium; the DOCX picture
+# also LibreOffice (libreoffice-writer) and poppler-utils (skipped without them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=$(mktemp -d /tmp/pressroom-shots.XXXXXX)
@@ -14,18 +15,30 @@ from pathlib import Path
 
 from engines import StaticEngines, TaggingEngine
 
-from pressroom.config import load_settings
+from pressroom.config import Settings
 from pressroom.build.pipeline import build
 from pressroom.build.types import BuildOptions
 
+settings = Settings(
+    site_url="https://presse.example.org/",
+    organisation="Landeshauptstadt Stuttgart – Pressestelle",
+    organisation_address="Marktplatz 1\n70173 Stuttgart",
+    imprint_url="https://presse.example.org/impressum.html",
+    privacy_url="https://presse.example.org/datenschutz.html",
+    tags={"Partnerschaft": {"en": "Partnership", "ko": "파트너십"}},
+)
 engines = StaticEngines(TaggingEngine("de", "en"), TaggingEngine("en", "ko"))
-result = build(load_settings(), BuildOptions(Path("releases"), Path(sys.argv[1]) / "output", use_memory=False), engines)
+result = build(settings, BuildOptions(Path("releases"), Path(sys.argv[1]) / "output", use_memory=False), engines)
 assert result.exit_code == 0, result.failed
 PY
 SLUG=stuttgart-sejong-absichtserklaerung
-chromium --headless --no-sandbox --disable-gpu --disable-background-networking --hide-scrollbars \
-    --window-size=900,1000 --screenshot="$WORK/page.png" "$WORK/output/en/$SLUG.html" 2>/dev/null
-soffice --headless --convert-to pdf --outdir "$WORK" "$WORK/output/en/$SLUG.docx" >/dev/null
-pdftoppm -r 60 -f 1 -l 1 -singlefile -png "$WORK/$SLUG.pdf" "$WORK/docx"
-cp "$WORK/page.png" "$WORK/docx.png" docs/
-ls -l docs/page.png docs/docx.png
+FLAGS="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars --user-data-dir=$WORK/profile"
+chromium $FLAGS --window-size=1000,900 --screenshot="$WORK/front.png" "file://$WORK/output/index.html" 2>/dev/null
+chromium $FLAGS --window-size=900,1000 --screenshot="$WORK/page.png" "file://$WORK/output/en/$SLUG.html" 2>/dev/null
+cp "$WORK/front.png" "$WORK/page.png" docs/
+if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then
+    soffice --headless --convert-to pdf --outdir "$WORK" "$WORK/output/en/$SLUG.docx" >/dev/null
+    pdftoppm -r 60 -f 1 -l 1 -singlefile -png "$WORK/$SLUG.pdf" "$WORK/docx"
+    cp "$WORK/docx.png" docs/
+fi
+ls -l docs/*.png

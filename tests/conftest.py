@@ -19,6 +19,7 @@ _guard = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_guard)
 _guard.install()
 
+import checkers
 from shared_dir import SHARED, SKIP_REASON, corpus_present, shared_required
 
 from pressroom.install import install_file
@@ -26,7 +27,15 @@ from pressroom.demo.synthetic import build_package
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip ``corpus`` tests without ../shared, so a fresh clone passes; CI fails them instead."""
+    """Skip ``corpus`` tests without ../shared, so a fresh clone passes; CI fails them instead.
+    The same for the ``vnu`` and ``browser`` tests without their checkers."""
+    for kind in checkers.REASONS:
+        wanting = [item for item in items if item.get_closest_marker(kind)]
+        if wanting and not checkers.available(kind):
+            if checkers.required():
+                raise pytest.UsageError(f"PRESSROOM_REQUIRE_CHECKERS is set but the {kind} tests cannot run: {checkers.REASONS[kind]}")
+            for item in wanting:
+                item.add_marker(pytest.mark.skip(reason=checkers.REASONS[kind]))
     corpus_items = [item for item in items if item.get_closest_marker("corpus")]
     if corpus_present() or not corpus_items:
         return
@@ -39,10 +48,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Count the corpus tests left after deselection (-k, -m), for the summary line."""
     session.config.stash[_CORPUS_COUNT] = sum(1 for item in session.items if item.get_closest_marker("corpus"))
+    session.config.stash[_CHECKER_COUNTS] = {
+        kind: sum(1 for item in session.items if item.get_closest_marker(kind)) for kind in checkers.REASONS
+    }
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     """Say plainly how many corpus tests ran or were not run, so a skip is never silent."""
+    for kind, number in config.stash.get(_CHECKER_COUNTS, {}).items():
+        if number and checkers.available(kind):
+            terminalreporter.write_line(f"{kind}: {number} tests ran with the real checker")
+        elif number:
+            terminalreporter.write_line(f"{kind}: {number} tests not run: {checkers.REASONS[kind]}")
     count = config.stash.get(_CORPUS_COUNT, 0)
     if not count:
         return
@@ -53,6 +70,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
 
 
 _CORPUS_COUNT = pytest.StashKey[int]()
+_CHECKER_COUNTS = pytest.StashKey[dict[str, int]]()
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +90,24 @@ def models_dir(tmp_path: Path, synthetic_packages: dict[str, Path]) -> Path:
     for archive in synthetic_packages.values():
         install_file(archive, directory)
     return directory
+
+
+@pytest.fixture(scope="session")
+def converted_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny random-weight folders shaped as CTranslate2's converters leave them, one per family
+    and variant (see ``pressroom.demo.converted``); copy one before changing it."""
+    from pressroom.demo.converted import build_model_folder
+
+    out = tmp_path_factory.mktemp("converted-models")
+    variants = {
+        "nllb": ("nllb", ("de", "en", "ko"), {}),
+        "nllb-legacy": ("nllb", ("de", "en", "ko"), {"legacy": True}),
+        "m2m100": ("m2m100", ("de", "en", "ko"), {}),
+        "opus-mt-de-en": ("marian", ("de", "en"), {}),
+        "opus-mt-en-mul": ("marian", ("en", "ko", "ja"), {}),
+        "opus-mt-de-en-native": ("marian", ("de", "en"), {"opus_mt_converter": True}),
+    }
+    return {
+        name: build_model_folder(out / name, kind, languages, seed=index, **options)
+        for index, (name, (kind, languages, options)) in enumerate(variants.items())
+    }

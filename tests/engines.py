@@ -20,6 +20,7 @@ class TaggingEngine:
         self.source = source
         self.target = target
         self.identity = f"tagging-{source}_{target}@{version}"
+        self.name = f"tagging-{source}_{target} {version}"
         self.demo = demo
         self.calls = 0
         self.seen: list[str] = []
@@ -75,3 +76,19 @@ class EchoTranslator:
         self.calls.append(tokens)
         prefixes = target_prefix or [[] for _ in tokens]
         return [TranslationResult([prefix + list(t)]) for prefix, t in zip(prefixes, tokens, strict=True)]
+
+
+class ScoredEngine(TaggingEngine):
+    """A tagging engine that is sure of every sentence (score -0.2) except those containing a
+    key of ``doubts``, which get that key's score, as a model's confidence would single them out."""
+
+    def __init__(self, source: str, target: str, doubts: dict[str, float], version: str = "1") -> None:
+        super().__init__(source, target, version)
+        self.doubts = doubts
+
+    def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
+        tagged = super().translate_batch(sentences)
+        return [Hypothesis(h.text, self.score(s)) for h, s in zip(tagged, sentences, strict=True)]
+
+    def score(self, sentence: str) -> float:
+        return min((score for key, score in self.doubts.items() if key in sentence), default=-0.2)

@@ -1,4 +1,4 @@
-"""ArgosEngine on synthetic packages: real CTranslate2 decoding, plus an echo model for exact checks."""
+"""The CTranslate2 engine on synthetic Argos packages: real decoding, plus an echo model for exact checks."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from pressroom.config import TranslationSettings
 from pressroom.install import install_file
 from pressroom.packages import ModelPackage, list_packages
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
-from pressroom.translate import argos
-from pressroom.translate.argos import ArgosEngine
+from pressroom.translate import ctranslate
+from pressroom.translate.ctranslate import CTranslate2Engine, make_engine
+from pressroom.translate.installed import from_package
 from pressroom.translate.base import Engine, Hypothesis, TranslationError
 
 LONG = (
@@ -32,6 +33,11 @@ LONG = (
 
 def _package(models_dir: Path, source: str) -> ModelPackage:
     return next(p for p in list_packages(models_dir)[0] if p.from_code == source)
+
+
+def _engine(package: ModelPackage, settings: TranslationSettings) -> CTranslate2Engine:
+    """The engine for an Argos package's one pair, built as a build builds it."""
+    return make_engine(from_package(package), package.from_code, package.to_code, settings)
 
 
 class _Spy:
@@ -60,26 +66,26 @@ def _texts(hypotheses: list[Hypothesis]) -> list[str]:
 @pytest.fixture
 def spy(monkeypatch: pytest.MonkeyPatch) -> type[_Spy]:
     _Spy.instances = []
-    monkeypatch.setattr(argos, "Translator", _Spy)
+    monkeypatch.setattr(ctranslate, "Translator", _Spy)
     return _Spy
 
 
 @pytest.fixture
 def echo(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(argos, "Translator", EchoTranslator)
+    monkeypatch.setattr(ctranslate, "Translator", EchoTranslator)
 
 
 def test_engine_protocol_and_attributes(models_dir: Path) -> None:
     package = _package(models_dir, "en")
     settings = TranslationSettings()
-    engine: Engine = ArgosEngine(package, settings)
+    engine: Engine = _engine(package, settings)
     assert (engine.source, engine.target, engine.demo) == ("en", "ko", True)
-    assert engine.identity == f"{package.identity()}|{settings.cache_key()}"
+    assert engine.identity == f"{package.identity()}|{settings.cache_key()}"  # as before families existed
 
 
 def test_real_model_one_output_per_input_in_order(models_dir: Path, spy: type[_Spy]) -> None:
     settings = TranslationSettings(max_batch_tokens=1)  # every sentence its own batch
-    engine = ArgosEngine(_package(models_dir, "de"), settings)
+    engine = _engine(_package(models_dir, "de"), settings)
     sentences = ["Die Stadt eröffnet am Montag das neue Bürgerbüro.", "", "Hallo.", "   ",
                  "Weitere Informationen erhalten Sie unter www.example.de."]  # fmt: skip
     together = _texts(engine.translate_batch(sentences))
@@ -97,7 +103,7 @@ def test_real_model_one_output_per_input_in_order(models_dir: Path, spy: type[_S
 
 def test_batches_get_their_own_decoding_limit(models_dir: Path, spy: type[_Spy]) -> None:
     settings = TranslationSettings(max_batch_tokens=40, length_ratio=1.5, beam_size=1)
-    engine = ArgosEngine(_package(models_dir, "de"), settings)
+    engine = _engine(_package(models_dir, "de"), settings)
     sentences = ["Hallo."] * 6 + [LONG]
     outputs = _texts(engine.translate_batch(sentences))
     assert len(outputs) == 7 and all(outputs)
@@ -115,7 +121,7 @@ def test_batches_get_their_own_decoding_limit(models_dir: Path, spy: type[_Spy])
 
 def test_score_is_the_mean_log_probability_per_token(models_dir: Path, spy: type[_Spy]) -> None:
     """The engine's confidence agrees with CTranslate2 scoring its own output token by token."""
-    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings(beam_size=1))
+    engine = _engine(_package(models_dir, "de"), TranslationSettings(beam_size=1))
     (hypothesis,) = engine.translate_batch(["Die Stadt eröffnet am Montag das neue Bürgerbüro."])
     (tokens, _), = spy.instances[0].calls
     output = spy.instances[0].results[0].hypotheses[0]
@@ -127,7 +133,7 @@ def test_score_is_the_mean_log_probability_per_token(models_dir: Path, spy: type
 
 
 def test_blank_inputs_load_no_model(models_dir: Path, spy: type[_Spy]) -> None:
-    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings())
+    engine = _engine(_package(models_dir, "de"), TranslationSettings())
     assert engine.loaded is False
     assert engine.translate_batch([]) == []
     assert _texts(engine.translate_batch(["", " ", "\n\t"])) == ["", "", ""]
@@ -140,34 +146,34 @@ def test_blank_inputs_load_no_model(models_dir: Path, spy: type[_Spy]) -> None:
 
 def test_identity_follows_settings_and_model_files(models_dir: Path) -> None:
     package = _package(models_dir, "de")
-    base = ArgosEngine(package, TranslationSettings()).identity
-    assert ArgosEngine(package, TranslationSettings()).identity == base
-    assert ArgosEngine(package, TranslationSettings(beam_size=4)).identity != base
-    assert ArgosEngine(package, TranslationSettings(compute_type="float32")).identity != base
+    base = _engine(package, TranslationSettings()).identity
+    assert _engine(package, TranslationSettings()).identity == base
+    assert _engine(package, TranslationSettings(beam_size=4)).identity != base
+    assert _engine(package, TranslationSettings(compute_type="float32")).identity != base
     with (package.path / "model" / "model.bin").open("ab") as handle:
         handle.write(b"\0")
-    assert ArgosEngine(package, TranslationSettings()).identity != base
+    assert _engine(package, TranslationSettings()).identity != base
 
 
 def test_underscores_survive_decoding(models_dir: Path, echo: None) -> None:
-    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings())
+    engine = _engine(_package(models_dir, "de"), TranslationSettings())
     text = "Kontakt: presse_team@example.de, https://example.de/presse/2024_06_mitteilung.html"
     assert _texts(engine.translate_batch([text])) == [text]
 
 
 def test_long_sentence_is_split_and_rejoined(models_dir: Path, echo: None) -> None:
     package = _package(models_dir, "de")
-    engine = ArgosEngine(package, TranslationSettings(max_input_tokens=12))
+    engine = _engine(package, TranslationSettings(max_input_tokens=12))
     out = _texts(engine.translate_batch(["Kurz.", LONG]))
     assert out == ["Kurz.", LONG]  # echo: parts rejoined losslessly, nothing truncated
-    sent = [tokens for call in engine._translator.calls for tokens in call]  # type: ignore[union-attr]
+    sent = [tokens for call in engine._loaded.translator().calls for tokens in call]  # type: ignore[attr-defined]
     assert len(sent) > 4 and all(len(tokens) <= 12 for tokens in sent)
 
 
 def test_long_sentence_output_is_the_join_of_its_parts(models_dir: Path) -> None:
     package = _package(models_dir, "de")
     settings = TranslationSettings(max_input_tokens=12, max_batch_tokens=1)
-    engine = ArgosEngine(package, settings)
+    engine = _engine(package, settings)
     processor = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
     pieces = split_at_safe_points(LONG, lambda t: len(processor.encode(t)) <= 12)
     assert len(pieces) > 2
@@ -205,7 +211,7 @@ def test_argos_layout_variant_with_target_prefix(
     package = install_file(archive, tmp_path / "models")
     assert package.path.name == "de_en" and package.target_prefix == prefix
     assert package.code == "translate-de_en"  # derived when metadata has none
-    engine = ArgosEngine(package, TranslationSettings())
+    engine = _engine(package, TranslationSettings())
     (output,) = engine.translate_batch(["Die Stadt eröffnet das Bürgerbüro."])
     (_, kwargs), = spy.instances[-1].calls
     assert kwargs["target_prefix"] == [[prefix]]
@@ -219,7 +225,7 @@ def test_prefix_is_stripped_exactly(tmp_path: Path, synthetic_packages: dict[str
     archive = _variant(
         synthetic_packages["de_en"], tmp_path / "p.argosmodel", "x", {"target_prefix": "__en__"}, txt_vocab=False
     )
-    engine = ArgosEngine(install_file(archive, tmp_path / "models"), TranslationSettings())
+    engine = _engine(install_file(archive, tmp_path / "models"), TranslationSettings())
     assert _texts(engine.translate_batch(["Die Stadt."])) == ["Die Stadt."]
 
 
@@ -228,8 +234,8 @@ def test_unsupported_compute_type_falls_back_with_a_warning(
 ) -> None:
     supported = ctranslate2.get_supported_compute_types("cpu")
     wanted = next(t for t in ("float16", "bfloat16", "int8_float16") if t not in supported)
-    engine = ArgosEngine(_package(models_dir, "de"), TranslationSettings(compute_type=wanted))
-    with caplog.at_level(logging.WARNING, logger="pressroom.translate.argos"):
+    engine = _engine(_package(models_dir, "de"), TranslationSettings(compute_type=wanted))
+    with caplog.at_level(logging.WARNING, logger="pressroom.translate.ctranslate"):
         assert engine.translate_batch(["Hallo."])[0].text
     assert spy.instances[0].kwargs["compute_type"] == "auto"
     assert wanted in caplog.text and "auto" in caplog.text
@@ -238,7 +244,7 @@ def test_unsupported_compute_type_falls_back_with_a_warning(
 def test_broken_model_raises_translation_error_naming_the_package(models_dir: Path) -> None:
     package = _package(models_dir, "de")
     (package.path / "model" / "model.bin").write_bytes(b"not a model")
-    engine = ArgosEngine(package, TranslationSettings())
+    engine = _engine(package, TranslationSettings())
     with pytest.raises(TranslationError, match=str(package.path)):
         engine.translate_batch(["Hallo."])
     assert engine.loaded is False
@@ -249,10 +255,10 @@ def test_translate_failure_raises_translation_error(models_dir: Path, monkeypatc
         def translate_batch(self, tokens: Sequence[Sequence[str]], **kwargs: Any) -> list[TranslationResult]:
             raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(argos, "Translator", Failing)
+    monkeypatch.setattr(ctranslate, "Translator", Failing)
     package = _package(models_dir, "de")
     with pytest.raises(TranslationError, match="out of memory") as error:
-        ArgosEngine(package, TranslationSettings()).translate_batch(["Hallo."])
+        _engine(package, TranslationSettings()).translate_batch(["Hallo."])
     assert str(package.path) in str(error.value)
 
 
@@ -279,7 +285,7 @@ def test_bpe_package_uses_argos_bpe_tokenizer(
 
     monkeypatch.setattr("argostranslate.tokenizer.BPETokenizer", FakeBPE)
     package = _as_bpe_package(_package(models_dir, "de"))
-    engine = ArgosEngine(package, TranslationSettings())
+    engine = _engine(package, TranslationSettings())
     assert _texts(engine.translate_batch(["Die  Stadt_x a@b.de"])) == ["Die Stadt_x a@b.de"]
     assert made == [(package.path / "bpe.model", "de", "en")]
 
@@ -295,7 +301,7 @@ def test_unloadable_tokenizer_is_a_translation_error(models_dir: Path, monkeypat
     monkeypatch.setattr("argostranslate.tokenizer.BPETokenizer", BrokenBPE)
     package = _as_bpe_package(_package(models_dir, "de"))
     with pytest.raises(TranslationError, match="bpe.model.*sacremoses") as error:
-        ArgosEngine(package, TranslationSettings()).translate_batch(["Hallo."])
+        _engine(package, TranslationSettings()).translate_batch(["Hallo."])
     assert str(package.path) in str(error.value)
 
 
@@ -303,4 +309,4 @@ def test_tokenizer_removed_after_listing(models_dir: Path) -> None:
     package = _package(models_dir, "de")
     (package.path / "sentencepiece.model").unlink()
     with pytest.raises(TranslationError, match="no sentencepiece.model or bpe.model"):
-        ArgosEngine(package, TranslationSettings()).translate_batch(["Hallo."])
+        _engine(package, TranslationSettings()).translate_batch(["Hallo."])

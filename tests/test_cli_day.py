@@ -36,6 +36,7 @@ from pressroom.build.types import BuildOptions
 from pressroom.qa.glossary import load_glossary
 from pressroom.readers import read_release
 from pressroom.scaffold import config_reference
+from pressroom.translate.installed import list_models, size_text
 from pressroom.demo.synthetic import build_package
 from pressroom.watch import snapshot, watch
 from pressroom.writers.links import DOCX_MIME
@@ -193,14 +194,20 @@ def machine(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
 
 def test_doctor_on_a_healthy_setup(office: Path, real_models: Path, machine: dict[str, object]) -> None:
     machine.update(office="/usr/bin/soffice", fonts=["Noto Sans CJK KR", "UnDotum"])
+    config = office / "pressroom.toml"
+    text = config.read_text(encoding="utf-8").replace('site_url = "http://localhost:8000/"', 'site_url = "https://presse.example.org/"')
+    config.write_text(text.replace('imprint_url = ""', 'imprint_url = "https://example.org/impressum"'), encoding="utf-8")
+    (office / "privacy.md").write_text("# Datenschutz\n", encoding="utf-8")
     result = run("doctor", "--models-dir", real_models)
+    de_en, en_ko = (size_text(m.size) for m in sorted(list_models(real_models)[0], key=lambda m: m.name))
     assert result.stdout.splitlines() == [
         PYTHON_LINE,
         "✓ pressroom.toml is valid (languages en, ko)",
         "✓ releases/: 1 release file(s), all readable",
         "✓ glossary.tsv: 3 term(s) (en, ko)",
-        "✓ model for de→en: German → English 1.0",
-        "✓ model for de→ko: German → English 1.0 then English → Korean 1.0",
+        f"✓ en: de→en direct, translate-de_en 1.0 (Argos Translate package, {de_en}, licence not stated)",
+        f"✓ ko: de→en→ko via en, translate-de_en 1.0 then translate-en_ko 1.0 (translate-de_en 1.0: Argos "
+        f"Translate package, {de_en}, licence not stated; translate-en_ko 1.0: Argos Translate package, {en_ko}, licence not stated)",
         "✓ 10.0 GB free on the disk of output/",
         "✓ output/ does not exist yet; the first build creates it",
         "✓ Korean font for LibreOffice: Noto Sans CJK KR and 1 more",
@@ -228,16 +235,24 @@ def test_doctor_on_a_broken_setup_names_each_problem_and_its_fix(
         "✗ pressroom.toml, line 3: unknown setting 'langauges' (did you mean 'languages'?) (the checks "
         "below use the defaults) → correct it; every setting is explained in the README, section "
         "'Configuration reference'",
+        "! site_url is still the placeholder http://localhost:8000/; it ends up in every feed, page and DOCX "
+        '→ set site_url = "https://…/" in pressroom.toml to the address where output/ is published',
+        "! no imprint_url and no imprint.md, so no page links an imprint (Impressum, § 5 DDG) → set "
+        "imprint_url in pressroom.toml, or write imprint.md in the working folder",
+        "! no privacy_url and no privacy.md, so no page links a privacy notice → set privacy_url in "
+        "pressroom.toml, or write privacy.md in the working folder",
         "✗ releases/ohne-titel.md: has no title; add a 'title:' line to the front matter or start the text "
         "with a '# ' headline",
         "✗ glossary.tsv, line 5: 'Gemeinderat' is listed twice (also at glossary.tsv, line 3); keep one "
         "entry → correct that line; the build stops until the glossary can be read",
         f"✗ no model for de→en in {models} → run 'pressroom models install de:en' (needs internet), or "
-        "copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel'",
+        "copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel', "
+        "or add a converted model with 'pressroom models add FOLDER'",
         f"✗ no model for de→ko in {models} → run 'pressroom models install de:en en:ko' (needs internet), "
-        "or copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel'",
+        "or copy the .argosmodel files onto this computer and run 'pressroom models install FILE.argosmodel', "
+        "or add a converted model with 'pressroom models add FOLDER'",
         f"✗ {models}/half-copied: no metadata.json; remove the directory or reinstall the package",
-        f"✗ DEMO placeholder packages in {models} (en→ko) produce gibberish and are used only by 'pressroom "
+        f"✗ DEMO placeholder models in {models} (en→ko) produce gibberish and are used only by 'pressroom "
         "build --demo' → remove them from this folder; 'pressroom build --demo' keeps its own",
         "✗ only 0.1 GB free on the disk of output/ → free at least 500 MB: a model package needs about "
         "100 MB, a build a few MB",
@@ -247,7 +262,8 @@ def test_doctor_on_a_broken_setup_names_each_problem_and_its_fix(
     ]
     as_json = json.loads(run("doctor", "--models-dir", models, "--json").stdout)
     assert as_json["ok"] is False
-    assert [check["ok"] for check in as_json["checks"]] == [True] + [False] * 10
+    assert [check["ok"] for check in as_json["checks"]] == [True, False, True, True, True] + [False] * 9
+    assert [check["warning"] for check in as_json["checks"]][2:5] == [True] * 3
 
 
 def test_doctor_checks_writing_for_real(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -26,9 +26,9 @@ import pytest
 from pressroom.config import Settings
 from pressroom.build.pipeline import build
 from pressroom.build.types import STATE_DIR, BuildOptions, BuildResult
-from pressroom.translate import argos
-from pressroom.translate.argos import LENGTH_BUCKET, _token_batches
-from pressroom.translate.routing import PackageEngines
+from pressroom.translate import ctranslate
+from pressroom.translate.ctranslate import LENGTH_BUCKET, _token_batches
+from pressroom.translate.routing import ModelEngines
 from pressroom.build.incremental import RECORD_FILE, inputs_fingerprint
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -66,9 +66,9 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _build(site: Path, models_dir: Path, settings: Settings | None = None, **options: Any) -> tuple[BuildResult, PackageEngines]:
+def _build(site: Path, models_dir: Path, settings: Settings | None = None, **options: Any) -> tuple[BuildResult, ModelEngines]:
     settings = settings or Settings()
-    engines = PackageEngines(models_dir, settings.translation)
+    engines = ModelEngines(models_dir, settings.translation)
     options.setdefault("now", NOW)
     now = options.pop("now")
     build_options = BuildOptions(releases_dir=site / "releases", output_dir=site / "output", allow_demo=True, **options)
@@ -84,7 +84,7 @@ def test_a_build_the_memory_answers_loads_no_model(site: Path, models_dir: Path,
     assert engines.loaded_models() == 2
     assert all(translated > 0 for translated, _ in _stats(first).values())
     (site / "output" / "index.html").unlink()  # the build must run in full, not be skipped
-    monkeypatch.setattr(argos, "Translator", _NoModel)
+    monkeypatch.setattr(ctranslate, "Translator", _NoModel)
     second, engines = _build(site, models_dir)
     assert not second.up_to_date and not second.failed
     assert engines.loaded_models() == 0
@@ -110,10 +110,10 @@ def test_each_distinct_sentence_crosses_each_model_once_and_korean_reuses_englis
     site: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _CountingTranslator.sent = {}
-    monkeypatch.setattr(argos, "Translator", _CountingTranslator)
+    monkeypatch.setattr(ctranslate, "Translator", _CountingTranslator)
     result, engines = _build(site, models_dir, use_memory=False)
     de_en, en_ko = (next(e for e in engines._engines.values() if e.source == s) for s in ("de", "en"))
-    inputs = {e.source: _CountingTranslator.sent[str(e.package.path / "model")] for e in (de_en, en_ko)}
+    inputs = {e.source: _CountingTranslator.sent[str(e.model.path / "model")] for e in (de_en, en_ko)}
     # 2 titles and 3 distinct body sentences (the summaries repeat the first ones, SHARED is
     # in both releases); the Korean route's de→en step reused the English edition's run.
     assert len(inputs["de"]) == len({tuple(t) for t in inputs["de"]}) == 5
@@ -132,22 +132,22 @@ def test_a_killed_build_leaves_the_memory_usable_and_the_next_build_resumes(site
         from pressroom.build.pipeline import build
         from pressroom.build.types import BuildOptions
         from pressroom.translate import corpus
-        from pressroom.translate.argos import ArgosEngine
-        from pressroom.translate.routing import PackageEngines
+        from pressroom.translate.ctranslate import CTranslate2Engine
+        from pressroom.translate.routing import ModelEngines
 
         corpus.CHUNK_SENTENCES = 2  # commit to the memory after every 2 sentences
-        real = ArgosEngine.translate_batch
+        real = CTranslate2Engine.translate_batch
         calls = []
         def translate_then_die(self, sentences):
             calls.append(1)
             if len(calls) == 2:
                 os.kill(os.getpid(), 9)  # killed while the second chunk is being translated
             return real(self, sentences)
-        ArgosEngine.translate_batch = translate_then_die
+        CTranslate2Engine.translate_batch = translate_then_die
         settings = Settings()
         site = Path({str(site)!r})
         options = BuildOptions(site / "releases", site / "output", allow_demo=True)
-        build(settings, options, PackageEngines(Path({str(models_dir)!r}), settings.translation))
+        build(settings, options, ModelEngines(Path({str(models_dir)!r}), settings.translation))
         """
     )
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
@@ -161,7 +161,7 @@ def test_a_killed_build_leaves_the_memory_usable_and_the_next_build_resumes(site
 def test_a_rerun_with_nothing_changed_rebuilds_nothing(site: Path, models_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first, _ = _build(site, models_dir)
     outputs = {p: p.stat().st_mtime_ns for p in (site / "output").rglob("*") if p.is_file()}
-    monkeypatch.setattr(argos, "Translator", _NoModel)
+    monkeypatch.setattr(ctranslate, "Translator", _NoModel)
     again, engines = _build(site, models_dir)
     assert again.up_to_date and again.engines == []
     assert (again.published, again.warnings, again.releases_seen) == (first.published, first.warnings, first.releases_seen)

@@ -6,6 +6,7 @@ XML, never cutting a sentence off.
 from __future__ import annotations
 
 from datetime import datetime
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,8 +21,8 @@ from pressroom.config import Settings, TranslationSettings
 from pressroom.build.pipeline import build
 from pressroom.build.types import BuildOptions, BuildResult
 from pressroom.readers import read_release
-from pressroom.translate import argos
-from pressroom.translate.routing import EngineProvider, PackageEngines
+from pressroom.translate import ctranslate
+from pressroom.translate.routing import EngineProvider, ModelEngines
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 LANGUAGES = ("de", "en", "ko")
@@ -67,13 +68,19 @@ class _Page(HTMLParser):
         self.tags: list[str] = []
         self.text: list[str] = []
         self.events: list[str] = []
+        self.data: list[str] = []  # JSON-LD blocks: data for search engines, never run
+        self._in_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
+        self._in_data = tag == "script" and dict(attrs).get("type") == "application/ld+json"
+        self.tags.append("script:ld+json" if self._in_data else tag)
         self.events += [name for name, _ in attrs if name.startswith("on")]
 
+    def handle_endtag(self, tag: str) -> None:
+        self._in_data = False
+
     def handle_data(self, data: str) -> None:
-        self.text.append(data)
+        (self.data if self._in_data else self.text).append(data)
 
     def handle_comment(self, data: str) -> None:
         self.tags.append("<!--")
@@ -105,10 +112,13 @@ def test_markup_entities_and_cdata_terminators_are_shown_as_text(tmp_path: Path)
         shown = "".join(page.text)
         assert prefix + TITLE in shown and "<img src=x onerror=alert(2)>" in shown
         assert all(literal in shown for literal in LITERALS), lang
+        (jsonld,) = page.data  # the title is a string inside the JSON, whatever it says
+        assert json.loads(jsonld)["headline"] == prefix + TITLE
 
         rss = etree.parse(str(output / lang / "rss.xml")).getroot()
         item = rss.find("channel/item")
         assert item.findtext("title") == prefix + TITLE
+        assert _page(item.findtext("description")).tags == []  # RSS description is HTML: text only
         content = _page(item.findtext(f"{{{CONTENT}}}encoded"))  # the HTML a feed reader renders
         # paragraphs, and the press contact (heading, address, line breaks): nothing from the release
         assert set(content.tags) <= {"p", "h2", "address", "br"} and all(literal in "".join(content.text) for literal in LITERALS)
@@ -159,13 +169,13 @@ def echo_units(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real engine with a model that gives back its input: tokenizing, splitting over-long
     sentences and rejoining must then reproduce every source character."""
 
-    monkeypatch.setattr(argos, "Translator", EchoTranslator)
+    monkeypatch.setattr(ctranslate, "Translator", EchoTranslator)
 
 
 def test_emoji_and_pipes_never_cut_text_off(tmp_path: Path, models_dir: Path, echo_units: None) -> None:
     title, *paragraphs = EMOJI
     output = _site(tmp_path, f"---\ntitle: {title}\ndate: 2025-08-01\nlang: de\n---\n" + "\n\n".join(paragraphs))
-    provider = PackageEngines(models_dir, TranslationSettings(max_input_tokens=8))
+    provider = ModelEngines(models_dir, TranslationSettings(max_input_tokens=8))
     result = _build(tmp_path, provider, allow_demo=True)
     assert result.exit_code == 0, result.failed
     assert read_release(tmp_path / "releases" / "feindlich.md", Settings()).blocks[0].text.text == paragraphs[0]

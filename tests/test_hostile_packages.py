@@ -24,7 +24,8 @@ from pressroom.cli.app import app
 from pressroom.config import TranslationSettings
 from pressroom.install import install_file, install_from_index
 from pressroom.packages import PackageError, list_packages
-from pressroom.translate.argos import ArgosEngine
+from pressroom.translate.ctranslate import make_engine
+from pressroom.translate.installed import from_package
 
 TOP = "translate-de_en-1_0"
 
@@ -57,10 +58,10 @@ def test_a_junk_model_never_replaces_a_working_one(tmp_path: Path, synthetic_pac
     working = install_file(synthetic_packages["de_en"], models)
     before = _files(models)
     junk = _rewrite(synthetic_packages["de_en"], tmp_path / "junk.argosmodel", lambda name, _: b"junk-model!" if name.endswith("model.bin") else None)
-    with pytest.raises(PackageError, match=r"junk\.argosmodel: the model does not work .*nothing was installed"):
+    with pytest.raises(PackageError, match=r"junk\.argosmodel: CTranslate2 cannot translate with it.*nothing was installed"):
         install_file(junk, models)
     assert _files(models) == before and list_packages(models)[0] == [working]
-    (output,) = ArgosEngine(working, TranslationSettings()).translate_batch(["Die Stadt baut."])
+    (output,) = make_engine(from_package(working), "de", "en", TranslationSettings()).translate_batch(["Die Stadt baut."])
     assert isinstance(output.text, str)
 
 
@@ -216,7 +217,7 @@ def test_markup_and_controls_in_package_names_are_shown_as_text(tmp_path: Path, 
             return None
         metadata = json.loads(data)
         metadata["from_name"] = "[/bold]Deutsch\u202e\x1b[31m"
-        metadata["package_version"] = "[red]1.0"
+        metadata["package_version"] = "[red]1.0\u202e"
         return json.dumps(metadata).encode()
 
     archive = _rewrite(synthetic_packages["de_en"], tmp_path / "marked.argosmodel", rename)
@@ -227,4 +228,4 @@ def test_markup_and_controls_in_package_names_are_shown_as_text(tmp_path: Path, 
     assert "installed [/bold]Deutsch[31m → English [red]1.0" in installed.output  # ESC and U+202E removed
     listed = runner.invoke(app, ["models", "list", "--models-dir", models], env={"COLUMNS": "300"})
     assert listed.exit_code == 0, listed.output
-    assert "[/bold]Deutsch[31m → English │ [red]1.0" in listed.output and "\x1b" not in listed.output and "\u202e" not in listed.output
+    assert "translate-de_en [red]1.0" in listed.output and "\x1b" not in listed.output and "\u202e" not in listed.output

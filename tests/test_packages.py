@@ -1,4 +1,4 @@
-"""Installing, listing, downloading and routing model packages."""
+"""Installing, listing and downloading model packages (routing: test_routing.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ from indexserver import closed_port_url, serve_index
 from pressroom import packages
 from pressroom.install import install_file, install_from_index
 from pressroom.packages import (
-    ModelPackage,
     PackageError,
     default_models_dir,
-    find_route,
     list_packages,
 )
 from pressroom.demo.synthetic import build_package
@@ -350,53 +348,3 @@ def test_offline_index_error_names_the_url_and_the_fix(tmp_path: Path) -> None:
 def test_index_that_is_not_json(package_server: str, tmp_path: Path) -> None:
     with pytest.raises(PackageError, match="not a JSON list of packages"):
         install_from_index("de", "en", tmp_path / "m", index_url=package_server + "translate-de_en-1_0.argosmodel")
-
-
-# --- find_route -----------------------------------------------------------------------------
-
-
-def _pkg(source: str, target: str, version: str = "1.0", demo: bool = False) -> ModelPackage:
-    return ModelPackage(
-        path=Path(f"/models/{source}_{target}-{version}-{demo}"),
-        code=f"translate-{source}_{target}",
-        from_code=source,
-        to_code=target,
-        version=version,
-        name=f"{source} → {target}",
-        demo=demo,
-    )
-
-
-def test_direct_route() -> None:
-    de_en, en_ko, de_ko = _pkg("de", "en"), _pkg("en", "ko"), _pkg("de", "ko")
-    assert find_route([de_en, en_ko, de_ko], "de", "ko") == [de_ko]
-    assert find_route([de_en, en_ko], "de", "en") == [de_en]
-
-
-def test_pivot_route_and_none() -> None:
-    de_en, en_ko = _pkg("de", "en"), _pkg("en", "ko")
-    assert find_route([de_en, en_ko], "de", "ko") == [de_en, en_ko]
-    assert find_route([de_en], "de", "ko") is None
-    assert find_route([de_en, en_ko], "ko", "de") is None
-    assert find_route([_pkg("de", "fr"), _pkg("fr", "ko")], "de", "ko", pivot="fr") == [
-        _pkg("de", "fr"),
-        _pkg("fr", "ko"),
-    ]
-
-
-def test_highest_version_and_real_before_demo() -> None:
-    old, new, newest_demo = _pkg("de", "en", "1.9"), _pkg("de", "en", "1.10"), _pkg("de", "en", "2.0", demo=True)
-    assert find_route([old, newest_demo, new], "de", "en") == [new]
-    assert find_route([newest_demo], "de", "en") == [newest_demo]
-
-
-def test_real_pivot_route_beats_direct_demo() -> None:
-    direct_demo = _pkg("de", "ko", demo=True)
-    de_en, en_ko = _pkg("de", "en"), _pkg("en", "ko")
-    assert find_route([direct_demo, de_en, en_ko], "de", "ko") == [de_en, en_ko]
-    demo_leg = _pkg("en", "ko", demo=True)
-    assert find_route([direct_demo, de_en, demo_leg], "de", "ko") == [direct_demo]
-
-
-def test_same_language_needs_no_package() -> None:
-    assert find_route([], "de", "de") == []

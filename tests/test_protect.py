@@ -19,7 +19,7 @@ from pressroom.qa.glossary import DNT_FILE, Glossary, Term, load_glossary
 from pressroom.qa.protect import AUTO_PATTERNS, Protector, ProtectedTranslator, repair_placeholders
 from pressroom.translate.corpus import CorpusTranslator
 from pressroom.translate.memory import TranslationMemory
-from pressroom.translate.routing import PackageEngines
+from pressroom.translate.routing import ModelEngines
 from pressroom.translate.base import Hypothesis
 
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -39,6 +39,7 @@ class ScriptEngine:
     def __init__(self, source: str, target: str, script: Callable[[str], str]) -> None:
         self.source, self.target, self.demo = source, target, False
         self.identity = f"script-{source}_{target}-{id(self)}"
+        self.name = "script"
         self.script = script
         self.seen: list[str] = []
 
@@ -191,7 +192,7 @@ def test_protected_spans_survive_the_real_engine_path_with_random_models(tmp_pat
     options = _workdir(tmp_path, "de\ten\tko\nOberbürgermeister\tLord Mayor\t시장\n", "Frank Nopper\nClaus Kleber\n")
     options.allow_demo = True
     settings = Settings()
-    engines = PackageEngines(models_dir, settings.translation, pivot="en")
+    engines = ModelEngines(models_dir, settings.translation, pivot="en")
     result = build(settings, options, engines, now=NOW)
     assert result.exit_code == 0, result.failed
     for lang, term in (("en", "Lord Mayor"), ("ko", "시장")):

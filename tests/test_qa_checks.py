@@ -78,6 +78,7 @@ class FaultEngine:
     def __init__(self, fault: str = "") -> None:
         self.source, self.target, self.demo = "de", "en", False
         self.identity = f"fault-{fault}"
+        self.name = f"fault {fault}"
         self.fault = fault
 
     def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:

@@ -51,6 +51,7 @@ class Dictionary:
     def __init__(self, changes: dict[str, str] | None = None) -> None:
         self.table = {**ENGLISH, **(changes or {})}
         self.identity = f"dictionary-de_en-{sorted((changes or {}).items())}"
+        self.name = "dictionary"
 
     def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:
         return [Hypothesis(self.table[s]) for s in sentences]
@@ -87,7 +88,8 @@ def test_the_json_report_lists_findings_with_the_contracted_fields(workdir: Path
     findings = _report(workdir)["findings"]
     assert [f.code for f in result.findings] == [f["code"] for f in findings] == ["repeated-words"]
     finding = findings[0]
-    assert set(finding) == {"release", "lang", "segment", "code", "severity", "source", "target", "message"}
+    assert set(finding) == {"release", "lang", "segment", "code", "severity", "source", "target", "message", "confidence"}
+    assert finding["confidence"] is None  # this engine gives no score
     assert (finding["release"], finding["lang"], finding["segment"], finding["severity"]) == (SLUG, "en", 3, "error")
     assert (finding["source"], finding["target"]) == ("Der Eintritt ist frei.", "Admission is free is free is free is free.")
     assert finding["message"] == "'is free' repeats 4 times in a row."
@@ -102,7 +104,7 @@ def test_the_html_report_is_escaped_readable_and_without_scripts(workdir: Path) 
     page = (workdir / "output" / REPORT_HTML).read_text(encoding="utf-8")
     assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.count("<tr><td>Paragraph 1</td>") == 1 and page.count("<tr><td>Title</td>") == 1
-    assert "The name &#x27;Claus Kleber&#x27; is missing or changed in the translation." in page
+    assert "The name &#39;Claus Kleber&#39; is missing or changed in the translation." in page
     assert f'<a href="en/{SLUG}.html">' in page
 
 

@@ -46,9 +46,10 @@ from pressroom.build.pipeline import build
 from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult
 from pressroom.readers import MAX_RELEASE_BYTES, ReaderError, read_release
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
-from pressroom.translate.argos import ArgosEngine
+from pressroom.translate.ctranslate import CTranslate2Engine
 from pressroom.translate.memory import TranslationMemory
-from pressroom.translate.routing import PackageEngines
+from pressroom.translate.routing import ModelEngines
+from pressroom.writers.links import SEARCH_DIR
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=BERLIN)
@@ -230,21 +231,21 @@ def test_a_5000_character_sentence_is_split_and_every_part_translated(
     (tmp_path / "releases" / "lang.md").write_text(_release("Ein sehr langer Satz", sentence, extra="summary: Ein Überblick\n"), encoding="utf-8")
 
     calls: list[tuple[list[list[str]], list[str]]] = []
-    real = ArgosEngine._translate_units
+    real = CTranslate2Engine._translate_units
 
-    def recording(self: ArgosEngine, units: list[list[str]]) -> list:  # the engine's private outputs
+    def recording(self: CTranslate2Engine, units: list[list[str]]) -> list:  # the engine's private outputs
         outputs = real(self, units)
         calls.append((units, outputs))
         return outputs
 
-    monkeypatch.setattr(ArgosEngine, "_translate_units", recording)
+    monkeypatch.setattr(CTranslate2Engine, "_translate_units", recording)
     limit = 24
-    provider = PackageEngines(models_dir, TranslationSettings(max_input_tokens=limit, beam_size=1))
+    provider = ModelEngines(models_dir, TranslationSettings(max_input_tokens=limit, beam_size=1))
     result = _build(tmp_path, provider, targets=["en"], allow_demo=True)
     assert result.exit_code == 0, result.failed
 
     engine = provider.route("de", "en")[0]  # type: ignore[index]
-    tokenizer = engine._load_tokenizer()  # type: ignore[attr-defined]
+    tokenizer = engine.tokenizers()[0]  # type: ignore[attr-defined]
     pieces = split_at_safe_points(sentence, lambda text: len(tokenizer.encode(text)) <= limit)
     assert join_pieces(pieces) == sentence  # every source character is in exactly one part
     assert len(pieces) > 40
@@ -340,12 +341,25 @@ def _content(path: Path) -> object:
 
 
 def _published(output: Path) -> dict[str, object]:
-    """Every published file (not the state folder, not temporary files) and its content."""
+    """Every published file (not the state folder, not temporary files) and its content.
+
+    The search index is left out: its files are named by their content, so it is checked as a
+    whole (``_search_index_complete``)."""
+    assert _search_index_complete(output)
     return {
         str(path.relative_to(output)): _content(path)
         for path in sorted(output.rglob("*"))
-        if path.is_file() and STATE_DIR not in path.parts and not path.name.startswith(".")
+        if path.is_file() and STATE_DIR not in path.parts and not path.name.startswith(".") and SEARCH_DIR not in path.parts
     }
+
+
+def _search_index_complete(output: Path) -> bool:
+    """No index yet, or one whose entry file names index files that are all there."""
+    entry = output / SEARCH_DIR / "pagefind-entry.json"
+    if not entry.exists():
+        return not (output / SEARCH_DIR).exists()
+    languages = json.loads(entry.read_text(encoding="utf-8"))["languages"].values()
+    return all((output / SEARCH_DIR / f"pagefind.{lang['hash']}.pf_meta").is_file() for lang in languages)
 
 
 def _temp_files(output: Path) -> list[Path]:
@@ -594,7 +608,7 @@ def test_a_damaged_model_stops_the_build_naming_the_package_and_the_fix(
     target = package.path / damaged
     target.write_bytes(target.read_bytes()[:1000])  # truncated, as by an interrupted copy
 
-    provider = PackageEngines(models_dir, TranslationSettings())
+    provider = ModelEngines(models_dir, TranslationSettings())
     with pytest.raises(BuildError) as error:
         _build(tmp_path, provider, allow_demo=True, use_memory=False)
     message = str(error.value)

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import feedparser
 import lxml.html
@@ -104,7 +105,7 @@ def _html_problems(where: str, markup: str | None) -> list[str]:
         if any(name.startswith("on") for name in element.attrib):
             problems.append(f"{where}: SecurityRisk event handler")
         for name in ("href", "src"):
-            if element.get(name) is not None and not _absolute(element.get(name)):
+            if element.get(name) is not None and not urlsplit(element.get(name)).scheme:  # mailto: is absolute too
                 problems.append(f"{where}: ContainsRelRef {element.get(name)}")
     return problems
 

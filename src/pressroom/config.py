@@ -91,6 +91,10 @@ LANGUAGES = Allowed(
     "a list of language codes like [\"en\", \"ko\"]", lambda v: all(isinstance(c, str) and _CODE.fullmatch(c) for c in v)
 )
 PLAIN_TEXT = Allowed("text without control characters", _plain)
+WEB_ADDRESS_OR_EMPTY = Allowed(
+    'empty, or an absolute http:// or https:// address, like "https://www.example.org/impressum"',
+    lambda v: v == "" or _web_address(v),
+)
 FEED_TITLES = Allowed(
     'a table of language codes and titles, like { en = "Press releases" }',
     lambda v: all(_CODE.fullmatch(k) and isinstance(t, str) and _plain(t) for k, t in v.items()),
@@ -106,10 +110,11 @@ def _cores() -> int:
     return (os.cpu_count() or 1) * 4
 
 
-def _doc(text: str, allowed: Allowed | None = None, **kwargs: Any) -> Any:
-    """A setting's field: its documentation and, if given, the values it allows."""
+def _doc(text: str, example: str = "", allowed: Allowed | None = None, **kwargs: Any) -> Any:
+    """A setting with its documentation (and, for a table, an example line for pressroom init)
+    and, if given, the values it allows (checked on reading, shown in the documentation)."""
     shown = f"{text} Allowed: {allowed.describe}." if allowed and allowed.documented else text
-    return field(metadata={"doc": shown, "allowed": allowed}, **kwargs)
+    return field(metadata={"doc": shown, "example": example, "allowed": allowed}, **kwargs)
 
 
 @dataclass
@@ -205,7 +210,74 @@ class Settings:
         "for one build (best into its own --output folder).",
         default=False,
     )
+    low_confidence: float = _doc(
+        "A sentence the model was less sure of than this gets a 'low-confidence' warning in the "
+        "quality report, and review exports put it first. The confidence is the model's mean "
+        "log-probability per token: 0 is certain; at -1.0 the word pieces it chose had an average "
+        "probability of e^-1 = 37 %, so it was torn between continuations at most steps. Raise it "
+        "(towards 0) to flag more, lower it to flag less; README 'Confidence' says how to set it "
+        "from your own reviewed builds.",
+        allowed=between(-100, 0), default=-1.0,
+    )
+    models: dict[str, str] = _doc(
+        "The model per target language, by the name 'pressroom models list' shows "
+        '(ko = "nllb-200-distilled-600M"); a language not named here gets a direct model if '
+        "one is installed, else the route through pivot_language.",
+        default_factory=dict,
+    )
+    organisation_address: str = _doc(
+        "Postal address of the organisation, shown in every page footer and as the publisher's "
+        'address in the pages\' schema.org data; several lines in triple quotes ("""…""").',
+        allowed=PLAIN_TEXT, default="",
+    )
+    imprint_url: str = _doc(
+        "Address of the imprint (Impressum, required on German public websites), linked from every "
+        "page footer. Empty: an imprint.md in the working folder becomes imprint.html, else no link "
+        "(doctor and build warn).",
+        allowed=WEB_ADDRESS_OR_EMPTY, default="",
+    )
+    privacy_url: str = _doc(
+        "Address of the privacy notice (Datenschutzerklärung), linked from every page footer. "
+        "Empty: a privacy.md in the working folder becomes privacy.html, else no link (doctor and "
+        "build warn).",
+        allowed=WEB_ADDRESS_OR_EMPTY, default="",
+    )
+    logo: str = _doc(
+        "Picture file (SVG, PNG, JPEG or WebP) in the working folder shown in every page header "
+        "instead of the organisation's name; empty: the name as text.",
+        default="",
+    )
+    brand_colour: str = _doc(
+        "Colour of the page header bar (white text on it), as #rrggbb; needs a contrast of 4.5:1 "
+        "against white (doctor checks).",
+        default="#1d4f91",
+    )
+    link_colour: str = _doc(
+        "Colour of links and the keyboard focus outline, as #rrggbb; needs a contrast of 4.5:1 "
+        "against the white page (doctor checks).",
+        default="#1a5fb4",
+    )
+    items_per_page: int = _doc(
+        "Releases per page of the front page, the language indexes, archives and tag pages.",
+        default=20,
+    )
+    theme: str = _doc(
+        "Folder in the working folder whose templates/ and static/ files replace the default "
+        "theme's files of the same name, one by one ('pressroom theme copy' fills it).",
+        default="theme",
+    )
+    tags: dict[str, dict[str, str]] = _doc(
+        "Tag names per language, for tags from the releases' front matter: a tag not listed here "
+        "is translated by the glossary, else shown as written.",
+        example='# for example: Energie = { en = "Energy", ko = "에너지" }',
+        default_factory=dict,
+    )
     translation: TranslationSettings = field(default_factory=TranslationSettings)
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The postal address line by line, blank lines left out."""
+        return [line.strip() for line in self.organisation_address.splitlines() if line.strip()]
 
     @property
     def zone(self) -> ZoneInfo:
@@ -264,6 +336,8 @@ def _apply(target: Any, values: dict[str, Any], path: Path, text: str, table: st
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise ConfigError(f"{_at(path, text, table, key)}: '{key}' must be {_KINDS[expected]}")
+        if known[key].type == "dict[str, str]" and not all(isinstance(item, str) for item in value.values()):
+            raise ConfigError(f"{_at(path, text, table, key)}: every value in '{key}' must be {_KINDS[str]}")
         allowed = known[key].metadata.get("allowed")
         problem = allowed.problem(value) if allowed else None
         if problem:
@@ -292,6 +366,7 @@ def load_settings(path: Path | None = None) -> Settings:
     except UnicodeDecodeError:
         raise ConfigError(f"{config_path}: not UTF-8 text; save it as UTF-8") from None
     _apply(settings, data, config_path, text)
+    _check_site_settings(settings, config_path, text)
     try:
         settings.zone
     except (ZoneInfoNotFoundError, ValueError):
@@ -300,3 +375,21 @@ def load_settings(path: Path | None = None) -> Settings:
             "(write it like \"Europe/Berlin\")"
         ) from None
     return settings
+
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _check_site_settings(settings: Settings, path: Path, text: str) -> None:
+    """The settings that end up inside pages' markup and CSS: colours, page size, tag table."""
+    for key in ("brand_colour", "link_colour"):
+        if not _COLOUR.fullmatch(getattr(settings, key)):
+            raise ConfigError(f"{_at(path, text, None, key)}: '{key}' must be a colour like \"#1d4f91\"")
+    if settings.items_per_page < 1:
+        raise ConfigError(f"{_at(path, text, None, 'items_per_page')}: 'items_per_page' must be 1 or more")
+    for tag, names in settings.tags.items():
+        if not isinstance(names, dict) or not all(isinstance(name, str) for name in names.values()):
+            raise ConfigError(
+                f"{_at(path, text, 'tags', tag)}: tag '{tag}' needs its names per language, "
+                'like Energie = { en = "Energy", ko = "에너지" }'
+            )

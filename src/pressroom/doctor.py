@@ -16,10 +16,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from pressroom.config import CONFIG_FILE, ConfigError, Settings, load_settings
-from pressroom.packages import ModelPackage, find_route, list_packages
 from pressroom.qa.glossary import GLOSSARY_FILE, GlossaryError, load_glossary
 from pressroom.readers import ReaderError, find_releases, read_release
-from pressroom.translate.routing import missing_pairs
+from pressroom.translate.families import load_problems
+from pressroom.translate.installed import list_models, size_text
+from pressroom.translate.routing import Hop, RouteError, choose_route, describe_route, missing_pairs
+from pressroom.writers.readiness import site_warnings
 
 MIN_PYTHON = (3, 11)
 MIN_FREE_BYTES = 500 * 1024**2  # a model package is about 100 MB; a build needs far less
@@ -33,9 +35,12 @@ class Check:
     ok: bool
     text: str
     fix: str = ""
+    warning: bool = False  # worth fixing before publishing, but builds work: doctor still exits 0
 
     def line(self) -> str:
-        """``✓ text`` or ``✗ text → fix``: the line doctor prints."""
+        """``✓ text``, ``! text → fix`` or ``✗ text → fix``: the line doctor prints."""
+        if self.warning:
+            return f"! {self.text} → {self.fix}"
         return f"✓ {self.text}" if self.ok else f"✗ {self.text}" + (f" → {self.fix}" if self.fix else "")
 
     def as_dict(self) -> dict[str, object]:
@@ -51,6 +56,7 @@ class Folders:
     releases: Path = Path("releases")
     output: Path = Path("output")
     glossary: Path = Path(GLOSSARY_FILE)
+    site: Path = Path(".")  # where imprint.md and privacy.md may be
 
 
 def run_checks(folders: Folders) -> list[Check]:
@@ -58,6 +64,7 @@ def run_checks(folders: Folders) -> list[Check]:
     checks = [check_python(sys.version_info[:3])]
     settings, config_check = check_config(folders.config)
     checks.append(config_check)
+    checks += [Check(True, w.text, w.fix, warning=True) for w in site_warnings(settings, folders.site)]
     checks += check_releases(folders.releases, settings)
     checks += check_glossary(folders.glossary, settings)
     checks += check_models(folders.models, settings)
@@ -125,18 +132,23 @@ def check_glossary(path: Path, settings: Settings) -> list[Check]:
 
 
 def check_models(folder: Path, settings: Settings) -> list[Check]:
-    """A real model route for every configured language, and no broken package directories."""
-    packages, broken = list_packages(folder)
-    real = [p for p in packages if not p.demo]
+    """A real model route for every configured language (the one a build takes, named with its
+    models, kinds and licences), and no broken model folders."""
+    models, broken = list_models(folder)
+    real = [m for m in models if not m.demo]
     source = settings.source_language
     checks = []
     for target in settings.languages:
         if target == source:
             continue
         pair = f"{source}→{target}"
-        route = find_route(real, source, target, settings.pivot_language)
-        if route:
-            checks.append(Check(True, f"model for {pair}: {_route_text(route)}"))
+        try:
+            hops = choose_route(real, source, target, settings.pivot_language, settings.models)
+        except RouteError as exc:
+            checks.append(Check(False, f"{target}: {exc}"))
+            continue
+        if hops:
+            checks.append(Check(True, f"{target}: {_route_text(hops)}"))
             continue
         needed = missing_pairs(real, source, [target], settings.pivot_language)
         pairs = " ".join(f"{a}:{b}" for a, b in needed)
@@ -145,16 +157,18 @@ def check_models(folder: Path, settings: Settings) -> list[Check]:
                 False,
                 f"no model for {pair} in {folder}",
                 f"run 'pressroom models install {pairs}' (needs internet), or copy the .argosmodel "
-                "files onto this computer and run 'pressroom models install FILE.argosmodel'",
+                "files onto this computer and run 'pressroom models install FILE.argosmodel', or add "
+                "a converted model with 'pressroom models add FOLDER'",
             )
         )
     checks += [Check(False, str(problem)) for problem in broken]
-    demo = sorted({f"{p.from_code}→{p.to_code}" for p in packages if p.demo})
+    checks += [Check(False, str(problem)) for problem in load_problems()]
+    demo = sorted({m.languages_text() for m in models if m.demo})
     if demo:
         checks.append(
             Check(
                 False,
-                f"DEMO placeholder packages in {folder} ({', '.join(demo)}) produce gibberish and are "
+                f"DEMO placeholder models in {folder} ({', '.join(demo)}) produce gibberish and are "
                 "used only by 'pressroom build --demo'",
                 "remove them from this folder; 'pressroom build --demo' keeps its own",
             )
@@ -162,8 +176,14 @@ def check_models(folder: Path, settings: Settings) -> list[Check]:
     return checks
 
 
-def _route_text(route: list[ModelPackage]) -> str:
-    return " then ".join(f"{p.name} {p.version}" for p in route)
+def _route_text(hops: list[Hop]) -> str:
+    """``de→ko direct, nllb-200-distilled-600M (NLLB-200, 2.4 GB, licence CC-BY-NC-4.0 (non-commercial use only))``."""
+    details = [
+        f"{hop.model.family.title}, {size_text(hop.model.size)}, licence {hop.model.licence_text()}" for hop in hops
+    ]
+    if len(hops) > 1:
+        details = [f"{hop.model.label}: {detail}" for hop, detail in zip(hops, details)]
+    return f"{describe_route(hops)} ({'; '.join(details)})"
 
 
 def free_bytes(path: Path) -> int:

@@ -40,7 +40,6 @@ from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
-from pressroom.config import TranslationSettings
 from pressroom.limits import (
     DOWNLOAD_DEADLINE_S,
     DOWNLOAD_READ_TIMEOUT_S,
@@ -67,15 +66,12 @@ from pressroom.packages import (
     metadata_problem,
     version_key,
 )
-from pressroom.translate.argos import ArgosEngine
-from pressroom.translate.base import TranslationError
+from pressroom.translate.installed import from_package, translate_once
 
 LOCK_FILE = ".install.lock"
 STAGING_PREFIXES = (".download-", ".installing-")
 _USER_AGENT = "pressroom (Argos Translate package client)"
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
-# One sentence the new model must translate before it is installed.
-_PROBES = {"de": "Die Stadt baut eine neue Brücke.", "en": "The city is building a new bridge."}
 
 
 def install_file(archive: Path, models_dir: Path) -> ModelPackage:
@@ -224,16 +220,12 @@ def _extract(archive: Path, staging: Path) -> None:
 def _try_model(package: ModelPackage, archive: Path) -> None:
     """Load the model with CTranslate2 and translate one sentence; a PackageError if it fails
     (an 11-byte model.bin must never replace a working model)."""
-    settings = TranslationSettings(beam_size=1, threads=1, max_batch_tokens=256)
-    probe = _PROBES.get(package.from_code, _PROBES["en"])
     try:
-        outputs = ArgosEngine(package, settings).translate_batch([probe])
-    except (TranslationError, PackageError, OSError) as exc:
-        raise PackageError(
-            f"{archive}: the model does not work ({exc}); nothing was installed. Download the file again"
-        ) from None
-    if len(outputs) != 1 or not isinstance(outputs[0].text, str):
-        raise PackageError(f"{archive}: the model gave no translation of a test sentence; nothing was installed")
+        translate_once(from_package(package), archive)
+    except PackageError as exc:
+        raise PackageError(f"{exc}; nothing was installed. Download the file again") from None
+    except (OSError, RuntimeError, ValueError) as exc:  # CTranslate2 or the tokenizer refusing the files
+        raise PackageError(f"{archive}: the model does not work ({exc}); nothing was installed") from None
 
 
 def _check_archive(archive: Path) -> str:

@@ -1,4 +1,4 @@
-"""Installed Argos Translate model packages: listing, metadata, routing, content identity.
+"""Installed Argos Translate model packages: listing, metadata, content identity.
 
 The on-disk layout is Argos' own (one directory per package holding ``metadata.json``,
 ``model/`` and ``sentencepiece.model`` or ``bpe.model``), so a directory filled by Argos
@@ -67,9 +67,9 @@ class ModelPackage:
         """``code@version#hash``: names exactly which model files produced a translation.
 
         The hash covers every file under ``model/``, the tokenizer and ``metadata.json`` (it
-        holds ``target_prefix``). See :func:`_content_hash` for how it stays cheap.
+        holds ``target_prefix``). See :func:`content_hash` for how it stays cheap.
         """
-        return f"{self.code}@{self.version}#{_content_hash(self.path)[:16]}"
+        return f"{self.code}@{self.version}#{content_hash(self.path)[:16]}"
 
 
 def default_models_dir() -> Path:
@@ -108,34 +108,6 @@ def list_packages(models_dir: Path) -> tuple[list[ModelPackage], list[PackageErr
         if package is not None:
             packages.append(package)
     return packages, errors
-
-
-def find_route(
-    packages: Sequence[ModelPackage], source: str, target: str, pivot: str = "en"
-) -> list[ModelPackage] | None:
-    """Packages to chain for ``source`` → ``target``: direct, else via ``pivot``, else None.
-
-    For each pair the best package is a real one before a demo one, then the highest version.
-    A route without demo packages wins over one with them (a real pivot route beats a direct
-    demo package); otherwise direct beats pivot. ``source == target`` needs no package: [].
-    """
-    if source == target:
-        return []
-
-    def best(a: str, b: str) -> ModelPackage | None:
-        pair = [p for p in packages if p.from_code == a and p.to_code == b]
-        return max(pair, key=lambda p: (not p.demo, version_key(p.version)), default=None)
-
-    routes: list[list[ModelPackage]] = []
-    direct = best(source, target)
-    if direct is not None:
-        routes.append([direct])
-    if pivot not in (source, target):
-        first, second = best(source, pivot), best(pivot, target)
-        if first is not None and second is not None:
-            routes.append([first, second])
-    real = [route for route in routes if not any(p.demo for p in route)]
-    return (real or routes or [None])[0]
 
 
 def load_package(path: Path) -> ModelPackage | None:
@@ -206,8 +178,11 @@ def version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 _hash_memo: dict[Path, tuple[tuple[tuple[str, int, int, int], ...], str]] = {}
 
 
-def _content_hash(package_dir: Path) -> str:
+def content_hash(package_dir: Path, files: Sequence[Path] | None = None) -> str:
     """sha256 over the package's model files, cached by each file's (size, mtime_ns, inode).
+
+    ``files``: the files to cover, by default an Argos package's (``model/``, tokenizer,
+    ``metadata.json``); other model folders name theirs (:mod:`pressroom.translate.installed`).
 
     Hashing a 100-200 MB model takes about a second, so the per-file digests are cached in
     ``.pressroom-hashes.json`` inside the package (skipped silently where the directory is
@@ -215,8 +190,9 @@ def _content_hash(package_dir: Path) -> str:
     inode are unchanged, and files modified less than two seconds before hashing are never
     cached, since a rewrite within the same timestamp tick could keep the same mtime.
     """
-    files = [p for p in (package_dir / "model").rglob("*") if p.is_file()]
-    files += [package_dir / name for name in (*TOKENIZER_FILES, "metadata.json")]
+    if files is None:
+        files = [p for p in (package_dir / "model").rglob("*") if p.is_file()]
+        files += [package_dir / name for name in (*TOKENIZER_FILES, "metadata.json")]
     stats = {p: p.stat() for p in sorted(files) if p.is_file()}
     signature = tuple(
         (p.relative_to(package_dir).as_posix(), s.st_size, s.st_mtime_ns, s.st_ino)

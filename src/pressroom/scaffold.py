@@ -11,6 +11,7 @@ overwrite anything a press officer wrote, even if the file appears between check
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields, is_dataclass
 from datetime import datetime
 from pathlib import Path
@@ -172,14 +173,14 @@ def config_template(settings: Settings, *, header: bool = False) -> str:
             "# change what you need. Lines starting with # are comments.",
             "",
         ]
-    tables: list[tuple[str, Any, str]] = []
+    tables: list[tuple[str, Any, str, str]] = []
     for f in fields(settings):
         value = getattr(settings, f.name)
         if isinstance(value, dict) or is_dataclass(value):
-            tables.append((f.name, value, f.metadata.get("doc", "")))
+            tables.append((f.name, value, f.metadata.get("doc", ""), f.metadata.get("example", "")))
             continue
         lines += [*_comment(f.metadata["doc"]), f"{f.name} = {toml_value(value)}", ""]
-    for name, value, doc in tables:
+    for name, value, doc, example in tables:
         lines.append(f"[{name}]")
         if is_dataclass(value):
             lines += _comment(_doc_of(value))
@@ -187,9 +188,9 @@ def config_template(settings: Settings, *, header: bool = False) -> str:
                 lines += [*_comment(sub.metadata["doc"]), f"{sub.name} = {toml_value(getattr(value, sub.name))}"]
         else:
             lines += _comment(doc)
-            lines += [f"{key} = {toml_value(item)}" for key, item in value.items()]
+            lines += [f"{toml_key(key)} = {toml_value(item)}" for key, item in value.items()]
             if not value:
-                lines.append(f'# for example: {settings.languages[0] if settings.languages else "en"} = "…"')
+                lines.append(example or f'# for example: {settings.languages[0] if settings.languages else "en"} = "…"')
         lines.append("")
     return "\n".join(lines)
 
@@ -230,8 +231,13 @@ def toml_value(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{key} = {toml_value(item)}" for key, item in value.items()) + "}"
+        return "{" + ", ".join(f"{toml_key(key)} = {toml_value(item)}" for key, item in value.items()) + "}"
     raise TypeError(f"no TOML form for a setting of type {type(value).__name__}")
+
+
+def toml_key(key: str) -> str:
+    """A key as TOML needs it: bare when it can be ("en"), quoted otherwise ("Öffentlicher Verkehr")."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
 
 
 def _doc_of(section: Any) -> str:

@@ -41,7 +41,7 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 FEED_TYPES = {kind.file: f"{kind.mime}; charset=utf-8" for kind in FEEDS.values()}
-_REWRITTEN = (".html", ".xml")
+_REWRITTEN = (".html", ".xml", ".txt")  # pages, feeds and sitemap, robots.txt
 
 
 def content_type(name: str) -> str:

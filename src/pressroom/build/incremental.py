@@ -146,6 +146,11 @@ def inputs_fingerprint(
         releases = []
     for path in releases:
         digest.update(f"{path}\0".encode("utf-8", "surrogateescape") + _content_digest(path))
+    # The site's look: the theme folder, the default theme in the package, the logo, the legal pages.
+    look = [Path(settings.logo)] if settings.logo else []
+    for part in (_tree_fingerprint(Path(settings.theme)), _tree_fingerprint(_CODE_DIR / "themes"),
+                 _files_fingerprint([*look, Path("imprint.md"), Path("privacy.md")])):  # fmt: skip
+        digest.update(part.encode())
     for field in dataclasses.fields(options):
         value = getattr(options, field.name)
         if isinstance(value, Path) and field.name not in ("releases_dir", "output_dir"):

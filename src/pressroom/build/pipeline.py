@@ -113,7 +113,8 @@ def _build_locked(
 ) -> BuildResult:
     """The build itself, under the lock: one call per stage."""
     result = BuildResult(strict=options.strict)
-    protector = Protector(_glossary(options, settings))
+    glossary = _glossary(options, settings)
+    protector = Protector(glossary)
     languages = [settings.source_language, *(t for t in options.targets or settings.languages if t != settings.source_language)]
     releases = read_releases(settings, options.releases_dir, result, reporter)
     releases = publishable(releases, now, result, reporter)
@@ -121,13 +122,14 @@ def _build_locked(
     result.demo = refuse_unwanted_demo(plans, options)
     editions, records = translate_editions(plans, protector, options, result, reporter)
     editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR, result, reporter)
-    findings = check_editions(records, protector, settings.pivot_language)
+    findings = check_editions(records, protector, settings.pivot_language, settings.low_confidence)
     findings += removed_control_findings(records, {r.slug: r.bidi_removed for r in releases if r.bidi_removed})
     review = review_notes(findings) if settings.review_marks else {}
-    write_editions(editions, languages, settings, options, now, result, reporter, review)
+    write_editions(editions, languages, settings, options, now, result, reporter, review, glossary)
     try:
         result.findings = publish_report(
-            findings, records, result.published, options.output_dir, options.output_dir / STATE_DIR
+            findings, records, result.published, options.output_dir, options.output_dir / STATE_DIR,
+            settings=settings, demo=result.demo,
         )
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None

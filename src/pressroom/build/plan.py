@@ -16,7 +16,7 @@ from pressroom.document.model import Release
 from pressroom.langid import detect_language
 from pressroom.readers import ReaderError, find_releases, read_release
 from pressroom.translate.base import Engine
-from pressroom.translate.routing import EngineProvider
+from pressroom.translate.routing import EngineProvider, RouteError, describe_route
 
 
 def read_releases(
@@ -119,8 +119,10 @@ def plan_editions(
 ) -> list[EditionPlan]:
     """Decide per release which editions it gets, before any translation starts.
 
-    A missing model for the source language stops the build (exit 2, nothing written); a
-    release in another language gets what its own language allows.
+    A missing model for the source language, or a model named in the settings that cannot
+    serve, stops the build (exit 2, nothing written); a release in another language gets what
+    its own language allows. The route each target language takes from the source language
+    goes to ``result.routes`` for the summary.
     """
     missing: set[tuple[str, str]] = set()
     plans = []
@@ -130,9 +132,14 @@ def plan_editions(
         for target in languages:
             if target == release.lang:
                 continue
-            route = engines.route(release.lang, target)
+            try:
+                route = engines.route(release.lang, target)
+            except RouteError as exc:
+                raise BuildError(f"{exc}. Nothing was built.") from None
             if route:
                 routes[target] = route
+                if release.lang == settings.source_language:
+                    result.routes[target] = describe_route(route)
             elif release.lang == settings.source_language:
                 missing.add((release.lang, target))
             elif target != settings.source_language:
@@ -166,7 +173,8 @@ def plan_editions(
         raise BuildError(
             f"No translation model installed for {pairs}. Install it with "
             f"'pressroom models install {sources}' (needs internet), or copy the .argosmodel "
-            "files here and run 'pressroom models install FILE.argosmodel'. To try pressroom "
+            "files here and run 'pressroom models install FILE.argosmodel', or add a converted "
+            "OPUS-MT, M2M100 or NLLB model with 'pressroom models add FOLDER'. To try pressroom "
             "without any model, 'pressroom build --demo' runs on placeholder models (gibberish, "
             "marked DEMO) into demo-output/."
         )

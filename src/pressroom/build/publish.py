@@ -16,10 +16,12 @@ from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResu
 from pressroom.config import Settings
 from pressroom.document.model import Edition
 from pressroom.writers.docx import write_bilingual_docx, write_docx
-from pressroom.writers.feeds import write_feeds
+from pressroom.qa.glossary import Glossary
 from pressroom.writers.links import edition_url, output_path
 from pressroom.writers.media import write_media
-from pressroom.writers.pages import write_pages
+from pressroom.writers.search import SearchIndexError
+from pressroom.writers.site import publish_site
+from pressroom.writers.theme import ThemeError
 
 
 def write_editions(
@@ -31,8 +33,10 @@ def write_editions(
     result: BuildResult,
     reporter: Reporter,
     review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
+    glossary: Glossary | None = None,
 ) -> None:
-    """DOCX per edition (and its review edition), then pages and feeds per language.
+    """DOCX per edition (and its review edition), then the website: pages, feeds, sitemap, search
+    (tags named through ``glossary`` where pressroom.toml's tag table has no name).
 
     ``review`` holds quality-check messages per (language, slug) and segment, written into the
     DOCX as comments when ``settings.review_marks`` is on.
@@ -81,14 +85,17 @@ def write_editions(
         state.close()
     if state.recovered:
         note_problem(result.warnings, reporter, state.path, state.recovered, False)
+    in_feeds = None
+    if options.require_review:  # unreviewed translations wait outside the feeds
+        in_feeds = {lang: [e for e in eds if e.review_status in ("original", "reviewed")] for lang, eds in listed.items()}
     try:
-        write_pages(listed, output_dir, settings)
-        for lang, lang_editions in listed.items():
-            if options.require_review:  # unreviewed translations wait outside the feed
-                lang_editions = [e for e in lang_editions if e.review_status in ("original", "reviewed")]
-            write_feeds(lang_editions, lang, output_dir / lang, settings, docx_sizes=docx_sizes[lang])
+        publish_site(listed, output_dir, settings, docx_sizes=docx_sizes, in_feeds=in_feeds, glossary=glossary)
     except OSError as exc:
         raise BuildError(f"Cannot write to {output_dir}: {exc.strerror or exc}") from None
+    except ThemeError as exc:
+        raise BuildError(f"The theme has a mistake: {exc}. Correct the template, or remove it to use the default.") from None
+    except SearchIndexError as exc:
+        raise BuildError(f"{exc}. The pages and feeds were written; search still shows the previous index.") from None
     result.published = {lang: [e.slug for e in eds] for lang, eds in written.items()}
 
 

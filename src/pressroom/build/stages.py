@@ -85,8 +85,9 @@ def _translate_routes(
             raise BuildError(
                 f"Translation failed: {exc}. The model package may be damaged: reinstall it "
                 f"from its .argosmodel file ('pressroom models install FILE.argosmodel') or "
-                f"from the package index ('pressroom models install {pairs}'), then run the "
-                "build again. Nothing was published; what was published before is unchanged."
+                f"from the package index ('pressroom models install {pairs}'), or add a converted "
+                "model again with 'pressroom models add FOLDER', then run the build again. "
+                "Nothing was published; what was published before is unchanged."
             ) from None
     return translations, sentences_of
 

@@ -86,6 +86,7 @@ class BuildResult:
     strict: bool = False
     up_to_date: bool = False  # nothing changed since the last build: nothing was rebuilt
     reviewed_segments: int = 0  # segments published with a human-approved translation
+    routes: dict[str, str] = field(default_factory=dict)  # target language → the models it took
 
     @property
     def exit_code(self) -> int:

@@ -15,7 +15,7 @@ from pressroom.cli.build import build_command, qa_command
 from pressroom.cli.common import console, errors, shown, ui
 from pressroom.cli.models import models_app
 from pressroom.cli.review import review_app
-from pressroom.cli.site import config_command, doctor_command, init_command, new_command, serve_command
+from pressroom.cli.site import config_command, doctor_command, init_command, new_command, serve_command, theme_app
 
 # pyproject.toml leaves argostranslate out of the dependencies: pip would bring stanza and
 # torch with it (several GB) for a splitter pressroom never uses. See README, "Lean install".
@@ -40,6 +40,7 @@ app.command("doctor")(doctor_command)
 app.command("serve")(serve_command)
 app.command("config")(config_command)
 app.add_typer(review_app, name="review")
+app.add_typer(theme_app, name="theme")
 
 
 def _print_version(wanted: bool) -> None:

@@ -38,7 +38,7 @@ from pressroom.config import CONFIG_FILE, Settings
 if TYPE_CHECKING:
     from pressroom.build.types import BuildOptions, BuildResult, FileProblem
     from pressroom.qa.checks import Finding
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate.routing import ModelEngines
 
 
 def build_command(
@@ -59,7 +59,7 @@ def build_command(
 ) -> None:
     """Translate every release in the releases folder and publish DOCX, pages and feeds."""
     from pressroom.build.types import BuildOptions
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate.routing import ModelEngines
 
     if as_json:
         console.quiet = True  # stdout carries the JSON summary only
@@ -93,7 +93,7 @@ def build_command(
     else:
         output = output or Path("output")
         models = models_dir_or_default(models_dir)
-    engines = PackageEngines(models, settings.translation, pivot=settings.pivot_language)
+    engines = ModelEngines(models, settings.translation, pivot=settings.pivot_language, named=settings.models)
     for problem in engines.problems:
         errors.print(f"[yellow]! note[/] {shown(problem)}", highlight=False)
     options = BuildOptions(
@@ -126,7 +126,7 @@ class RichReporter:
         self._progress.console.print(f"{label} {shown(f'{problem.path}: {problem.message}')}", highlight=False)
 
 
-def _build_once(settings: Settings, options: BuildOptions, engines: PackageEngines, as_json: bool) -> int:
+def _build_once(settings: Settings, options: BuildOptions, engines: ModelEngines, as_json: bool) -> int:
     """One build with progress and a summary (or the JSON summary); returns the exit code."""
     from pressroom.build.pipeline import build
     from pressroom.build.types import BuildError
@@ -145,11 +145,25 @@ def _build_once(settings: Settings, options: BuildOptions, engines: PackageEngin
         print_json(json_summary(result, options.output_dir))
     else:
         print_summary(result, options.output_dir, engines.loaded_models())
+        _site_warnings(settings, result)
         if ui.verbose:
             for lang, slugs in result.published.items():
                 for slug in slugs:
                     console.print(f"  {options.output_dir / lang / slug}.html and .docx", markup=False, highlight=False)
     return result.exit_code
+
+
+def _site_warnings(settings: Settings, result: BuildResult) -> None:
+    """Once per build, what stands between the site and a public one (doctor says how to fix)."""
+    from pressroom.writers.readiness import site_warnings
+
+    unready = [] if result.demo else site_warnings(settings)
+    if unready:
+        console.print(
+            f"[yellow]! before publishing:[/] {shown('; '.join(w.text for w in unready))} ('pressroom doctor' says how to fix each)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None:
@@ -160,6 +174,8 @@ def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None
     for lang, slugs in result.published.items():
         table.add_row(lang, str(len(slugs)))
     console.print(table)
+    for lang, route in result.routes.items():
+        console.print(f"  {shown(lang)}: {shown(route)}", highlight=False)
     for stats in result.engines:
         pieces = f", {plural(stats.pieces, 'piece')} of sentences sent again (a placeholder was lost)" if stats.pieces else ""
         console.print(
@@ -203,6 +219,7 @@ def json_summary(result: BuildResult, output: Path) -> dict[str, object]:
         "seconds": round(result.seconds, 3),
         "demo": result.demo,
         "reviewed_segments": result.reviewed_segments,
+        "routes": result.routes,
         "quality": dict(zip(("errors", "warnings"), counts(result.findings))) | {"report": str(output / REPORT_JSON)},
     }
 
@@ -220,12 +237,12 @@ def _qa_summary(findings: list[Finding], output: Path) -> None:
 
 
 def _watch_and_build(
-    current_settings: Callable[[], Settings], config: Path | None, options: BuildOptions, engines: PackageEngines, as_json: bool
+    current_settings: Callable[[], Settings], config: Path | None, options: BuildOptions, engines: ModelEngines, as_json: bool
 ) -> None:
     """Build now, then again after every change, until Ctrl+C. A broken settings file or a
     failed build is reported and the watch goes on, so the officer can fix it and save again."""
     from pressroom.qa.glossary import DNT_FILE
-    from pressroom.translate.routing import PackageEngines
+    from pressroom.translate.routing import ModelEngines
     from pressroom.watch import snapshot, watch
 
     watched = [config or Path(CONFIG_FILE)]
@@ -240,8 +257,8 @@ def _watch_and_build(
             fresh = current_settings()
         except typer.Exit:  # the error is printed; wait for the next save
             return
-        if (fresh.translation, fresh.pivot_language) != (settings.translation, settings.pivot_language):
-            engines = PackageEngines(engines.models_dir, fresh.translation, pivot=fresh.pivot_language)
+        if (fresh.translation, fresh.pivot_language, fresh.models) != (settings.translation, settings.pivot_language, settings.models):
+            engines = ModelEngines(engines.models_dir, fresh.translation, pivot=fresh.pivot_language, named=fresh.models)
         settings = fresh
         _build_once(settings, options, engines, as_json)
 
@@ -265,7 +282,7 @@ def qa_command(
     from pressroom.qa.checks import check_editions
     from pressroom.qa.glossary import GlossaryError, load_glossary
     from pressroom.qa.protect import Protector
-    from pressroom.qa.report import RecordsError, counts, load_records, write_report
+    from pressroom.qa.report import RecordsError, counts, load_records, was_demo, write_report
 
     settings = settings_or_exit(config)
     try:
@@ -273,9 +290,9 @@ def qa_command(
         records = load_records(output / STATE_DIR)
     except (GlossaryError, RecordsError) as exc:
         raise fail(str(exc)) from None
-    findings = check_editions(records, Protector(terms), settings.pivot_language)
+    findings = check_editions(records, Protector(terms), settings.pivot_language, settings.low_confidence)
     try:
-        write_report(findings, records, output)
+        write_report(findings, records, output, settings=settings, demo=was_demo(output))
     except OSError as exc:
         raise fail(f"Cannot write the quality report to {output}: {exc.strerror or exc}") from None
     console.print(f"Checked {plural(len(records), 'translated edition')} in {shown(output)}/.", highlight=False)

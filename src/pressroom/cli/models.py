@@ -1,4 +1,4 @@
-"""``pressroom models``: install, check and list translation model packages."""
+"""``pressroom models``: install Argos packages, add other CTranslate2 models, check and list them."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from rich.table import Table
 from pressroom.cli.common import ConfigOption, ModelsDir, console, errors, fail, models_dir_or_default, settings_or_exit, shown
 from pressroom.config import Settings
 
-models_app = typer.Typer(help="Install and list Argos Translate model packages.", no_args_is_help=True)
+models_app = typer.Typer(help="Install, add and list translation models (Argos packages, OPUS-MT, M2M100, NLLB).", no_args_is_help=True)
 
 
 def _missing(settings: Settings, folder: Path) -> list[tuple[str, str]]:
-    from pressroom.packages import list_packages
+    from pressroom.translate.installed import list_models
     from pressroom.translate.routing import missing_pairs
 
-    packages, _ = list_packages(folder) if folder.exists() else ([], [])
-    return missing_pairs(packages, settings.source_language, settings.languages, settings.pivot_language)
+    models, _ = list_models(folder)
+    return missing_pairs(models, settings.source_language, settings.languages, settings.pivot_language)
 
 
 @models_app.command("install")
@@ -62,6 +62,34 @@ def models_install(
         raise typer.Exit(2)
 
 
+@models_app.command("add")
+def models_add(
+    folder: Annotated[Path, typer.Argument(help="A folder written by ct2-transformers-converter or ct2-opus-mt-converter, with its tokenizer files.", show_default=False)],
+    name: Annotated[Optional[str], typer.Option("--name", help="The model's name, for [models] in pressroom.toml [default: the folder's name].", show_default=False)] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="marian, m2m100 or nllb (or a plug-in's kind) [default: recognised from the files].", show_default=False)] = None,
+    licence: Annotated[Optional[str], typer.Option("--licence", help="The model's licence, like CC-BY-4.0 [default: from its README.md, or the family's].", show_default=False)] = None,
+    models_dir: ModelsDir = None,
+) -> None:
+    """Copy a converted CTranslate2 model (OPUS-MT, M2M100, NLLB-200) into the models folder, after a test translation."""
+    from pressroom.packages import PackageError
+    from pressroom.translate.installed import add_model, size_text
+
+    target_dir = models_dir_or_default(models_dir)
+    try:
+        with console.status(f"Checking and copying {shown(folder)}…"):
+            model = add_model(folder, target_dir, name=name, kind=kind, licence=licence)
+    except PackageError as exc:
+        raise fail(str(exc)) from None
+    console.print(
+        f"[green]✓[/] added {shown(model.name)} ({shown(model.family.title)}, {shown(model.languages_text())}, "
+        f"{size_text(model.size)}, licence {shown(model.licence_text())}) in {shown(model.path)}",
+        highlight=False,
+    )
+    if model.non_commercial:
+        console.print("[yellow]! Its licence allows non-commercial use only.[/]", highlight=False)
+    console.print(f"Use it for a language with [models] in pressroom.toml, e.g. ko = \"{shown(model.name)}\".", highlight=False)
+
+
 @models_app.command("check")
 def models_check(models_dir: ModelsDir = None, config: ConfigOption = None) -> None:
     """Exit 0 when real models cover every configured language, else name the missing pairs (exit 2)."""
@@ -75,22 +103,28 @@ def models_check(models_dir: ModelsDir = None, config: ConfigOption = None) -> N
 
 
 @models_app.command("list")
-def models_list(models_dir: ModelsDir = None) -> None:
-    """Show the installed model packages and any broken ones."""
-    from pressroom.packages import list_packages
+def models_list(models_dir: ModelsDir = None, config: ConfigOption = None) -> None:
+    """Show the installed models (kind, languages, size, licence) and any broken ones."""
+    from pressroom.translate.installed import list_models, size_text
 
     folder = models_dir_or_default(models_dir)
-    packages, problems = list_packages(folder)
-    table = Table(title=shown(f"Model packages in {folder}"))
-    for column in ("Pair", "Package", "Version", "Kind"):
+    settings = settings_or_exit(config)
+    models, problems = list_models(folder)
+    table = Table(title=shown(f"Models in {folder}"))
+    for column in ("Name", "Kind", "Languages", "Size", "Licence"):
         table.add_column(column)
-    for package in packages:
+    for model in models:
+        kind = model.family.title + (" [yellow](DEMO placeholder)[/]" if model.demo else "")
+        licence = model.licence_text()
         table.add_row(
-            shown(f"{package.from_code}→{package.to_code}"), shown(package.name), shown(package.version),
-            "DEMO placeholder" if package.demo else "model",
+            shown(model.label), kind, shown(model.languages_text([settings.source_language, *settings.languages])),
+            size_text(model.size), f"[yellow]{shown(licence)}[/]" if model.non_commercial else shown(licence),
         )
     console.print(table)
     for problem in problems:
         errors.print(f"[bold red]✗[/] {shown(problem)}", highlight=False)
-    if not packages:
-        console.print("No model packages installed. Run 'pressroom models install de:en en:ko' or 'pressroom models install FILE.argosmodel'.")
+    if not models:
+        console.print(
+            "No models installed. Run 'pressroom models install de:en en:ko', 'pressroom models install FILE.argosmodel' "
+            "or 'pressroom models add FOLDER' (a converted OPUS-MT, M2M100 or NLLB model)."
+        )

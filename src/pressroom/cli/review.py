@@ -20,8 +20,12 @@ def review_export(
     to: Annotated[Optional[str], typer.Option("--to", help="Only these languages, comma-separated.", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", help="Where the review files go.")] = Path("review"),
     as_docx: Annotated[bool, typer.Option("--docx", help="Write review DOCX tables (for Word) instead of XLIFF.")] = False,
+    document_order: Annotated[bool, typer.Option("--document-order", help="Keep the segments in document order instead of least sure first.")] = False,
 ) -> None:
-    """Write one XLIFF 1.2 file (or review DOCX) per published translation: review/<lang>/<slug>.xlf."""
+    """Write one XLIFF 1.2 file (or review DOCX) per published translation: review/<lang>/<slug>.xlf.
+
+    The segments the model was least sure of come first, and so do the files that hold them.
+    """
     from pressroom.build.types import STATE_DIR
     from pressroom.qa.report import RecordsError
     from pressroom.review.exchange import ReviewError
@@ -29,7 +33,10 @@ def review_export(
 
     langs = [t.strip() for t in to.split(",") if t.strip()] if to else None
     try:
-        paths = export_reviews(output, output / STATE_DIR, out, release=release, langs=langs, as_docx=as_docx, note=note)
+        paths = export_reviews(
+            output, output / STATE_DIR, out, release=release, langs=langs, as_docx=as_docx, document_order=document_order,
+            note=note,
+        )
     except (ReviewError, RecordsError) as exc:
         raise fail(str(exc)) from None
     for path in paths:

@@ -18,6 +18,7 @@ from pressroom.cli.common import (
     fail,
     glossary_path,
     models_dir_or_default,
+    plural,
     print_json,
     settings_or_exit,
     shown,
@@ -92,7 +93,8 @@ def doctor_command(
         print_json({"ok": healthy, "checks": [check.as_dict() for check in checks]})
     else:
         for check in checks:
-            console.print(check.line(), style="green" if check.ok else "red", markup=False, highlight=False, soft_wrap=True)
+            style = "yellow" if check.warning else "green" if check.ok else "red"
+            console.print(check.line(), style=style, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(0 if healthy else 1)
 
 
@@ -134,3 +136,24 @@ def config_command(
     from pressroom.scaffold import config_reference, config_template
 
     typer.echo(config_reference() if reference else config_template(settings_or_exit(config)), nl=False)
+
+
+theme_app = typer.Typer(help="The look of the pages: copy the default theme to change it.", no_args_is_help=True)
+
+
+@theme_app.command("copy")
+def theme_copy(config: ConfigOption = None) -> None:
+    """Copy the default theme into theme/ to edit (templates and static files; existing files are kept)."""
+    from pressroom.writers.theme import copy_default_theme
+
+    folder = Path(settings_or_exit(config).theme)
+    copied, kept = copy_default_theme(folder)
+    for path in copied:
+        console.print(f"[green]✓[/] {shown(path)}", highlight=False)
+    for path in kept:
+        console.print(f"[yellow]![/] {shown(path)} exists; kept as it is", highlight=False)
+    console.print(
+        f"{plural(len(copied), 'file')} copied into {shown(folder)}/. Edit them, then 'pressroom build'; "
+        "delete a file to go back to the default one.",
+        highlight=False,
+    )

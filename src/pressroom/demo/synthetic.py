@@ -113,7 +113,7 @@ def build_package(
     The same arguments give the same package contents (seeded weights, same tokenizer).
     """
     text = [line for line in (training_text or DEFAULT_TRAINING_TEXT) if line.strip()]
-    sp_model = _train_sentencepiece(text, shape.vocab_size - 1)
+    sp_model = train_sentencepiece(text, shape.vocab_size - 1)
     processor = spm.SentencePieceProcessor(model_proto=sp_model)
     pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     vocabulary = pieces + ["<blank>"]
@@ -121,7 +121,7 @@ def build_package(
     never = [i for i, token in enumerate(vocabulary) if token in ("<unk>", "<s>", "<blank>")]
     never += range(len(pieces) + 1, len(vocabulary))
 
-    spec = _random_transformer(shape, np.random.default_rng(seed), never)
+    spec = random_transformer(shape, np.random.default_rng(seed), never)
     spec.register_source_vocabulary(vocabulary)
     spec.register_target_vocabulary(vocabulary)
     spec.validate()
@@ -167,7 +167,7 @@ def build_package(
     return out_file
 
 
-def _train_sentencepiece(text: list[str], vocab_size: int) -> bytes:
+def train_sentencepiece(text: list[str], vocab_size: int) -> bytes:
     model = io.BytesIO()
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(text),
@@ -182,10 +182,15 @@ def _train_sentencepiece(text: list[str], vocab_size: int) -> bytes:
     return model.getvalue()
 
 
-def _random_transformer(
-    shape: ModelShape, rng: np.random.Generator, never: list[int]
+def random_transformer(
+    shape: ModelShape, rng: np.random.Generator, never: list[int], *, tied_embeddings: bool = False
 ) -> TransformerSpec:
-    """A pre-norm Transformer (the Argos/OpenNMT-py architecture) with seeded random weights."""
+    """A pre-norm Transformer (the Argos/OpenNMT-py architecture) with seeded random weights.
+
+    ``tied_embeddings``: one matrix for the source and target embeddings and the output
+    projection, as M2M100 and NLLB-200 have (CTranslate2 stores it once), so a model of their
+    shape has their size on disk and in memory.
+    """
     d = shape.d_model
     spec = TransformerSpec.from_config(shape.layers, shape.heads)
 
@@ -222,7 +227,12 @@ def _random_transformer(
                 attention(layer.attention, self_attention=False)
             feed_forward(layer.ffn)
     spec.encoder.embeddings[0].weight = matrix(shape.vocab_size, d)
-    spec.decoder.embeddings.weight = matrix(shape.vocab_size, d)
-    linear(spec.decoder.projection, shape.vocab_size, d)
+    if tied_embeddings:
+        spec.decoder.embeddings.weight = spec.encoder.embeddings[0].weight
+        spec.decoder.projection.weight = spec.encoder.embeddings[0].weight
+        spec.decoder.projection.bias = np.zeros(shape.vocab_size, dtype=np.float32)
+    else:
+        spec.decoder.embeddings.weight = matrix(shape.vocab_size, d)
+        linear(spec.decoder.projection, shape.vocab_size, d)
     spec.decoder.projection.bias[never] = _NEVER
     return spec

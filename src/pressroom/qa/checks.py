@@ -19,12 +19,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+from pressroom.config import Settings
 from pressroom.langid import detect_language
 from pressroom.document.model import review_status
 from pressroom.qa.numbers import Number, compare_numbers
 from pressroom.qa.protect import Protector, Span, Translation
 
 ERROR, WARNING = "error", "warning"
+DEFAULT_LOW_CONFIDENCE = Settings.low_confidence  # the setting's documented default
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ CHECKS: dict[str, Check] = {
         Check("unbalanced-marks", WARNING, "Brackets or quotation marks are not closed, or differ from the original."),
         Check("translated-in-pieces", WARNING, "The model lost a protected name or term, so the sentence was translated in parts around it; the wording may be stilted."),
         Check("direction-controls", WARNING, "The original holds invisible text direction controls (U+202E and the like), which can make text display in another order than it is written; they were removed. Check the original."),
+        Check("low-confidence", WARNING, "The model was unsure of this translation (its confidence is below the 'low_confidence' setting): read it first."),
     )
 }  # fmt: skip
 
@@ -77,6 +80,7 @@ class Finding:
     source: str
     target: str
     message: str
+    confidence: float | None = None  # the segment's (Unit.confidence)
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -87,13 +91,16 @@ class Unit:
     """One segment of an edition: source and translation, and the sentence pairs inside it.
 
     ``in_pieces`` lists the sentences (indices into ``sentences``) translated in pieces
-    because the model lost a placeholder.
+    because the model lost a placeholder. ``scores`` holds each sentence's confidence (the
+    model's mean log-probability per token, :class:`pressroom.qa.protect.Translation`), None
+    where no model was asked; empty for a human-approved segment.
     """
 
     source: str
     target: str
     sentences: list[tuple[str, str]] = field(default_factory=list)
     in_pieces: list[int] = field(default_factory=list)
+    scores: list[float | None] = field(default_factory=list)
 
     @classmethod
     def from_sentences(cls, sentences: Sequence[str], table: Mapping[str, Translation]) -> Unit:
@@ -104,7 +111,13 @@ class Unit:
             " ".join(t for _, t in pairs),
             pairs,
             [i for i, s in enumerate(sentences) if table[s].in_pieces],
+            [table[s].score for s in sentences],
         )
+
+    @property
+    def confidence(self) -> float | None:
+        """The segment's confidence: its least sure sentence's (None where no model gave one)."""
+        return min((score for score in self.scores if score is not None), default=None)
 
 
 @dataclass
@@ -132,12 +145,19 @@ class CheckContext:
     lang: str
     protector: Protector
     foreign: frozenset[str]
+    low_confidence: float = DEFAULT_LOW_CONFIDENCE
 
 
 def check_editions(
-    records: Iterable[EditionRecord], protector: Protector, pivot: str = "en"
+    records: Iterable[EditionRecord],
+    protector: Protector,
+    pivot: str = "en",
+    low_confidence: float = DEFAULT_LOW_CONFIDENCE,
 ) -> list[Finding]:
-    """Every finding for every segment of ``records``, in record and segment order."""
+    """Every finding for every segment of ``records``, in record and segment order.
+
+    ``low_confidence``: the confidence below which a sentence is flagged (the setting).
+    """
     findings = []
     for record in records:
         context = CheckContext(
@@ -145,11 +165,15 @@ def check_editions(
             record.lang,
             protector,
             frozenset({record.source_lang, pivot} - {record.lang}),
+            low_confidence,
         )
         for index, unit in enumerate(record.units):
             for code, message in check_unit(unit, context):
                 findings.append(
-                    Finding(record.release, record.lang, index, code, CHECKS[code].severity, unit.source, unit.target, message)
+                    Finding(
+                        record.release, record.lang, index, code, CHECKS[code].severity,
+                        unit.source, unit.target, message, unit.confidence,
+                    )
                 )
     return findings
 
@@ -205,6 +229,11 @@ def _sentence_problems(unit: Unit, context: CheckContext) -> list[tuple[str, str
         quoted = f"„{_short(source)}“"
         if index in unit.in_pieces:
             problems.append(("translated-in-pieces", f"The sentence {quoted} was translated in parts around its protected names or terms."))
+        score = unit.scores[index] if index < len(unit.scores) else None
+        if score is not None and score < context.low_confidence:
+            problems.append(
+                ("low-confidence", f"The model was unsure of the translation of {quoted}: confidence {score:.2f} (flagged below {context.low_confidence:.2f}).")
+            )
         if not _has_content(target):
             problems.append(("empty", f"The translation of {quoted} is empty."))
         elif len(source) >= MIN_LENGTH_CHECKED:

@@ -4,6 +4,12 @@ Both work on what the last build published: the segments it stored for the quali
 (``output/.pressroom/qa-segments.json``) and the approvals store beside it. Import checks a
 whole file before it changes anything: a file for another release or language, a German text
 that no longer matches the release, or broken XML is rejected and nothing is stored.
+
+Export puts the doubtful first, so a reviewer with little time reads what most needs it: the
+units of a file by the model's confidence, least sure first, and the files by their least sure
+segment. Segments without a confidence (approved by a person, or names only) come last, each
+group in document order; the segment number stays with each unit, so the order never matters
+on import.
 """
 
 from __future__ import annotations
@@ -50,11 +56,14 @@ def _notes(output_dir: Path) -> dict[tuple[str, str], dict[int, list[str]]]:
     if not report.exists():
         return {}
     findings = json.loads(report.read_text(encoding="utf-8")).get("findings", [])
-    return review_notes(Finding(**{k: f[k] for k in FINDING_FIELDS}) for f in findings)
+    return review_notes(Finding(**{k: f[k] for k in FINDING_FIELDS if k in f}) for f in findings)
 
 
-def _review_file(record: EditionRecord, approvals: Approvals, notes: dict[tuple[str, str], dict[int, list[str]]]) -> ReviewFile:
+def _review_file(
+    record: EditionRecord, approvals: Approvals, notes: dict[tuple[str, str], dict[int, list[str]]], document_order: bool
+) -> ReviewFile:
     approved = approvals.lookup(record.source_lang, record.lang, [u.source for u in record.units])
+    order = range(len(record.units)) if document_order else least_sure_first(record)
     units = [
         ReviewUnit(
             index,
@@ -63,10 +72,19 @@ def _review_file(record: EditionRecord, approvals: Approvals, notes: dict[tuple[
             approved=unit.source in approved and normalise(approved[unit.source].target) == normalise(unit.target),
             notes=notes.get((record.lang, record.release), {}).get(index, []),
         )
-        for index, unit in enumerate(record.units)
+        for index, unit in ((index, record.units[index]) for index in order)
         if unit.source.strip()
     ]
     return ReviewFile(record.release, record.source_lang, record.lang, units)
+
+
+def least_sure_first(record: EditionRecord) -> list[int]:
+    """The record's segment indices, least confident first, those without a confidence last."""
+    return sorted(range(len(record.units)), key=lambda i: _confidence_key(record.units[i].confidence) + (i,))
+
+
+def _confidence_key(confidence: float | None) -> tuple[bool, float]:
+    return (confidence is None, confidence if confidence is not None else 0.0)
 
 
 def export_reviews(
@@ -77,15 +95,18 @@ def export_reviews(
     release: str | None = None,
     langs: Sequence[str] | None = None,
     as_docx: bool = False,
+    document_order: bool = False,
     note: Callable[[str], None] = lambda text: None,
 ) -> list[Path]:
-    """Write ``dest/<lang>/<slug>.xlf`` (or ``.review.docx``) per published translated edition.
-
+    """Write ``dest/<lang>/<slug>.xlf`` (or ``.review.docx``) per published translated edition,
+    least sure first (module docstring) unless ``document_order``; the paths in that order.
     ``note`` hears about a damaged reviews store that had to be restored (:mod:`pressroom.review.store`).
     """
     records = [
         r for r in load_records(state_dir) if (release is None or r.release == release) and (not langs or r.lang in langs)
     ]
+    if not document_order:
+        records.sort(key=lambda r: _confidence_key(min((u.confidence for u in r.units if u.confidence is not None), default=None)))
     if not records:
         wanted = f" of '{release}'" if release else ""
         raise ReviewError(f"No published translated edition{wanted} found in {output_dir}; run 'pressroom build' first")
@@ -94,7 +115,7 @@ def export_reviews(
     written = []
     try:
         for record in records:
-            review = _review_file(record, approvals, notes)
+            review = _review_file(record, approvals, notes, document_order)
             if as_docx:
                 path = contained_path(dest, record.lang, f"{record.release}.review.docx")
                 atomic_write_bytes(path, write_review_docx(review))

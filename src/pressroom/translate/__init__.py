@@ -1,1 +1,1 @@
-"""Translation: engines behind one interface, the Argos/CTranslate2 engine, the translation memory."""
+"""Translation: engines behind one interface, model families and the one CTranslate2 engine they drive, routing, the translation memory."""

@@ -1,6 +1,6 @@
 """The interface between the pipeline and anything that translates sentences.
 
-The real engine drives CTranslate2 with an Argos package; tests use deterministic engines
+The real engine drives CTranslate2 with a model of any family; tests use deterministic engines
 behind the same interface, so the pipeline cannot tell them apart.
 """
 
@@ -37,11 +37,13 @@ class Engine(Protocol):
     of the model files and the decoding settings): the translation memory keys on it, so
     a changed model or setting never serves stale output.
     ``demo`` is true for placeholder packages whose output is not a translation.
+    ``name`` is the model as people know it (``pressroom models list``), for the build summary.
     """
 
     source: str
     target: str
     identity: str
+    name: str
     demo: bool
 
     def translate_batch(self, sentences: Sequence[str]) -> list[Hypothesis]:

@@ -7,12 +7,19 @@ link data feedgen was given, so the repair does not depend on the order of feedg
 
 Every date comes from the releases, never from the run time, so an unchanged set of releases
 gives byte-identical feeds, and guids stay stable across runs. (Only an empty feed carries the
-run time: Atom requires an <updated> and there is no release to take it from.)
+run time: Atom requires an <updated> and there is no release to take it from.) Dates are whole
+seconds with their offset.
+
+Besides a feed per language there is a feed per tag and language (``<lang>/tags/<tag>.rss.xml``
+and ``.atom.xml``). RSS ``<description>`` is HTML by the RSS spec, so the summary goes there as
+escaped HTML text: markup written in a release shows as text in a feed reader, never live.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +30,8 @@ from pressroom import __version__
 from pressroom.atomic import atomic_write_bytes
 from pressroom.config import Settings
 from pressroom.document.model import Edition
+from pressroom.writers.body import body_tree, first_picture
+from pressroom.writers.entries import Tag
 from pressroom.writers.labels import (
     DEMO_PREFIX,
     body_blocks,
@@ -30,15 +39,61 @@ from pressroom.writers.labels import (
     feed_title,
     label,
     summary_text,
+    whole_seconds,
     xml_safe,
 )
-from pressroom.writers.links import DOCX_MIME, FEEDS, edition_url, feed_url, index_url
-from pressroom.writers.pages import blocks_html, newest_first
+from pressroom.writers.links import (
+    DOCX_MIME,
+    FEEDS,
+    contained_path,
+    edition_url,
+    feed_url,
+    index_url,
+    media_url,
+    page_url,
+    tag_feed,
+    tag_page,
+)
+from pressroom.writers.theme import Theme
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 Links = dict[str, list[dict[str, str]]]
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One pair of feeds: where they are written, their addresses, title and page."""
+
+    lang: str
+    title: str
+    page: str  # the HTML page the feed belongs to (RSS channel link, Atom alternate)
+    urls: Mapping[str, str]  # "rss"/"atom" -> the feed's own URL
+    files: Mapping[str, Path]  # "rss"/"atom" -> where it is written
+
+    @classmethod
+    def of_language(cls, lang: str, out_dir: Path, settings: Settings) -> Channel:
+        """The language's main feeds, ``out_dir/rss.xml`` and ``out_dir/atom.xml``."""
+        return cls(
+            lang,
+            feed_title(settings, lang),
+            index_url(settings, lang),
+            {key: feed_url(settings, lang, key) for key in FEEDS},
+            {key: out_dir / kind.file for key, kind in FEEDS.items()},
+        )
+
+    @classmethod
+    def of_tag(cls, lang: str, tag: Tag, output_dir: Path, settings: Settings) -> Channel:
+        """A tag's feeds in one language, ``output_dir/<lang>/tags/<tag>.rss.xml`` and ``.atom.xml``."""
+        name = label(lang, "topic").format(tag=tag.name(lang))
+        return cls(
+            lang,
+            f"{feed_title(settings, lang)} – {name}",
+            page_url(settings, *tag_page(lang, tag.slug)),
+            {key: page_url(settings, *tag_feed(lang, tag.slug, key)) for key in FEEDS},
+            {key: contained_path(output_dir, *tag_feed(lang, tag.slug, key)) for key in FEEDS},
+        )
 
 
 def write_feeds(
@@ -48,20 +103,31 @@ def write_feeds(
     settings: Settings,
     *,
     docx_sizes: Mapping[str, int],
+    channel: Channel | None = None,
+    theme: Theme | None = None,
 ) -> None:
-    """Write ``out_dir/rss.xml`` and ``out_dir/atom.xml`` for the newest editions of ``lang``.
+    """Write ``out_dir/rss.xml`` and ``out_dir/atom.xml`` for the newest editions of ``lang``
+    (or the feeds of ``channel``, such as a tag's).
 
     ``docx_sizes`` maps each slug to its DOCX's byte length, the enclosure length.
     """
-    chosen = newest_first(editions)[: max(settings.max_feed_items, 0)]
+    channel = channel or Channel.of_language(lang, out_dir, settings)
+    theme = theme or Theme(settings)
+    chosen = sorted(editions, key=lambda e: (e.release.date, e.slug), reverse=True)[: max(settings.max_feed_items, 0)]
     links: Links = {
         edition_url(settings, lang, e.slug, "html"): _entry_links(e, lang, settings, docx_sizes)
         for e in chosen
     }
-    rss = _generator(chosen, lang, settings, links, "rss").rss_str()
-    atom = _generator(chosen, lang, settings, links, "atom").atom_str()
-    atomic_write_bytes(out_dir / FEEDS["rss"].file, _fix_rss(rss, index_url(settings, lang)))
-    atomic_write_bytes(out_dir / FEEDS["atom"].file, _fix_atom(atom, links, lang))
+    media = media_url(settings)
+    contents = {
+        e.slug: theme.render("feed-content.html", edition=e, lang=lang, body=body_tree(body_blocks(e, settings)), media=media).strip()
+        for e in chosen
+    }
+    pictures = {edition_url(settings, lang, e.slug, "html"): _picture(e, media) for e in chosen}
+    rss = _generator(chosen, channel, settings, links, contents, "rss").rss_str()
+    atom = _generator(chosen, channel, settings, links, contents, "atom").atom_str()
+    atomic_write_bytes(channel.files["rss"], _fix_rss(rss, channel.page, pictures))
+    atomic_write_bytes(channel.files["atom"], _fix_atom(atom, links, lang, pictures))
 
 
 def _entry_links(
@@ -85,21 +151,36 @@ def _entry_links(
     ]
 
 
+def _picture(edition: Edition, media: str) -> dict[str, str]:
+    """The first picture as a link: Atom ``rel="enclosure"``, RSS ``media:content``."""
+    figure = first_picture(edition.blocks)
+    if figure is None:
+        return {}
+    image = figure.image
+    return {"href": media + image.file_name, "rel": "enclosure", "type": image.media_type, "length": str(len(image.data))}
+
+
 def _generator(
-    editions: Sequence[Edition], lang: str, settings: Settings, links: Links, kind: str
+    editions: Sequence[Edition],
+    channel: Channel,
+    settings: Settings,
+    links: Links,
+    contents: Mapping[str, str],
+    kind: str,
 ) -> FeedGenerator:
     """One feed; built per format because the self link differs between RSS and Atom."""
+    lang = channel.lang
     fg = FeedGenerator()
     # RSS <author> must be an e-mail address; dc:creator carries the organisation's name.
     fg.load_extension("dc", atom=False, rss=True)
     demo = DEMO_PREFIX if any(edition.demo for edition in editions) else ""
-    fg.id(feed_url(settings, lang, kind))
-    fg.title(xml_safe(demo + feed_title(settings, lang)))
+    fg.id(channel.urls[kind])
+    fg.title(xml_safe(demo + channel.title))
     fg.description(
         xml_safe(label(lang, "feed_description").format(organisation=settings.organisation))
     )
-    fg.link(href=index_url(settings, lang), rel="alternate", type="text/html", hreflang=lang)
-    fg.link(href=feed_url(settings, lang, kind), rel="self", type=FEEDS[kind].mime)
+    fg.link(href=channel.page, rel="alternate", type="text/html", hreflang=lang)
+    fg.link(href=channel.urls[kind], rel="self", type=FEEDS[kind].mime)
     fg.language(lang)
     fg.author(name=xml_safe(settings.organisation))
     fg.dc.dc_publisher(xml_safe(settings.organisation))
@@ -114,34 +195,56 @@ def _generator(
         # Atom requires a title; a model can return an empty one, which must not stop the feed.
         entry.title(xml_safe(display_title(edition)) or edition.slug)
         entry.link(links[permalink])
-        entry.published(edition.release.date)
+        entry.published(whole_seconds(edition.release.date))
         entry.updated(_updated(edition))
         entry.author(name=xml_safe(settings.organisation))
         entry.dc.dc_creator(xml_safe(settings.organisation))
         # Always both: a summary for the item list, the full text as content:encoded.
         # (feedgen puts the content into RSS <description> when there is no summary.)
-        entry.summary(xml_safe(summary_text(edition)))
-        media = f"{settings.base_url}media/"
-        entry.content(blocks_html(body_blocks(edition, settings), lang, edition.release.lang, media), type="html")
+        # (never empty: feedgen would move the full text into <description> without one)
+        entry.summary(xml_safe(summary_text(edition)) or edition.slug)
+        entry.content(contents[edition.slug], type="html")
         for tag in edition.release.tags:
             entry.category(term=xml_safe(tag))
     return fg
 
 
 def _updated(edition: Edition) -> datetime:
-    """When the edition last changed, as Atom <updated> wants it."""
-    return edition.updated or edition.release.date
+    """When the edition last changed, as Atom <updated> wants it (whole seconds)."""
+    return whole_seconds(edition.updated or edition.release.date)
 
 
-def _fix_rss(xml: bytes, channel_link: str) -> bytes:
-    """Point the channel <link> at the index page (feedgen puts the last link given there)."""
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+def _fix_rss(xml: bytes, channel_link: str, pictures: Mapping[str, Mapping[str, str]]) -> bytes:
+    """Point the channel <link> at the index page (feedgen puts the last link given there), and
+    make each item's <description> HTML text: RSS readers render it as HTML, so a summary
+    that says ``<img onerror=…>`` must arrive as ``&lt;img…``, shown and never run."""
     root = etree.fromstring(xml)
     root.find("channel/link").text = channel_link
+    for description in root.iterfind("channel/item/description"):
+        description.text = html.escape(description.text or "", quote=False)
+    if any(pictures.values()):  # RSS allows one <enclosure> (the DOCX); pictures are Media RSS
+        root = _with_media_namespace(root)
+        for item in root.iterfind("channel/item"):
+            picture = pictures.get(item.findtext("link") or "")
+            if picture:
+                attributes = {"url": picture["href"], "type": picture["type"], "fileSize": picture["length"], "medium": "image"}
+                item.append(etree.Element(f"{{{MEDIA_RSS}}}content", attributes))
     return _serialize(root)
 
 
-def _fix_atom(xml: bytes, links: Links, lang: str) -> bytes:
-    """Rebuild each entry's links with rel/type/hreflang/length, and tag entries with xml:lang."""
+def _with_media_namespace(root: etree._Element) -> etree._Element:
+    """The same feed with the Media RSS prefix declared on the root (``media:``, not ``ns0:``)."""
+    declared = etree.Element(root.tag, root.attrib, nsmap={**root.nsmap, "media": MEDIA_RSS})
+    declared.extend(list(root))
+    return declared
+
+
+def _fix_atom(xml: bytes, links: Links, lang: str, pictures: Mapping[str, Mapping[str, str]]) -> bytes:
+    """Rebuild each entry's links with rel/type/hreflang/length (and the first picture as an
+    enclosure: feedgen keeps one enclosure only), and tag entries with xml:lang."""
     root = etree.fromstring(xml)
     for entry in root.iter(f"{ATOM}entry"):
         entry.set(XML_LANG, lang)
@@ -149,7 +252,9 @@ def _fix_atom(xml: bytes, links: Links, lang: str) -> bytes:
         position = entry.index(generated[0])
         for element in generated:
             entry.remove(element)
-        for offset, link in enumerate(links[entry.findtext(f"{ATOM}id")]):
+        entry_id = entry.findtext(f"{ATOM}id")
+        picture = [dict(pictures[entry_id])] if pictures.get(entry_id) else []
+        for offset, link in enumerate([*links[entry_id], *picture]):
             entry.insert(position + offset, etree.Element(f"{ATOM}link", link))
     return _serialize(root)
 

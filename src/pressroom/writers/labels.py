@@ -22,6 +22,10 @@ DEMO_ORIGINAL_BANNER = (
     "placeholder models with random weights and are gibberish."
 )
 DEMO_PREFIX = "[DEMO] "
+DEMO_SITE_BANNER = (
+    "DEMO BUILD — NOT REAL TRANSLATIONS: the translations listed here come from placeholder "
+    "models with random weights and are gibberish."
+)
 
 
 def demo_banner(edition: Edition) -> str:
@@ -47,6 +51,23 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "Sprache wählen",
         "feed_description": "Pressemitteilungen von {organisation}",
         "date_format": "{d.day:02}.{d.month:02}.{d.year}",
+        "skip_link": "Zum Inhalt springen",
+        "main_nav": "Hauptnavigation",
+        "languages": "Sprachen",
+        "search": "Suche",
+        "search_title": "Pressemitteilungen durchsuchen",
+        "search_needs_script": "Die Suche braucht JavaScript; alle Pressemitteilungen stehen auch in der Liste und im Archiv.",
+        "imprint": "Impressum",
+        "privacy": "Datenschutz",
+        "latest": "Neueste Pressemitteilungen",
+        "archive": "Archiv",
+        "archive_year": "Pressemitteilungen {year}",
+        "page_of": "Seite {page} von {pages}",
+        "pages": "Seiten",
+        "newer": "Neuere",
+        "older": "Ältere",
+        "topics": "Themen",
+        "topic": "Thema: {tag}",
         "month_format": "{month} {year}",
         "time_format": "{time} Uhr",
         "months": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
@@ -67,6 +88,23 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "Choose a language",
         "feed_description": "Press releases from {organisation}",
         "date_format": "{d.year}-{d.month:02}-{d.day:02}",
+        "skip_link": "Skip to content",
+        "main_nav": "Main navigation",
+        "languages": "Languages",
+        "search": "Search",
+        "search_title": "Search the press releases",
+        "search_needs_script": "Search needs JavaScript; every press release is also in the list and the archive.",
+        "imprint": "Imprint",
+        "privacy": "Privacy",
+        "latest": "Latest press releases",
+        "archive": "Archive",
+        "archive_year": "Press releases {year}",
+        "page_of": "Page {page} of {pages}",
+        "pages": "Pages",
+        "newer": "Newer",
+        "older": "Older",
+        "topics": "Topics",
+        "topic": "Topic: {tag}",
         "month_format": "{month} {year}",
         "time_format": "{time}",
         "months": "January February March April May June July August September October November December",
@@ -87,6 +125,23 @@ LABELS: dict[str, dict[str, str]] = {
         "choose_language": "언어 선택",
         "feed_description": "{organisation} 보도자료",
         "date_format": "{d.year}년 {d.month}월 {d.day}일",
+        "skip_link": "본문으로 건너뛰기",
+        "main_nav": "주 메뉴",
+        "languages": "언어",
+        "search": "검색",
+        "search_title": "보도자료 검색",
+        "search_needs_script": "검색에는 자바스크립트가 필요합니다. 모든 보도자료는 목록과 보관함에서도 볼 수 있습니다.",
+        "imprint": "법적 고지",
+        "privacy": "개인정보 처리방침",
+        "latest": "최신 보도자료",
+        "archive": "보관함",
+        "archive_year": "{year}년 보도자료",
+        "page_of": "{pages}쪽 중 {page}쪽",
+        "pages": "페이지",
+        "newer": "최근 자료",
+        "older": "이전 자료",
+        "topics": "주제",
+        "topic": "주제: {tag}",
         "month_format": "{year}년 {month}",
         "time_format": "{time}",
         "months": "1월 2월 3월 4월 5월 6월 7월 8월 9월 10월 11월 12월",
@@ -199,6 +254,14 @@ def format_date(moment: datetime, lang: str, precision: DatePrecision = "day") -
 _GERMAN_WEEKDAYS = LABELS["de"]["weekdays"].lower().split()
 
 
+def machine_date(moment: datetime, precision: DatePrecision = "minute") -> str:
+    """A date for ``<time datetime>`` and machines, as precise as the release states it:
+    ``2023``, ``2023-03``, ``2023-03-14``, or the time in whole seconds with its offset."""
+    if precision in ("year", "month", "day"):
+        return {"year": f"{moment:%Y}", "month": f"{moment:%Y-%m}", "day": f"{moment:%Y-%m-%d}"}[precision]
+    return whole_seconds(moment).isoformat()
+
+
 def dateline_text(dateline: Dateline, lang: str, source_lang: str) -> str:
     """The dateline as the edition in ``lang`` shows it: as written in the original's language,
     else from its parts (place as written, weekday, date and time in ``lang``'s words)."""
@@ -216,6 +279,12 @@ def dateline_text(dateline: Dateline, lang: str, source_lang: str) -> str:
     if dateline.time:
         parts.append(label(lang, "time_format").format(time=dateline.time))
     return ", ".join(parts)
+
+
+def whole_seconds(moment: datetime) -> datetime:
+    """A time as pages and feeds show it: whole seconds with its offset (a date taken from a
+    file's modification time carries microseconds, which the HTML checker rejects)."""
+    return moment.replace(microsecond=0)
 
 
 def xml_safe(text: str) -> str:

@@ -15,6 +15,15 @@ from pressroom.config import Settings
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 INDEX_FILE = "index.html"
+SEARCH_FILE = "search.html"
+PAGE_DIR = "page"  # <lang>/page/2.html: the second page of a language index
+ARCHIVE_DIR = "archive"  # <lang>/archive/2025.html
+TAG_DIR = "tags"  # <lang>/tags/<tag>.html, .rss.xml, .atom.xml
+STATIC_DIR = "theme"  # the theme's static files (CSS, logo) at the site root
+MEDIA_DIR = "media"  # pictures under content-hashed names
+SEARCH_DIR = "pagefind"  # the search index
+SITEMAP_FILE = "sitemap.xml"
+ROBOTS_FILE = "robots.txt"
 
 
 class FeedKind(NamedTuple):
@@ -31,7 +40,7 @@ FEEDS = {
 }
 
 # Files the writers own in each language folder; a release must not overwrite one.
-RESERVED_FILES = frozenset({INDEX_FILE, *(kind.file for kind in FEEDS.values())})
+RESERVED_FILES = frozenset({INDEX_FILE, SEARCH_FILE, *(kind.file for kind in FEEDS.values())})
 
 
 def _segment(name: str) -> str:
@@ -72,6 +81,42 @@ def index_url(settings: Settings, lang: str | None = None) -> str:
 def feed_url(settings: Settings, lang: str, kind: str) -> str:
     """Absolute URL of a language's ``rss`` or ``atom`` feed."""
     return settings.base_url + site_path(lang, FEEDS[kind].file)
+
+
+def page_url(settings: Settings, *segments: str) -> str:
+    """Absolute URL of any file of the site, given by its path segments under the root."""
+    return settings.base_url + site_path(*segments)
+
+
+def media_url(settings: Settings) -> str:
+    """Absolute address of the media folder, where pictures are published by content hash."""
+    return settings.base_url + MEDIA_DIR + "/"
+
+
+def index_page(lang: str, number: int) -> tuple[str, ...]:
+    """Path of page ``number`` of a language index: page 1 is the language's index.html."""
+    return (lang, INDEX_FILE) if number == 1 else (lang, PAGE_DIR, f"{number}.html")
+
+
+def archive_page(lang: str, year: int) -> tuple[str, ...]:
+    """Path of a language's archive page for one year."""
+    return (lang, ARCHIVE_DIR, f"{year}.html")
+
+
+def tag_page(lang: str, tag_slug: str) -> tuple[str, ...]:
+    """Path of a tag's page in one language (the tag's slug is the same in every language)."""
+    return (lang, TAG_DIR, f"{_segment(tag_slug)}.html")
+
+
+def tag_feed(lang: str, tag_slug: str, kind: str) -> tuple[str, ...]:
+    """Path of a tag's ``rss`` or ``atom`` feed in one language: tags/<tag>.rss.xml."""
+    return (lang, TAG_DIR, f"{_segment(tag_slug)}.{FEEDS[kind].file}")
+
+
+def relative(from_page: tuple[str, ...], *segments: str) -> str:
+    """Relative link from the page at ``from_page`` to ``segments`` under the site root, so the
+    site works from any folder and straight from disk."""
+    return "../" * (len(from_page) - 1) + site_path(*segments)
 
 
 def contained_path(output_dir: Path, *segments: str) -> Path:

@@ -12,9 +12,7 @@ from pathlib import Path
 
 from pressroom.atomic import atomic_write_bytes
 from pressroom.document.model import Block, Figure
-from pressroom.writers.links import contained_path
-
-MEDIA_DIR = "media"
+from pressroom.writers.links import MEDIA_DIR, contained_path
 
 
 def media_path(output_dir: Path, file_name: str) -> Path:

@@ -1,40 +1,31 @@
-"""Static HTML pages: one per release and language, an index per language, a root index.
+"""Static HTML pages, rendered from the theme's Jinja2 templates: one page per release and
+language here; the lists (front page, indexes, archives, tags, search) in :mod:`.indexes`.
 
-Plain HTML5 without JavaScript, so the site works from any static host or straight from disk.
-Every text is escaped: release content is data, never markup. Navigation links are relative
-(browsable from ``output/`` without a server); hreflang alternates, canonical and feed links
-are absolute, because search engines and feed readers need them that way.
+Plain HTML5, JavaScript only on the search page, so the site works from any static host or
+straight from disk. Every text is escaped (the templates autoescape): release content is data,
+never markup. Navigation links are relative (browsable from ``output/`` without a server);
+hreflang alternates, canonical, feed and sharing links are absolute, because search engines,
+feed readers and social networks need them that way.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pressroom.atomic import atomic_write_text
-from pressroom.config import LANGUAGE_NAMES, Settings
-from pressroom.document.inline import Text
-from pressroom.document.model import (
-    Block,
-    Contact,
-    Dateline,
-    Edition,
-    Figure,
-    Heading,
-    ListItem,
-    Paragraph,
-    Quote,
-    Table,
-)
+from pressroom.config import Settings
+from pressroom.document.model import Block, Edition
+from pressroom.writers.entries import Entry, Tag, tag_slug
+from pressroom.writers.body import body_tree
 from pressroom.writers.labels import (
     body_blocks,
-    dateline_text,
     demo_banner,
     display_title,
     feed_title,
-    format_date,
-    label,
+    locale_tag,
     mt_notice,
     summary_text,
     xml_safe,
@@ -43,310 +34,196 @@ from pressroom.writers.links import (
     DOCX_MIME,
     FEEDS,
     INDEX_FILE,
-    contained_path,
+    SEARCH_FILE,
+    STATIC_DIR,
     edition_file,
+    contained_path,
     edition_url,
     feed_url,
     output_path,
-    site_path,
+    page_url,
+    relative,
+    tag_page,
 )
-
-CSS = (
-    "body{max-width:44rem;margin:2rem auto;padding:0 1rem;"
-    "font:1.05rem/1.6 system-ui,sans-serif;color:#222}"
-    "blockquote{margin:1rem 0;padding-left:1rem;border-left:4px solid #ccc;color:#444}"
-    ".demo{background:#ff0;border:2px solid #000;padding:.5rem;font-weight:bold}"
-    ".notice{background:#eef;padding:.5rem;font-style:italic}"
-    "nav,footer,.meta{font-size:.9rem;color:#555}"
-    "ul.releases{list-style:none;padding:0}ul.releases li{margin:.5rem 0}"
-)
+from pressroom.writers.theme import Theme, iso, logo_name
 
 
-def _e(text: str) -> str:
-    """Text as HTML (also safe inside quoted attributes)."""
-    return html.escape(xml_safe(text))
+@dataclass
+class Site:
+    """What every page of one build shares: settings, theme, languages, legal links, tag names."""
+
+    settings: Settings
+    languages: Sequence[str]
+    theme: Theme
+    tags: Mapping[str, Tag] = field(default_factory=dict)
+    legal: Mapping[str, str] = field(default_factory=dict)  # "imprint"/"privacy" -> URL or site path
+
+    @classmethod
+    def make(cls, settings: Settings, languages: Sequence[str], theme: Theme | None = None, tags: Mapping[str, Tag] | None = None) -> Site:
+        """The site of ``settings``, with the configured imprint and privacy addresses."""
+        legal = {key: url for key in ("imprint", "privacy") if (url := getattr(settings, f"{key}_url"))}
+        return cls(settings, list(languages), theme or Theme(settings), dict(tags or {}), legal)
+
+    def context(self, lang: str, path: tuple[str, ...], **values: Any) -> dict[str, Any]:
+        """The values base.html needs for the page at ``path`` (segments under the site root)."""
+        root = relative(path, INDEX_FILE).removesuffix(INDEX_FILE)
+        links = {
+            "home": relative(path, INDEX_FILE),
+            "releases": relative(path, lang, INDEX_FILE),
+            "archive": relative(path, lang, INDEX_FILE) + "#archive-heading",
+            "search": relative(path, lang, SEARCH_FILE),
+            "logo": relative(path, STATIC_DIR, logo_name(self.settings)) if self.theme.logo_file() else "",
+            "imprint": "",
+            "privacy": "",
+        }
+        for key, target in self.legal.items():
+            links[key] = target if "://" in target or target.startswith("mailto:") else root + target
+        values.setdefault("feeds", feed_links(self.settings, lang))
+        values.setdefault("alternates", [])
+        values.setdefault("canonical", "")
+        values.setdefault("description", "")
+        values.setdefault("demo_banner", "")
+        return {"lang": lang, "root": root, "links": links, "language_links": [], **values}
+
+    def write(self, output_dir: Path, path: tuple[str, ...], template: str, context: dict[str, Any]) -> None:
+        """Render ``template`` and write it to ``path`` under ``output_dir``, atomically."""
+        atomic_write_text(contained_path(output_dir, *path), self.theme.render(template, **context))
 
 
-def newest_first(editions: Iterable[Edition]) -> list[Edition]:
-    """Editions by release date, newest first; the slug breaks ties so the order is stable."""
-    return sorted(editions, key=lambda e: (e.release.date, e.slug), reverse=True)
+def feed_links(settings: Settings, lang: str) -> list[dict[str, str]]:
+    """Autodiscovery: feed readers given any page find that language's feeds."""
+    return [
+        {
+            "mime": kind.mime,
+            "lang": lang,
+            "name": kind.name,
+            "title": f"{feed_title(settings, lang)} ({kind.name})",
+            "url": feed_url(settings, lang, key),
+        }
+        for key, kind in FEEDS.items()
+    ]
 
 
-def text_html(text: Text) -> str:
-    """Inline text as HTML: every run escaped, marks as <strong>, <em>, <code> and <a href>."""
-    parts = []
-    for run in text.runs():
-        html_run = _e(run.text).replace("\n", "<br>")
-        if run.code:
-            html_run = f"<code>{html_run}</code>"
-        if run.italic:
-            html_run = f"<em>{html_run}</em>"
-        if run.bold:
-            html_run = f"<strong>{html_run}</strong>"
-        if run.link:
-            html_run = f'<a href="{_e(run.link)}">{html_run}</a>'
-        parts.append(html_run)
-    return "".join(parts)
+def write_release_pages(
+    editions_by_lang: Mapping[str, Sequence[Edition]],
+    output_dir: Path,
+    site: Site,
+    entries: Mapping[tuple[str, str], Entry] | None = None,
+) -> None:
+    """Every release page; each needs only its own edition and which languages its release has.
 
-
-def blocks_html(blocks: Sequence[Block], lang: str, source_lang: str, media_base: str) -> str:
-    """The body of a release as HTML; list items of one run share nested lists by level.
-
-    ``media_base`` is where pictures are found from where the HTML is shown (``../media/``
-    from a page, the absolute media address in a feed).
-    """
-    parts: list[str] = []
-    open_lists: list[str] = []  # the tag of each open list, outermost first; each has an open <li>
-    for block in blocks:
-        if not isinstance(block, ListItem):
-            parts += [f"</li></{open_lists.pop()}>" for _ in range(len(open_lists))]
-            parts.append(_block_html(block, lang, source_lang, media_base))
-            continue
-        tag, level = _list_tag(block), max(block.level, 1)
-        while len(open_lists) > level or (len(open_lists) == level and open_lists[-1] != tag):
-            parts.append(f"</li></{open_lists.pop()}>")
-        if len(open_lists) == level:
-            parts.append("</li>")  # the previous item of the same list
-        while len(open_lists) < level:
-            open_lists.append(tag)
-            parts.append(f"<{tag}>" if len(open_lists) == level else f"<{tag}><li>")
-        parts.append(f"<li>{text_html(block.text)}")
-    parts += [f"</li></{open_lists.pop()}>" for _ in range(len(open_lists))]
-    return "\n".join(parts)
-
-
-def _list_tag(item: ListItem) -> str:
-    return "ol" if item.ordered else "ul"
-
-
-def _block_html(block: Block, lang: str, source_lang: str, media_base: str) -> str:
-    match block:
-        case Heading(text=text, level=level):
-            return f"<h{min(max(level, 2), 6)}>{text_html(text)}</h{min(max(level, 2), 6)}>"
-        case Paragraph(text=text):
-            return f"<p>{text_html(text)}</p>"
-        case Quote(text=text):
-            return f"<blockquote><p>{text_html(text)}</p></blockquote>"
-        case Table():
-            return _table_html(block)
-        case Figure(image=image, caption=caption, alt=alt, title=title):
-            title_attr = f' title="{_e(title)}"' if title else ""
-            size = f' width="{image.width}" height="{image.height}"' if image.width and image.height else ""
-            img = f'<img src="{_e(media_base + image.file_name)}" alt="{_e(alt)}"{title_attr}{size}>'
-            figcaption = f"<figcaption>{text_html(caption)}</figcaption>" if caption else ""
-            return f"<figure>{img}{figcaption}</figure>"
-        case Dateline():
-            return f'<p class="dateline">{_e(dateline_text(block, lang, source_lang))}</p>'
-        case Contact(lines=lines, table=table):
-            contents = "<br>\n".join(text_html(line) for line in lines) + (_table_html(table) if table else "")
-            return f'<h2>{_e(label(lang, "contact"))}</h2>\n<address>{contents}</address>'
-    raise TypeError(f"not a block: {block!r}")
-
-
-def _table_html(table: Table) -> str:
-    """A table with header cells as <th scope="col"> and merged cells as col/rowspan."""
-    rows = []
-    for number, row in enumerate(table.rows):
-        header = number < table.header_rows
-        cells = []
-        column = 0
-        for cell in row:
-            spans = (f' colspan="{cell.col_span}"' if cell.col_span > 1 else "") + (
-                f' rowspan="{cell.row_span}"' if cell.row_span > 1 else ""
+    ``entries`` (by language and slug) carry what the edition alone does not know, such as
+    the site path of its first picture."""
+    languages_of: dict[str, list[str]] = {}
+    titles: dict[tuple[str, str], str] = {}
+    for lang, editions in editions_by_lang.items():
+        for edition in editions:
+            languages_of.setdefault(edition.slug, []).append(lang)
+            titles[(lang, edition.slug)] = display_title(edition)
+    for lang, editions in editions_by_lang.items():
+        for edition in editions:
+            entry = (entries or {}).get((lang, edition.slug)) or Entry.of(edition)
+            original = titles.get((edition.release.lang, edition.slug))
+            context = release_context(edition, entry, languages_of[edition.slug], original, site)
+            atomic_write_text(
+                output_path(output_dir, lang, edition.slug, "html"), site.theme.render("release.html", **context)
             )
-            align = table.align[column] if column < len(table.align) else ""
-            style = f' class="align-{align}"' if align in ("left", "right", "center") else ""
-            tag = "th" if header else "td"
-            scope = ' scope="col"' if header else ""
-            cells.append(f"<{tag}{scope}{spans}{style}>{text_html(cell.text)}</{tag}>")
-            column += cell.col_span
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    head = "".join(rows[: table.header_rows])
-    body = "".join(rows[table.header_rows :])
-    return (f"<table>" + (f"<thead>{head}</thead>" if head else "") + f"<tbody>{body}</tbody></table>")
+
+
+def release_context(
+    edition: Edition, entry: Entry, languages: Sequence[str], original_title: str | None, site: Site
+) -> dict[str, Any]:
+    """Everything release.html needs: the edition, its siblings' languages, sharing metadata."""
+    settings, lang, slug = site.settings, edition.lang, edition.slug
+    path = (lang, edition_file(slug, "html"))
+    others = [other for other in languages if other != lang]
+    alternates = [{"lang": other, "url": edition_url(settings, other, slug, "html")} for other in others]
+    source_lang = edition.release.lang
+    if source_lang in languages:
+        alternates.append({"lang": "x-default", "url": edition_url(settings, source_lang, slug, "html")})
+    notice = None
+    if edition.machine_translated:
+        notice = {"text": mt_notice(edition), "original_href": "", "original_lang": source_lang, "original_title": ""}
+        if original_title is not None:
+            notice.update(original_href=relative(path, source_lang, edition_file(slug, "html")), original_title=original_title)
+    tags = [site.tags.get(tag_slug(tag)) or Tag(tag, tag_slug(tag)) for tag in edition.release.tags]
+    context = site.context(
+        lang,
+        path,
+        title=xml_safe(display_title(edition)),
+        description=xml_safe(summary_text(edition)),
+        canonical=edition_url(settings, lang, slug, "html"),
+        alternates=alternates,
+        demo_banner=demo_banner(edition) if edition.demo else "",
+        language_links=[{"lang": other, "href": relative(path, other, edition_file(slug, "html"))} for other in others],
+    )
+    context.update(
+        edition=edition,
+        heading=display_title(edition),
+        notice=notice,
+        body=body_tree(body_blocks(edition, settings)),
+        tags=[{"name": tag.name(lang), "href": relative(path, *tag_page(lang, tag.slug))} for tag in tags],
+        docx_href=relative(path, lang, edition_file(slug, "docx")),
+        docx_mime=DOCX_MIME,
+        share=share_data(entry, others, context["canonical"], site),
+    )
+    return context
+
+
+def share_data(entry: Entry, others: Sequence[str], url: str, site: Site) -> dict[str, Any]:
+    """OpenGraph, Twitter Card and schema.org NewsArticle values for a release page."""
+    settings = site.settings
+    image = page_url(settings, *entry.picture.split("/")) if entry.picture else ""
+    logo = page_url(settings, STATIC_DIR, logo_name(settings)) if site.theme.logo_file() else ""
+    publisher: dict[str, Any] = {"@type": "Organization", "name": settings.organisation}
+    if logo:
+        publisher["logo"] = {"@type": "ImageObject", "url": logo}
+    if settings.address_lines:
+        publisher["address"] = ", ".join(settings.address_lines)
+    jsonld: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": entry.title,
+        "description": entry.summary,
+        "datePublished": iso(entry.date),
+        "dateModified": iso(entry.updated),
+        "inLanguage": entry.lang,
+        "url": url,
+        "mainEntityOfPage": url,
+        "publisher": publisher,
+        "author": publisher,
+    }
+    if image or logo:
+        jsonld["image"] = [image or logo]
+    if entry.tags:
+        jsonld["keywords"] = [site.tags[tag_slug(t)].name(entry.lang) if tag_slug(t) in site.tags else t for t in entry.tags]
+    return {
+        "title": entry.title,
+        "description": entry.summary,
+        "locale": locale_tag(entry.lang).replace("-", "_"),
+        "alternate_locales": [locale_tag(other).replace("-", "_") for other in others],
+        "published": iso(entry.date),
+        "modified": iso(entry.updated),
+        "tags": jsonld.get("keywords", []),
+        "image": image or logo,
+        "image_alt": entry.picture_alt if image else settings.organisation,
+        "jsonld": jsonld,
+    }
 
 
 def write_pages(
-    editions_by_lang: Mapping[str, Sequence[Edition]], output_dir: Path, settings: Settings
+    editions_by_lang: Mapping[str, Sequence[Edition]], output_dir: Path, settings: Settings, site: Site | None = None
 ) -> None:
-    """Every release page, every language index and the root index, each written atomically."""
-    by_slug: dict[str, dict[str, Edition]] = {}
-    for lang, editions in editions_by_lang.items():
-        for edition in editions:
-            by_slug.setdefault(edition.slug, {})[lang] = edition
-    for lang, editions in editions_by_lang.items():
-        for edition in editions:
-            atomic_write_text(
-                output_path(output_dir, lang, edition.slug, "html"),
-                _release_page(edition, lang, by_slug[edition.slug], settings),
-            )
-        atomic_write_text(
-            contained_path(output_dir, lang, INDEX_FILE),
-            _language_index(lang, editions, list(editions_by_lang), settings),
-        )
-    atomic_write_text(
-        contained_path(output_dir, INDEX_FILE), _root_index(list(editions_by_lang), settings)
-    )
+    """Every release page, every list page and the theme's static files (see :mod:`.site`)."""
+    from pressroom.writers.site import write_site_pages
+
+    write_site_pages(editions_by_lang, output_dir, site or Site.make(settings, list(editions_by_lang)))
 
 
-def _up(*segments: str) -> str:
-    """Relative link from a page in a language folder to ``segments`` under the site root."""
-    return "../" + site_path(*segments)
 
+def blocks_html(blocks: Sequence[Block], lang: str, source_lang: str, media_base: str, theme: Theme | None = None) -> str:
+    """A release body as HTML through the theme's ``blocks`` macro, the one the pages use.
 
-def _page(lang: str, title: str, head: Iterable[str], body: str, settings: Settings) -> str:
-    head_html = "\n".join(head)
-    return f"""<!DOCTYPE html>
-<html lang="{_e(lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title>
-{head_html}
-<style>{CSS}</style>
-</head>
-<body>
-{body}
-<footer><p>{_e(settings.organisation)}</p></footer>
-</body>
-</html>
-"""
-
-
-def _feed_head_links(lang: str, settings: Settings) -> list[str]:
-    """Autodiscovery: feed readers given any page find that language's feeds."""
-    return [
-        f'<link rel="alternate" type="{kind.mime}" hreflang="{_e(lang)}" '
-        f'title="{_e(feed_title(settings, lang))} ({kind.name})" '
-        f'href="{_e(feed_url(settings, lang, key))}">'
-        for key, kind in FEEDS.items()
-    ]
-
-
-def _subscribe_links(lang: str, settings: Settings) -> str:
-    return " · ".join(
-        f'<a href="{_e(feed_url(settings, lang, key))}" type="{kind.mime}">{kind.name}</a>'
-        for key, kind in FEEDS.items()
-    )
-
-
-def _language_link(href: str, lang: str) -> str:
-    """A link to something in another language, tagged so browsers and screen readers know."""
-    name = LANGUAGE_NAMES.get(lang, lang)
-    return f'<a href="{_e(href)}" hreflang="{_e(lang)}" lang="{_e(lang)}">{_e(name)}</a>'
-
-
-def _time(edition: Edition, lang: str) -> str:
-    """The release date as precisely as the release states it, for people and machines."""
-    date, precision = edition.release.date, edition.release.date_precision
-    machine = {
-        "year": f"{date:%Y}",
-        "month": f"{date:%Y-%m}",
-        "day": f"{date:%Y-%m-%d}",
-    }.get(precision, date.isoformat(timespec="seconds"))
-    return f'<time datetime="{_e(machine)}">{_e(format_date(date, lang, precision))}</time>'
-
-
-def _release_page(
-    edition: Edition, lang: str, siblings: Mapping[str, Edition], settings: Settings
-) -> str:
-    slug = edition.slug
-    source_lang = edition.release.lang
-    others = [other for other in siblings if other != lang]
-    head = [
-        f'<link rel="canonical" href="{_e(edition_url(settings, lang, slug, "html"))}">',
-        *(
-            f'<link rel="alternate" hreflang="{_e(other)}" '
-            f'href="{_e(edition_url(settings, other, slug, "html"))}">'
-            for other in others
-        ),
-        *_feed_head_links(lang, settings),
-    ]
-    if source_lang in siblings:
-        head.append(
-            f'<link rel="alternate" hreflang="x-default" '
-            f'href="{_e(edition_url(settings, source_lang, slug, "html"))}">'
-        )
-    description = summary_text(edition)
-    if description:
-        head.append(f'<meta name="description" content="{_e(description)}">')
-
-    nav = [
-        f'<a href="{_e(_up(INDEX_FILE))}">{_e(label(lang, "all_languages"))}</a>',
-        f'<a href="{_e(_up(lang, INDEX_FILE))}">{_e(label(lang, "releases"))}</a>',
-    ]
-    if others:
-        links = ", ".join(
-            _language_link(_up(other, edition_file(slug, "html")), other) for other in others
-        )
-        nav.append(f"{_e(label(lang, 'other_languages'))}: {links}")
-    body = [f"<nav>{' · '.join(nav)}</nav>"]
-    if edition.demo:
-        body.append(f'<p class="demo" role="note">{_e(demo_banner(edition))}</p>')
-    if edition.machine_translated:
-        notice = _e(mt_notice(edition))
-        original = siblings.get(source_lang)
-        if original is not None:
-            href = _up(source_lang, edition_file(slug, "html"))
-            notice += (
-                f': <a href="{_e(href)}" hreflang="{_e(source_lang)}" lang="{_e(source_lang)}">'
-                f"{_e(display_title(original))}</a>"
-            )
-        body.append(f'<p class="notice" role="note">{notice}</p>')
-    body += ["<article>", f"<h1>{_e(display_title(edition))}</h1>"]
-    body.append(f'<p class="meta">{_time(edition, lang)}</p>')
-    if edition.summary:
-        body.append(f'<p class="summary"><strong>{_e(edition.summary)}</strong></p>')
-    body.append(blocks_html(body_blocks(edition, settings), lang, source_lang, _up("media") + "/"))
-    body.append(
-        f'<p class="download"><a href="{_e(_up(lang, edition_file(slug, "docx")))}" '
-        f'type="{DOCX_MIME}" download>{_e(label(lang, "download_docx"))}</a></p>'
-    )
-    body.append("</article>")
-    return _page(lang, display_title(edition), head, "\n".join(body), settings)
-
-
-def _language_index(
-    lang: str, editions: Sequence[Edition], languages: Sequence[str], settings: Settings
-) -> str:
-    title = feed_title(settings, lang)
-    others = ", ".join(
-        _language_link(_up(other, INDEX_FILE), other) for other in languages if other != lang
-    )
-    body = [
-        f'<nav><a href="{_e(_up(INDEX_FILE))}">{_e(label(lang, "all_languages"))}</a>'
-        + (f" · {_e(label(lang, 'other_languages'))}: {others}" if others else "")
-        + "</nav>",
-        f"<h1>{_e(title)}</h1>",
-        f"<p>{_e(label(lang, 'subscribe'))}: {_subscribe_links(lang, settings)}</p>",
-    ]
-    if editions:
-        items = "\n".join(
-            f"<li>{_time(edition, lang)} "
-            f'<a href="{_e(_up(lang, edition_file(edition.slug, "html")))}">'
-            f"{_e(display_title(edition))}</a></li>"
-            for edition in newest_first(editions)
-        )
-        body.append(f'<ul class="releases">\n{items}\n</ul>')
-    else:
-        body.append(f"<p>{_e(label(lang, 'no_releases'))}</p>")
-    return _page(lang, title, _feed_head_links(lang, settings), "\n".join(body), settings)
-
-
-def _root_index(languages: Sequence[str], settings: Settings) -> str:
-    """The entry page: every language says in its own words what is there and how to subscribe."""
-    items = "\n".join(
-        f'<li lang="{_e(lang)}">{_language_link(site_path(lang, INDEX_FILE), lang)}: '
-        f"{_e(label(lang, 'releases'))} — {_e(label(lang, 'subscribe'))}: "
-        f"{_subscribe_links(lang, settings)}</li>"
-        for lang in languages
-    )
-    choose = " · ".join(
-        f'<span lang="{_e(lang)}">{_e(label(lang, "choose_language"))}</span>' for lang in languages
-    )
-    head = [link for lang in languages for link in _feed_head_links(lang, settings)]
-    body = (
-        f"<h1>{_e(settings.organisation)}</h1>\n<p>{choose}</p>\n"
-        f'<ul class="languages">\n{items}\n</ul>'
-    )
-    return _page(settings.source_language, settings.organisation, head, body, settings)
+    ``media_base`` is where pictures are found from where the HTML is shown."""
+    macros = (theme or Theme(Settings())).env.get_template("_macros.html").module
+    return str(macros.blocks(body_tree(blocks), lang, source_lang, media_base))  # type: ignore[attr-defined]
