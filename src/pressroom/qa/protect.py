@@ -166,14 +166,13 @@ class Protector:
                     continue
                 found.append(_Candidate(match.start(), match.end(), (0, priority), Span(kind, match.group())))
         found += self._terms.candidates(text, source_lang == self.glossary.source_lang)
-        accepted: list[_Candidate] = []  # by start, never overlapping: bisect finds neighbours
+        taken = bytearray(len(text))  # characters an accepted span covers: one look per candidate
+        accepted: list[_Candidate] = []
         for candidate in sorted(found, key=lambda c: c.rank):
-            place = bisect_right(accepted, candidate.start, key=lambda c: c.start)
-            before_ok = place == 0 or accepted[place - 1].end <= candidate.start
-            after_ok = place == len(accepted) or accepted[place].start >= candidate.end
-            if before_ok and after_ok:
-                accepted.insert(place, candidate)
-        return accepted
+            if taken.find(1, candidate.start, candidate.end) < 0:
+                taken[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
+                accepted.append(candidate)
+        return sorted(accepted, key=lambda c: c.start)
 
 
 class TermIndex:
