@@ -31,7 +31,7 @@ engines = StaticEngines(TaggingEngine("de", "en"), TaggingEngine("en", "ko"))
 result = build(settings, BuildOptions(Path("releases"), Path(sys.argv[1]) / "output", use_memory=False), engines)
 assert result.exit_code == 0, result.failed
 PY
-SLUG=stuttgart-sejong-absichtserklaerung
+SLUG=neckarpark-eroeffnung
 FLAGS="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars --user-data-dir=$WORK/profile"
 chromium $FLAGS --window-size=1000,900 --screenshot="$WORK/front.png" "file://$WORK/output/index.html" 2>/dev/null
 chromium $FLAGS --window-size=900,1000 --screenshot="$WORK/page.png" "file://$WORK/output/en/$SLUG.html" 2>/dev/null

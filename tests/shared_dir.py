@@ -11,6 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("PRESSROOM_SHARED_DIR") or REPO.parent / "shared")
 CORPUS = SHARED / "corpus" / "de-press-releases"
+RICH_CORPUS = SHARED / "corpus" / "de-rich-releases"
 SAMPLES = SHARED / "samples"
 SKIP_REASON = "needs ../shared/corpus beside the repository"
 

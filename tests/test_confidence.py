@@ -40,6 +40,7 @@ date: 2025-07-30T18:00:00+02:00
 ---
 Der Gemeinderat tagt am Donnerstag.
 """
+# Segments: title 0, kicker 1 and summary 2 (none), the paragraphs 3, 4, 5.
 # The model doubts two sentences: one a little (-1.3), one badly (-2.4).
 DOUBTS = {"Bahnen fahren": -1.3, "Kreuzungsbauwerksplanung": -2.4}
 
@@ -70,10 +71,10 @@ def test_confidence_is_stored_reported_per_segment_and_flagged(site: Path) -> No
     result = _build(site)
     report = _report(site)
     # Title, (no summary), paragraph 1 (its least sure sentence), paragraph 2, paragraph 3.
-    assert _edition(report)["confidence"] == [-0.2, None, -1.3, -2.4, -0.2]
-    assert _edition(report, "gemeinderat-tagt")["confidence"] == [-0.2, None, -0.2]
+    assert _edition(report)["confidence"] == [-0.2, None, None, -1.3, -2.4, -0.2]
+    assert _edition(report, "gemeinderat-tagt")["confidence"] == [-0.2, None, None, -0.2]
     flagged = [f for f in report["findings"] if f["code"] == "low-confidence"]
-    assert [(f["segment"], f["severity"], f["confidence"]) for f in flagged] == [(2, "warning", -1.3), (3, "warning", -2.4)]
+    assert [(f["segment"], f["severity"], f["confidence"]) for f in flagged] == [(3, "warning", -1.3), (4, "warning", -2.4)]
     assert flagged[0]["message"] == (
         "The model was unsure of the translation of „Die Bahnen fahren ab fünf Uhr.“: confidence -1.30 (flagged below -1.00)."
     )
@@ -81,20 +82,20 @@ def test_confidence_is_stored_reported_per_segment_and_flagged(site: Path) -> No
     assert [f.code for f in result.findings].count("low-confidence") == 2
     records = json.loads((site / "output" / STATE_DIR / RECORDS_FILE).read_text(encoding="utf-8"))
     units = next(e for e in records["editions"] if e["release"] == SLUG)["units"]
-    assert units[2]["scores"] == [-0.2, -1.3]  # per sentence, for `pressroom qa`
+    assert units[3]["scores"] == [-0.2, -1.3]  # per sentence, for `pressroom qa`
     page = (site / "output" / REPORT_HTML).read_text(encoding="utf-8")
     assert "<small>confidence -2.40</small>" in page and "low-confidence" in page
 
 
 def test_the_threshold_is_a_setting_and_pressroom_qa_rechecks_with_it(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _build(site, Settings(low_confidence=-2.0))
-    assert [f["segment"] for f in _report(site)["findings"] if f["code"] == "low-confidence"] == [3]
+    assert [f["segment"] for f in _report(site)["findings"] if f["code"] == "low-confidence"] == [4]
     monkeypatch.chdir(site)
     (site / "pressroom.toml").write_text("low_confidence = -0.1\n", encoding="utf-8")
     checked = CliRunner().invoke(app, ["qa"])  # from the stored scores, nothing translated
     assert checked.exit_code == 0, checked.output
     flagged = [f["segment"] for f in _report(site)["findings"] if f["code"] == "low-confidence" and f["release"] == SLUG]
-    assert flagged == [0, 2, 2, 3, 4]  # every sentence now (paragraph 1 has two): -0.2 is below -0.1
+    assert flagged == [0, 3, 3, 4, 5]  # every sentence now (paragraph 1 has two): -0.2 is below -0.1
 
 
 def test_scores_come_back_from_the_memory(site: Path) -> None:
@@ -102,7 +103,7 @@ def test_scores_come_back_from_the_memory(site: Path) -> None:
     (site / "releases" / "b.md").write_text(OTHER.replace("Donnerstag", "Freitag"), encoding="utf-8")
     again = _build(site, doubts={})  # a model that would be sure of everything: not asked again
     assert {s.source: (s.translated, s.from_memory) for s in again.engines}["de"][0] == 1
-    assert _edition(_report(site))["confidence"] == [-0.2, None, -1.3, -2.4, -0.2]
+    assert _edition(_report(site))["confidence"] == [-0.2, None, None, -1.3, -2.4, -0.2]
 
 
 def test_an_approved_segment_has_no_confidence_and_no_flag(site: Path) -> None:
@@ -110,15 +111,15 @@ def test_an_approved_segment_has_no_confidence_and_no_flag(site: Path) -> None:
     (path,) = export_reviews(site / "output", site / "output" / STATE_DIR, site / "review", release=SLUG)
     store = xliff.xlifffile.parsestring(path.read_bytes())
     for unit in store.unit_iter():
-        if unit.getid().endswith("3"):
+        if unit.getid().endswith("4"):
             unit.target = "The local council had postponed the junction planning."
     path.write_bytes(bytes(store))
     outcomes, problems = import_reviews(site / "output" / STATE_DIR, [path], "Min-ji Kim")
     assert problems == [] and outcomes[0].approved == 1
     _build(site)
     report = _report(site)
-    assert _edition(report)["confidence"] == [-0.2, None, -1.3, None, -0.2]
-    assert [f["segment"] for f in report["findings"] if f["code"] == "low-confidence"] == [2]
+    assert _edition(report)["confidence"] == [-0.2, None, None, -1.3, None, -0.2]
+    assert [f["segment"] for f in report["findings"] if f["code"] == "low-confidence"] == [3]
 
 
 def test_review_export_puts_the_least_sure_first(site: Path) -> None:
@@ -126,15 +127,15 @@ def test_review_export_puts_the_least_sure_first(site: Path) -> None:
     paths = export_reviews(site / "output", site / "output" / STATE_DIR, site / "review")
     assert [p.name for p in paths] == [f"{SLUG}.xlf", "gemeinderat-tagt.xlf"]  # the file with -2.4 first
     ids = [u.getid().rpartition("\x04")[2] for u in xliff.xlifffile.parsestring(paths[0].read_bytes()).unit_iter()]
-    assert ids == ["3", "2", "0", "4"]  # -2.4, -1.3, then the sure ones in document order
+    assert ids == ["4", "3", "0", "5"]  # -2.4, -1.3, then the sure ones in document order
     kept = export_reviews(site / "output", site / "output" / STATE_DIR, site / "ordered", document_order=True)
     ids = [u.getid().rpartition("\x04")[2] for u in xliff.xlifffile.parsestring(kept[0].read_bytes()).unit_iter()]
-    assert ids == ["0", "2", "3", "4"]
+    assert ids == ["0", "3", "4", "5"]
     docx_paths = export_reviews(site / "output", site / "output" / STATE_DIR, site / "word", as_docx=True, release=SLUG)
     import docx
 
     rows = [row.cells[0].text for row in docx.Document(str(docx_paths[0])).tables[0].rows[1:]]
-    assert rows == ["3", "2", "0", "4"]
+    assert rows == ["4", "3", "0", "5"]
 
 
 def test_cli_review_export_order_option(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -144,7 +145,7 @@ def test_cli_review_export_order_option(site: Path, monkeypatch: pytest.MonkeyPa
     result = runner.invoke(app, ["review", "export", "--document-order", "--out", "ordered"])
     assert result.exit_code == 0, result.output
     ids = [u.getid().rpartition("\x04")[2] for u in xliff.xlifffile.parsestring((site / "ordered" / "en" / f"{SLUG}.xlf").read_bytes()).unit_iter()]
-    assert ids == ["0", "2", "3", "4"]
+    assert ids == ["0", "3", "4", "5"]
 
 
 def test_real_models_give_each_translated_segment_a_confidence(site: Path, models_dir: Path) -> None:

@@ -4,14 +4,13 @@ the JSON codec the publish state uses, and what every writer makes of each block
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import docx
 import lxml.html
+from blocks import png
 
 from pressroom.config import Settings
 from pressroom.document.codec import block_from_data, block_to_data
@@ -33,17 +32,6 @@ from pressroom.writers.docx import render_docx
 from pressroom.writers.pages import blocks_html
 
 LINK = "https://www.stuttgart.de/"
-
-
-def png(width: int = 4, height: int = 3) -> bytes:
-    """A real PNG file (grey pixels), small enough to build in a test."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def rich_release() -> Release:
@@ -96,8 +84,8 @@ def test_links_that_could_run_code_are_dropped_with_their_text_kept() -> None:
 def test_translation_keeps_every_block_in_place_and_leaves_contact_and_dateline_alone() -> None:
     release = rich_release()
     texts = release.translatable_texts()
-    assert [t.text for t in texts[:2]] == ["Neuer Park", ""]
-    assert len(texts) == 2 + 1 + 1 + 10 + 2 + 2  # paragraph, heading, 10 cells, 2 items, caption + alt
+    assert [t.text for t in texts[:3]] == ["Neuer Park", "", ""]  # title, kicker, summary
+    assert len(texts) == 3 + 1 + 1 + 10 + 2 + 2  # paragraph, heading, 10 cells, 2 items, caption + alt
     edition = Edition.from_texts(release, "en", [Text(f"[en] {t.text}") for t in texts])
     assert [type(b) for b in edition.blocks] == [type(b) for b in release.blocks]
     table = edition.blocks[3]

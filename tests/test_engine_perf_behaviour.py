@@ -267,3 +267,16 @@ def test_files_that_are_no_input_change_nothing_and_the_glossary_does(site: Path
     assert _build(site, models_dir, glossary=glossary)[0].up_to_date
     glossary.write_text("de\ten\tko\tnote\nStadtbahn\tStadtbahn\t경전철\t\n", encoding="utf-8")
     assert not _build(site, models_dir, glossary=glossary)[0].up_to_date
+
+
+def test_a_replaced_picture_beside_the_releases_rebuilds(site: Path, models_dir: Path) -> None:
+    """A press photo swapped under the same name changes every edition that shows it."""
+    from blocks import png
+
+    (site / "releases" / "foto.png").write_bytes(png(4, 3))
+    (site / "releases" / "bild.md").write_text("# Bild der Woche\n\n![Foto](foto.png)\n\nDer Park.\n", encoding="utf-8")
+    first = _build(site, models_dir)[0]
+    assert first.exit_code == 0, first.failed
+    assert _build(site, models_dir)[0].up_to_date
+    (site / "releases" / "foto.png").write_bytes(png(8, 6))
+    assert not _build(site, models_dir)[0].up_to_date

@@ -117,7 +117,8 @@ def _edition(lang: str, blocks: list[Block], title: str, n: int) -> Edition:
     original = Edition.original(release)
     if lang == "de":
         return original
-    return Edition.from_texts(release, lang, [Text(f"[{lang}]{t.text}") for t in release.translatable_texts()])
+    texts = release.translatable_texts()  # an empty text (no kicker) stays empty, as translated
+    return Edition.from_texts(release, lang, [Text(f"[{lang}]{t.text}" if t.text else "") for t in texts])
 
 
 def _block_elements(fragment: str) -> int:

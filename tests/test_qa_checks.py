@@ -37,7 +37,7 @@ Oberbürgermeister Frank Nopper sagt: „Die Bahnen fahren danach wieder pünktl
 
 Informationen gibt es unter www.ssb-ag.de.
 """
-# Segment index: title 0, summary 1, the three paragraphs 2, 3, 4.
+# Segment index: title 0, kicker 1 (none here), summary 2, the three paragraphs 3, 4, 5.
 CLEAN = {
     "Gleiserneuerung am ⟦1⟧": "Track renewal at ⟦1⟧",
     "Die Stadt erneuert Gleise und Weichen.": "The city is renewing tracks and switches.",
@@ -105,15 +105,15 @@ def test_a_clean_translation_raises_nothing(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("fault", "code", "segments"),
     [
-        ("drop-number", "number-mismatch", {2}),
-        ("repeat-word", "repeated-words", {2}),
-        ("echo-source", "untranslated", {0, 1, 2, 3, 4}),
-        ("mangle-placeholder", "translated-in-pieces", {0, 2, 3, 4}),
+        ("drop-number", "number-mismatch", {3}),
+        ("repeat-word", "repeated-words", {3}),
+        ("echo-source", "untranslated", {0, 2, 3, 4, 5}),
+        ("mangle-placeholder", "translated-in-pieces", {0, 3, 4, 5}),
         # Output that lost a placeholder is retranslated in (clean) pieces: the title and the
         # first sentence recover; "⟦1⟧ ⟦2⟧ says:" kept both placeholders and stays truncated.
-        ("truncate", "truncated", {1, 2, 3}),
-        ("empty", "empty", {1, 2}),
-        ("unbalance", "unbalanced-marks", {3}),
+        ("truncate", "truncated", {2, 3, 4}),
+        ("empty", "empty", {2, 3}),
+        ("unbalance", "unbalanced-marks", {4}),
     ],
 )
 def test_each_fault_is_found_in_the_segments_it_broke(tmp_path: Path, fault: str, code: str, segments: set[int]) -> None:
@@ -128,7 +128,7 @@ def test_each_fault_is_found_in_the_segments_it_broke(tmp_path: Path, fault: str
 
 def test_a_mangled_placeholder_is_still_published_with_every_protected_span(tmp_path: Path) -> None:
     result = _build(tmp_path, "mangle-placeholder")
-    quote = next(f for f in result.findings if f.segment == 3)
+    quote = next(f for f in result.findings if f.segment == 4)
     assert quote.target == "Lord Mayor Frank Nopper says: “The trains will then run on time again (as planned).”"
     assert {f.code for f in result.findings} == {"translated-in-pieces"}
     assert all(f.severity == WARNING for f in result.findings)

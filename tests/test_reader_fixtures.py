@@ -82,7 +82,9 @@ def test_toc_numbers_are_kept_and_date_line_is_not_a_list_item(tmp_path: Path) -
     release = read("polizei-inhaltsverzeichnis.txt", tmp_path)
     assert release.title == "Medieninformation der Polizei Stuttgart vom 05.04.2025"
     assert release.date == datetime(2025, 4, 5, tzinfo=BERLIN)
-    ordered = [plain(b) for b in body(release) if kind_of(b) == OL]
+    # Item numbers stay in the text and the items are not numbered again (issue 13: an
+    # ordered list showed "1. 0311. …").
+    ordered = [plain(b) for b in body(release) if kind_of(b) == L]
     assert ordered[0] == "0311. Frühlingsfest: erste Bilanz nach dem Eröffnungswochenende"
     assert ordered[2] == "0313. Größerer Polizeieinsatz – Zuffenhausen"
     assert not any(plain(b).startswith("05.04.2025") for b in body(release))

@@ -25,11 +25,12 @@ from docx.oxml.ns import nsdecls, qn
 from hypothesis import given
 from hypothesis import strategies as st
 
-from blocks import H, L, OL, P, Q, block, body, contact_text, kind_of, plain
+from blocks import H, L, OL, P, Q, block, body, contact_text, kind_of, marked, plain, png
 from shared_dir import CORPUS, REPO, SAMPLES
 
 from pressroom.config import Settings
-from pressroom.document.model import Release
+from pressroom.document.inline import MarkKind, Text
+from pressroom.document.model import Cell, Dateline, Figure, Heading, Paragraph, Release, Table
 from pressroom.readers import (
     MAX_RELEASE_BYTES,
     SUPPORTED_SUFFIXES,
@@ -37,7 +38,8 @@ from pressroom.readers import (
     find_releases,
     read_release,
 )
-from pressroom.readers.common import MTIME_WARNING, first_sentence, parse_dateline
+from pressroom.readers.common import MTIME_WARNING, first_sentence
+from pressroom.readers.datelines import find_dateline
 from pressroom.slug import slugify
 
 SAMPLE = SAMPLES / "stuttgart-sejong-2025.txt"
@@ -99,20 +101,20 @@ def test_sample_txt_has_no_headline_so_the_title_comes_from_the_first_sentence(
     assert release.slug == slugify(release.title)
 
 
-# name: (headings, paragraphs, bullet items, ordered items, quotes)
+# name: (headings, paragraphs, bullet items, ordered items, quotes, datelines)
 CORPUS_SHAPES = {
-    "01-polizei-aalen-tagesmeldungen.txt": (8, 9, 0, 0, 0),
-    "02-polizei-berlin-raeubertrio-fahndung.txt": (0, 30, 0, 0, 0),
-    "03-polizei-muenchen-euro2024-bilanz.txt": (0, 4, 0, 7, 0),
-    "04-fsfe-offener-brief-bundestag.txt": (1, 8, 0, 4, 0),
-    "05-mercedes-benz-q2-2024.txt": (0, 2, 5, 0, 0),
-    "06-bosch-vorlaeufige-kennzahlen-2015.txt": (0, 2, 0, 0, 0),
-    "07-uni-tuebingen-wisskomm-preis.txt": (1, 3, 0, 0, 0),
-    "08-kit-jahresfeier-universum.txt": (0, 3, 0, 0, 0),
-    "09-vfb-stuttgart-stadioneroeffnung.txt": (0, 2, 0, 0, 0),
-    "10-stadt-stuttgart-gemeinderat-maerz-2023.txt": (4, 5, 0, 0, 0),
-    "11-kultusministerium-bw-neues-schuljahr.txt": (1, 3, 0, 0, 0),
-    "12-bund-nabu-presseeinladung-waldstrategie.txt": (1, 16, 0, 0, 0),
+    "01-polizei-aalen-tagesmeldungen.txt": (8, 9, 0, 0, 0, 1),
+    "02-polizei-berlin-raeubertrio-fahndung.txt": (0, 30, 0, 0, 0, 0),
+    "03-polizei-muenchen-euro2024-bilanz.txt": (0, 4, 7, 0, 0, 1),
+    "04-fsfe-offener-brief-bundestag.txt": (1, 8, 0, 4, 0, 0),
+    "05-mercedes-benz-q2-2024.txt": (0, 2, 5, 0, 0, 0),
+    "06-bosch-vorlaeufige-kennzahlen-2015.txt": (0, 2, 0, 0, 0, 0),
+    "07-uni-tuebingen-wisskomm-preis.txt": (1, 3, 0, 0, 0, 0),
+    "08-kit-jahresfeier-universum.txt": (0, 3, 0, 0, 0, 0),
+    "09-vfb-stuttgart-stadioneroeffnung.txt": (0, 2, 0, 0, 0, 0),
+    "10-stadt-stuttgart-gemeinderat-maerz-2023.txt": (4, 5, 0, 0, 0, 0),
+    "11-kultusministerium-bw-neues-schuljahr.txt": (1, 3, 0, 0, 0, 0),
+    "12-bund-nabu-presseeinladung-waldstrategie.txt": (1, 16, 0, 0, 0, 0),
 }
 
 
@@ -120,8 +122,8 @@ CORPUS_SHAPES = {
 @pytest.mark.parametrize("name", sorted(CORPUS_SHAPES))
 def test_corpus_structure(name: str, tmp_path: Path, settings: Settings) -> None:
     release = read_release(shared_copy(CORPUS / name, tmp_path), settings)
-    headings, paragraphs, bullets, ordered, quotes = CORPUS_SHAPES[name]
-    expected = Counter({H: headings, P: paragraphs, L: bullets, OL: ordered, Q: quotes})
+    headings, paragraphs, bullets, ordered, quotes, datelines = CORPUS_SHAPES[name]
+    expected = Counter({H: headings, P: paragraphs, L: bullets, OL: ordered, Q: quotes, Dateline.kind: datelines})
     assert shape(release) == +expected
     assert release.title and release.date.tzinfo is not None
     assert all(plain(b) == plain(b).strip() and "  " not in plain(b) for b in body(release))
@@ -166,7 +168,9 @@ def test_corpus_03_toc_numbers_are_kept_and_date_line_is_not_a_list_item(
     )
     assert release.title == "Medieninformation der Polizei München vom 12.07.2024"
     assert release.date == datetime(2024, 7, 12, tzinfo=BERLIN)
-    ordered = [plain(b) for b in body(release) if kind_of(b) == OL]
+    # Item numbers stay in the text and the items are not numbered again (issue 13: an
+    # ordered list showed "1. 1081. …").
+    ordered = [plain(b) for b in body(release) if kind_of(b) == L]
     assert ordered[0].startswith("1081. Pressekonferenz Vorläufige Abschlussbilanz")
     assert ordered[5] == "1086. Größerer Polizeieinsatz – Neubiberg"
     assert not any(plain(b).startswith("12.07.2024") for b in body(release))
@@ -253,7 +257,8 @@ def test_txt_quotes_lists_and_subheadings(tmp_path: Path, settings: Settings) ->
     assert release.date == datetime(2025, 7, 24, tzinfo=BERLIN)
     assert release.warnings == []
     assert body(release) == [
-        block(P, "Stuttgart, 24. Juli 2025 – Die Stadt baut in Vaihingen drei neue Radwege. Die Arbeiten beginnen im August."),
+        Dateline("Stuttgart, 24. Juli 2025", "Stuttgart", "", "2025-07-24", ""),  # the lead's dateline, in parts
+        block(P, "Die Stadt baut in Vaihingen drei neue Radwege. Die Arbeiten beginnen im August."),
         block(Q, "„Sichere Radwege sind gut für alle.“"),
         block(P, "„Wir bauen schnell“, sagte die Bürgermeisterin. „Und wir bauen gut.“"),
         block(H, "Was ändert sich?"),
@@ -294,9 +299,9 @@ def test_txt_long_first_sentence_title_is_cut_at_a_word(tmp_path: Path, settings
     ],
 )
 def test_datelines(line: str, expected: datetime | None, standalone: bool) -> None:
-    found, alone = parse_dateline(line, BERLIN)
-    assert found == (expected.replace(tzinfo=BERLIN) if expected else None)
-    assert alone is standalone
+    found = find_dateline(line)
+    assert (found.moment if found else None) == expected
+    assert (found is not None and not found.rest) is standalone
 
 
 def test_first_sentence_knows_german_abbreviations_and_ordinals() -> None:
@@ -454,7 +459,9 @@ def test_sample_construction_notice_structure(settings: Settings) -> None:
     assert release.date == datetime(2025, 7, 30, 10, 30, tzinfo=BERLIN)
     text = " ".join(plain(b) for b in body(release))
     assert "**" not in text and "3,6 Millionen Euro" in text
-    assert "stuttgart.de/baustellen (https://www.stuttgart.de/baustellen)" in text
+    # The link is a link now (issue 13), no longer its address spelled out in the sentence.
+    assert "https://www.stuttgart.de/baustellen" in [t for b in body(release) for x in b.texts() for t in x.links()]
+    assert "stuttgart.de/baustellen (https://" not in text
     assert "baustellen@stuttgart.de" in text and "<" not in text
 
 
@@ -503,29 +510,44 @@ Fragen an [rad@stuttgart.de](mailto:rad@stuttgart.de). Bürger*innen sind eingel
 
 ---
 
-![Foto](bild.jpg)
+![Foto vom Radweg](bild.png)
 """
 
 
-def test_markdown_structure_and_inline_cleanup(tmp_path: Path, settings: Settings) -> None:
+def test_markdown_structure_and_inline_marks(tmp_path: Path, settings: Settings) -> None:
+    """Old behaviour changed on purpose (issue 13): marks and links are kept, not dropped or
+    spelled out; '### ' is a third-level heading; the picture is a figure."""
+    (tmp_path / "bild.png").write_bytes(png(8, 6))
     release = read_release(write(tmp_path, "rad.md", MARKDOWN_BODY), settings)
     assert release.title == "Neue Radwege"  # the duplicate '# Neue Radwege' is dropped
     assert release.date == datetime(2025, 7, 24, tzinfo=BERLIN)
     assert release.tags == ["Verkehr", "Rad"]
-    assert body(release) == [
-        block(P, "Die Stadt baut drei neue Radwege in Vaihingen, Möhringen und Degerloch."),
+    links = "Infos unter stuttgart.de/rad und https://www.stuttgart.de, Fragen an rad@stuttgart.de. Bürger*innen sind eingeladen."
+    *text_blocks, figure = body(release)
+    assert text_blocks == [
+        Paragraph(marked(
+            "Die Stadt baut drei neue Radwege in Vaihingen, Möhringen und Degerloch.",
+            ("baut", MarkKind.BOLD), ("neue", MarkKind.ITALIC), ("Möhringen", MarkKind.CODE),
+        )),
         block(H, "Zeitplan"),
         block(Q, "„Wir bauen schnell.“ Sagt die Bürgermeisterin."),
         block(Q, "Zweiter Absatz im Zitat."),
         block(L, "erster Abschnitt"),
         block(L, "zweiter Abschnitt mit Fortsetzung"),
-        block(L, "dritter Abschnitt"),
+        block(L, "dritter Abschnitt"),  # a pasted "•" bullet is a list item too
         block(L, "Planung", ordered=True),
         block(L, "Bau", ordered=True),
-        block(H, "Mehr erfahren"),
-        block(P, "Infos unter stuttgart.de/rad (https://www.stuttgart.de/rad) und https://www.stuttgart.de, Fragen an rad@stuttgart.de. Bürger*innen sind eingeladen."),
+        Heading(Text("Mehr erfahren"), 3),
+        Paragraph(marked(
+            links,
+            ("stuttgart.de/rad", MarkKind.LINK, "https://www.stuttgart.de/rad"),
+            ("https://www.stuttgart.de", MarkKind.LINK, "https://www.stuttgart.de"),
+            ("rad@stuttgart.de", MarkKind.LINK, "mailto:rad@stuttgart.de"),
+        )),
         block(P, "24. Juli 2025 ist Stichtag."),
     ]  # fmt: skip
+    assert isinstance(figure, Figure) and figure.alt == "Foto vom Radweg" and figure.image.data == png(8, 6)
+    assert (figure.image.media_type, figure.image.width, figure.image.height) == ("image/png", 8, 6)
     assert release.summary == ""
     assert release.lang == ""
 
@@ -789,13 +811,17 @@ def build_docx(path: Path) -> Path:
 
 
 def test_docx_structure(tmp_path: Path, settings: Settings) -> None:
+    """Changed on purpose (issue 13): the dateline is a block, the link a link (its address no
+    longer spelled out), heading levels are kept, the table is a table."""
     release = read_release(build_docx(tmp_path / "radwege.docx"), settings)
     assert release.title == "Neue Radwege in Vaihingen"
-    assert release.date == datetime(2025, 7, 24, 14, 0, tzinfo=BERLIN)  # dateline beats created
+    assert release.date == datetime(2025, 7, 24, 14, 0, tzinfo=BERLIN)  # the dateline, never the file's dates
+    intro = "Die Stadt baut neue Radwege. Infos unter stuttgart.de/rad."
     assert body(release) == [
-        block(P, "Die Stadt baut neue Radwege. Infos unter stuttgart.de/rad (https://www.stuttgart.de/rad)."),
-        block(H, "Was sich ändert"),
-        block(H, "Im Detail"),
+        Dateline("24.07.2025 – 14:00", "", "", "2025-07-24", "14:00"),
+        Paragraph(marked(intro, ("stuttgart.de/rad", MarkKind.LINK, "https://www.stuttgart.de/rad"))),
+        Heading(Text("Was sich ändert"), 2),
+        Heading(Text("Im Detail"), 4),
         block(L, "Erster Abschnitt"),
         block(L, "Zweiter Abschnitt"),
         block(L, "Planung", ordered=True),
@@ -804,8 +830,7 @@ def test_docx_structure(tmp_path: Path, settings: Settings) -> None:
         block(L, "Word-Aufzählungspunkt"),
         block(Q, "„Das ist gut für alle.“"),
         block(Q, "Ein wichtiger Satz."),
-        block(P, "Termin – Freitag, 1. August 2025"),
-        block(P, "Ort – Rathaus"),
+        Table(((Cell(Text("Termin")), Cell(Text("Freitag, 1. August 2025"))), (Cell(Text("Ort")), Cell(Text("Rathaus"))))),
         block(P, "Alt und neu"),
     ]  # fmt: skip
     assert contact_text(release) == "Landeshauptstadt Stuttgart\nTelefon: +49 711 216-0"
@@ -814,20 +839,23 @@ def test_docx_structure(tmp_path: Path, settings: Settings) -> None:
     assert release.summary == ""
 
 
-def test_docx_without_title_style_uses_first_paragraph_and_created_date(
+def test_docx_without_title_style_uses_first_paragraph_and_never_the_file_dates(
     tmp_path: Path, settings: Settings
 ) -> None:
+    """Changed on purpose (issue 13): the creation date in the file's properties says when the
+    file was made, not when the release was issued; without a date in the text the file's
+    modification time stands in, with the same warning as for the other formats."""
     document = docx.Document()
     document.core_properties.created = datetime(2025, 7, 24, 12, 0, tzinfo=timezone.utc)
     document.add_paragraph("Neue Radwege in Vaihingen")
     document.add_paragraph("Die Stadt baut neue Radwege.")
-    path = tmp_path / "ohne-titel.docx"
-    document.save(str(path))
+    document.save(str(tmp_path / "ohne-titel.docx"))
+    path = write(tmp_path, "ohne-titel.docx", (tmp_path / "ohne-titel.docx").read_bytes())
     release = read_release(path, settings)
     assert release.title == "Neue Radwege in Vaihingen"
     assert body(release) == [block(P, "Die Stadt baut neue Radwege.")]
-    assert release.date == datetime(2025, 7, 24, 14, 0, tzinfo=BERLIN)
-    assert release.warnings == ["no date in the text; used the creation date stored in the Word file"]
+    assert release.date == MTIME.astimezone(BERLIN)
+    assert release.warnings == [MTIME_WARNING]
 
 
 def test_docx_prose_start_falls_back_to_the_title_property(tmp_path: Path, settings: Settings) -> None:

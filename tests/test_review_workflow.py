@@ -113,7 +113,7 @@ def test_corrections_win_in_docx_pages_and_feeds_and_survive_model_upgrades(site
     atom_before = feedparser.parse((site / "output" / "ko" / "atom.xml").read_bytes())
     export_reviews(site / "output", _state(site), site / "review", langs=["ko"])
     path = site / "review" / "ko" / f"{SLUG}.xlf"
-    _edit_xliff(path, {"0": "뫼링겐에 새 정류장", "4": "U5 노선은 10분마다 운행합니다."})
+    _edit_xliff(path, {"0": "뫼링겐에 새 정류장", "5": "U5 노선은 10분마다 운행합니다."})
     outcomes, problems = import_reviews(_state(site), [path], "Min-ji Kim")
     assert problems == [] and [o.approved for o in outcomes] == [2]
 
@@ -152,7 +152,7 @@ def test_fully_reviewed_edition_has_no_machine_translation_notice(site: Path) ->
 def test_changed_german_segment_drops_only_its_own_approval(site: Path) -> None:
     export_reviews(site / "output", _state(site), site / "review", langs=["en"])
     path = site / "review" / "en" / f"{SLUG}.xlf"
-    _edit_xliff(path, {"0": "New stop in Möhringen", "4": "Line U5 runs every ten minutes."})
+    _edit_xliff(path, {"0": "New stop in Möhringen", "5": "Line U5 runs every ten minutes."})
     import_reviews(_state(site), [path], "reviewer")
     (site / "releases" / "a.md").write_text(RELEASE.replace("alle 10 Minuten", "alle 5 Minuten"), encoding="utf-8")
     result = _build(site)

@@ -880,3 +880,24 @@ def test_pieces_property(sentence: str, limit: int) -> None:
     pieces = split_at_safe_points(sentence, _max_len(limit))
     assert join_pieces(pieces) == _normalised(sentence)
     assert all(piece.text and len(piece.text) <= limit for piece in pieces)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Die röm.-kath. Kirchengemeinde und die ev.-luth. Gemeinde laden ein. Alle kommen.",
+            ["Die röm.-kath. Kirchengemeinde und die ev.-luth. Gemeinde laden ein.", "Alle kommen."],
+        ),
+        ("Vom 1.–3. Oktober ist geschlossen. Danach wieder offen.", ["Vom 1.–3. Oktober ist geschlossen.", "Danach wieder offen."]),
+        ("Die Kelter stammt aus dem 18. u. 19. Jh. und wurde saniert.", ["Die Kelter stammt aus dem 18. u. 19. Jh. und wurde saniert."]),
+        (
+            "Termine:\n▪ Führung durch den Park\n◦ ab 10 Uhr\n· Konzert um 19 Uhr\nDie Stadt lädt ein.",
+            ["Termine:", "▪ Führung durch den Park", "◦ ab 10 Uhr", "· Konzert um 19 Uhr", "Die Stadt lädt ein."],
+        ),
+    ],
+)
+def test_joined_abbreviations_ranges_and_every_bullet_glyph(text: str, expected: list[str]) -> None:
+    """Issue 13's segmentation classes beyond the golden-rule set: abbreviations joined by a
+    hyphen, ranges of days, and the bullet glyphs that text pasted from Word brings."""
+    assert split_sentences(text) == expected

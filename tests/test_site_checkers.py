@@ -216,7 +216,7 @@ def _searchable_site(out: Path) -> Path:
         release = Release(slug, de, datetime(2025, 5, 1 + n, 10, tzinfo=BERLIN), [Paragraph(Text(t)) for t in de_body], Path(f"{slug}.md"))
         by_lang["de"].append(Edition.original(release))
         for lang, title, body in (("en", en, en_body), ("ko", ko, ko_body)):
-            by_lang[lang].append(Edition.from_texts(release, lang, [Text(t) for t in (title, "", *body)]))
+            by_lang[lang].append(Edition.from_texts(release, lang, [Text(t) for t in (title, "", "", *body)]))
     sizes = {lang: {e.slug: 1000 for e in eds} for lang, eds in by_lang.items()}
     publish_site(by_lang, out, Settings(site_url=SITE), docx_sizes=sizes)
     return out

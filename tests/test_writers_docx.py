@@ -91,12 +91,19 @@ def _contact(lines: str) -> list[Contact]:
     return [Contact("Pressekontakt", tuple(Text(line) for line in lines.split("\n")))] if lines else []
 
 
+def translated(texts: list[str]) -> list[Text]:
+    """Title, summary and block texts in Release.translatable_texts() order: the release has
+    no kicker, so its (empty) translation goes after the title."""
+    title, *rest = texts
+    return [Text(title), Text(""), *(Text(t) for t in rest)]
+
+
 def make_editions(release: Release, *, demo: bool = False) -> dict[str, Edition]:
     """The German original plus machine-translated English and Korean editions."""
     return {
         "de": Edition.original(release),
-        "en": Edition.from_texts(release, "en", [Text(t) for t in EN_TEXTS], engine="test"),
-        "ko": Edition.from_texts(release, "ko", [Text(t) for t in KO_TEXTS], demo=demo, engine="test"),
+        "en": Edition.from_texts(release, "en", translated(EN_TEXTS), engine="test"),
+        "ko": Edition.from_texts(release, "ko", translated(KO_TEXTS), demo=demo, engine="test"),
     }
 
 
@@ -314,7 +321,7 @@ def test_every_block_text_survives(lang: str) -> None:
 def test_notice_names_the_language_of_the_original(source: str, target: str, notice: str) -> None:
     release = make_release()
     release.lang = source
-    edition = Edition.from_texts(release, target, [Text(t) for t in EN_TEXTS])
+    edition = Edition.from_texts(release, target, translated(EN_TEXTS))
     document = _open(render_docx(edition, Settings(), original_url=ORIGINAL_URL))
     assert document.paragraphs[0].text == f"{notice}: {ORIGINAL_URL}"
 
@@ -340,7 +347,7 @@ def test_bilingual_review_edition_puts_original_and_translation_side_by_side() -
     assert [_cell_text(cell) for cell in rows[0]] == ["Deutsch", "한국어"]
     assert table.find(f"{W}tr/{W}trPr/{W}tblHeader") is not None  # repeated on each page
     release = edition.release
-    assert [_cell_text(row[0]) for row in rows[1:]] == [t.text for t in release.translatable_texts()]
+    assert [_cell_text(row[0]) for row in rows[1:]] == [t.text for t in release.translatable_texts() if t.text]  # no kicker row
     assert [_cell_text(row[1]) for row in rows[1:]] == KO_TEXTS
     styles = {s.style_id: s.name for s in document.styles}
     styles[""] = "Normal"  # the default style is not named on the paragraph

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pytest
 from blocks import OL, L, Q, kind_of
-from test_writers_docx import BERLIN, BLOCKS, EN_TEXTS, make_editions, make_release
+from test_writers_docx import BERLIN, BLOCKS, EN_TEXTS, make_editions, make_release, translated
 
 from pressroom.config import Settings
 from pressroom.document.inline import Text
@@ -220,7 +220,7 @@ def test_page_description_and_notice_follow_the_release(tmp_path: Path, settings
     release = make_release()
     release.lang = "en"
     release.summary = ""
-    edition = Edition.from_texts(release, "de", [Text(t) for t in [*EN_TEXTS[:1], "", *EN_TEXTS[2:]]])
+    edition = Edition.from_texts(release, "de", translated([*EN_TEXTS[:1], "", *EN_TEXTS[2:]]))
     write_pages({"en": [Edition.original(release)], "de": [edition]}, tmp_path, settings)
     page = _page(tmp_path / "de" / "solarpark.html")
     assert page.find("head/meta[@name='description']").get("content") == EN_TEXTS[2]

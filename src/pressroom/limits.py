@@ -35,6 +35,11 @@ MAX_RELEASE_CHARS = 2_000_000
 """Text of one release after decoding, in any format (the same as a .txt file allows)."""
 MAX_RELEASE_SEGMENTS = 10_000
 """Segments (title, summary, paragraphs, headings, list items) of one release."""
+MAX_PICTURE_BYTES = 20_000_000
+"""Largest picture taken into a release. A press photo for the web is well under 5 MB; a
+print-resolution original stays below this. Anything larger is refused by name."""
+MAX_PICTURE_SIDE = 20_000
+"""Largest width or height in pixels: a header claiming more is a damaged or hostile file."""
 MAX_FRONT_MATTER_DEPTH = 20
 """Nesting of the YAML front matter. YAML aliases and anchors are refused outright: a few
 hundred bytes of nested aliases expand to gigabytes ("billion laughs")."""

@@ -81,9 +81,12 @@ _CANDIDATE = re.compile(
 _WORD = re.compile(r"\w+")
 # "24.", "17.06." or the end of a range of ordinals: "-3." in "1. -3. Jahrhundert", "1.–3.".
 _GERMAN_ORDINAL = re.compile(r"(?:\d{1,3}\.)?[-–—]?(?:\d{1,3}|\d{1,2}\.\d{1,2})")
-# A bulleted line ("• Punkt", "- Punkt", "– Punkt", "* Punkt"): never part of a segment that
-# begins before it or ends after it, whether or not a reader has split the lines. Possessive quantifiers keep the scan linear.
-_BULLET_LINE = re.compile(r"^[^\S\n]*+[•*\-–][^\S\n]++\S[^\n]*+", re.MULTILINE)
+# A bulleted line ("• Punkt", "- Punkt", "– Punkt", "* Punkt", "▪ Punkt", "◦ Unterpunkt"): never
+# part of a segment that begins before it or ends after it, whether or not a reader has split
+# the lines. Possessive quantifiers keep the scan linear.
+_BULLET_LINE = re.compile(r"^[^\S\n]*+[•*\-–▪◦▫·][^\S\n]++\S[^\n]*+", re.MULTILINE)
+# Abbreviations joined by a hyphen: "röm.-kath.", "ev.-luth.", "Dipl.-Kfm.".
+_JOINED_ABBREVIATION = re.compile(r"(?:[^\W\d_]{1,8}\.-)+[^\W\d_]{1,8}")
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
 
 
@@ -113,7 +116,7 @@ def split_sentences(text: str, lang: str = "de") -> list[str]:
     follows, and not after abbreviations, initials or German ordinals. ``lang`` "de" uses the
     German rules, "ko" never ends a sentence after a number (dates like "2025. 7. 24."), any
     other language gets generic English-style rules.
-    A line that starts with a bullet (• - – * and a space) begins a segment, and its end ends
+    A line that starts with a bullet (• - – * ▪ ◦ · and a space) begins a segment, and its end ends
     one: a list item is a unit of meaning, and readers do not always split such lines into
     list items first. Sentences inside a bullet line are still split, as anywhere else.
     Invariant: ``" ".join(result) == " ".join(text.split())``; no sentence is empty.
@@ -170,7 +173,7 @@ def _ends_sentence(text: str, start: int, match: re.Match[str], rules: _Rules) -
         return not following.isdigit()
     if abbreviation in SENTENCE_FINAL_ABBREVIATIONS:
         return next_word in GERMAN_SENTENCE_STARTERS if rules.german else True
-    if abbreviation:
+    if abbreviation or _JOINED_ABBREVIATION.fullmatch(core):
         return False
     if dot - len(word) == start and _NUMBER.fullmatch(core):
         return False  # a list marker opening the sentence: "1. Die Stadt", "1081. Pressekonf…"

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
+from typing import TypeVar
 
 from pressroom.document.inline import Text
 
@@ -33,6 +34,7 @@ _INVISIBLE = re.compile(
 )
 _BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 _EITHER = re.compile(f"{_INVISIBLE.pattern}|{_BIDI.pattern}")
+T = TypeVar("T")
 
 
 def remove_invisible(text: str) -> tuple[str, int]:
@@ -76,6 +78,28 @@ class Hygiene:
 
         marks = tuple(replace(mark, start=moved(mark.start), end=moved(mark.end)) for mark in value.marks)
         return Text(kept, marks)
+
+    def clean_value(self, value: T) -> T:
+        """``value`` with every text in it cleaned: a string, a :class:`Text`, a tuple of them,
+        or a block of the document model (its fields, tables and captions too), so a new kind
+        of block is cleaned without being named here. Unchanged values are returned as they are."""
+        if isinstance(value, str):
+            return self.clean(value)  # type: ignore[return-value]
+        if isinstance(value, Text):
+            return self.clean_marked(value)  # type: ignore[return-value]
+        if isinstance(value, tuple):
+            items = tuple(self.clean_value(item) for item in value)
+            return value if all(a is b for a, b in zip(items, value)) else items  # type: ignore[return-value]
+        if is_dataclass(value) and not isinstance(value, type):
+            changed = {}
+            for item in fields(value):
+                if item.init:
+                    before = getattr(value, item.name)
+                    after = self.clean_value(before)
+                    if after is not before and after != before:
+                        changed[item.name] = after
+            return replace(value, **changed) if changed else value
+        return value
 
     def warnings(self) -> list[str]:
         """The notes for the release: what was removed, how much."""

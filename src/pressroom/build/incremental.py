@@ -39,6 +39,7 @@ from pressroom.limits import MAX_DOCX_BYTES
 from pressroom.qa.checks import Finding
 from pressroom.qa.glossary import DNT_FILE
 from pressroom.readers import ReaderError, find_releases, read_release
+from pressroom.readers.pictures import PICTURE_SUFFIXES
 
 if TYPE_CHECKING:
     from pressroom.translate.routing import EngineProvider
@@ -146,6 +147,9 @@ def inputs_fingerprint(
         releases = []
     for path in releases:
         digest.update(f"{path}\0".encode("utf-8", "surrogateescape") + _content_digest(path))
+    # The pictures releases show (a press photo replaced under the same name changes the output).
+    for suffix in PICTURE_SUFFIXES:
+        digest.update(_tree_fingerprint(options.releases_dir, suffix=suffix).encode())
     # The site's look: the theme folder, the default theme in the package, the logo, the legal pages.
     look = [Path(settings.logo)] if settings.logo else []
     for part in (_tree_fingerprint(Path(settings.theme)), _tree_fingerprint(_CODE_DIR / "themes"),
@@ -183,7 +187,7 @@ def _tree_fingerprint(folder: Path, *, suffix: str = "", deep: bool = True) -> s
     """Name, size and modification time of the files under ``folder`` (cheap: no reading)."""
     digest = hashlib.sha256()
     for path in _files(folder, deep=deep):
-        if path.name in _NOT_OUTPUT or not path.name.endswith(suffix):
+        if path.name in _NOT_OUTPUT or not path.name.lower().endswith(suffix):
             continue
         stat = path.stat()
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))

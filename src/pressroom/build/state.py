@@ -40,7 +40,7 @@ CREATE TABLE IF NOT EXISTS published (
 """
 
 # The fields of an edition record that content_hash covers (what a reader sees).
-_HASHED = ("title", "summary", "blocks", "tags", "date", "date_precision", "demo")
+_HASHED = ("title", "kicker", "summary", "blocks", "tags", "date", "date_precision", "demo")
 
 
 def content_hash(edition: Edition) -> str:
@@ -56,6 +56,7 @@ def _record(edition: Edition) -> dict[str, Any]:
     release = edition.release
     return {
         "title": edition.title,
+        "kicker": edition.kicker,
         "summary": edition.summary,
         "blocks": [block_to_data(block) for block in edition.blocks],
         "tags": release.tags,
@@ -68,6 +69,7 @@ def _record(edition: Edition) -> dict[str, Any]:
         "updated": edition.updated.isoformat() if edition.updated else None,
         "slug": release.slug,
         "source_title": release.title,
+        "source_kicker": release.kicker,
         "source_lang": release.lang,
         "source_summary": release.summary,
         "source_path": str(release.source_path),
@@ -80,6 +82,7 @@ def _from_record(record: dict[str, Any]) -> Edition:
     release = Release(
         slug=record["slug"],
         title=record["source_title"],
+        kicker=record.get("source_kicker", ""),
         date=datetime.fromisoformat(record["date"]),
         blocks=[],
         source_path=Path(record["source_path"]),
@@ -93,6 +96,7 @@ def _from_record(record: dict[str, Any]) -> Edition:
         release=release,
         lang=record["lang"],
         title=record["title"],
+        kicker=record.get("kicker", ""),
         summary=record["summary"],
         blocks=[block_from_data(block) for block in record["blocks"]],
         machine_translated=record["machine_translated"],

@@ -218,7 +218,8 @@ class Release:
     """A press release as read from ``releases/``, in its own language (normally German).
 
     ``date`` is always timezone-aware; ``date_precision`` says how much of it the release
-    states (a release dated "März 2023" must not be shown as 1 March). ``warnings`` collects
+    states (a release dated "März 2023" must not be shown as 1 March). ``kicker`` is the short
+    line above the headline (the Dachzeile, "Mercedes-Benz Arena"). ``warnings`` collects
     what a reader had to guess (a date from the file's modification time, a title from the
     first line), so the CLI can show it next to the file name.
     """
@@ -228,6 +229,7 @@ class Release:
     date: datetime
     blocks: list[Block]
     source_path: Path
+    kicker: str = ""
     lang: str = "de"
     summary: str = ""
     tags: list[str] = field(default_factory=list)
@@ -236,11 +238,11 @@ class Release:
     bidi_removed: int = 0  # text direction controls the reader removed (pressroom.text)
 
     def translatable_texts(self) -> list[Text]:
-        """Title, summary and every block's texts in a fixed order: the unit of translation.
-
-        :meth:`Edition.from_texts` takes the translations back in exactly this order.
+        """Title, kicker, summary and every block's texts in a fixed order: the unit of
+        translation. :meth:`Edition.from_texts` takes the translations back in exactly this order.
         """
-        return [Text(self.title), Text(self.summary), *(text for block in self.blocks for text in block.texts())]
+        heads = [Text(self.title), Text(self.kicker), Text(self.summary)]
+        return [*heads, *(text for block in self.blocks for text in block.texts())]
 
 
 @dataclass
@@ -259,6 +261,7 @@ class Edition:
     summary: str
     blocks: list[Block]
     machine_translated: bool
+    kicker: str = ""
     demo: bool = False
     engine: str = ""
     updated: datetime | None = None
@@ -273,7 +276,7 @@ class Edition:
     def review_status(self) -> str:
         """'original', or for a translation 'machine', 'partly reviewed' or 'reviewed'.
 
-        Counts the segments (title, summary, block texts) that have text; a segment counts as
+        Counts the segments (title, kicker, summary, block texts) that have text; a segment counts as
         reviewed when a human-approved translation of it was used (:mod:`pressroom.review`).
         """
         if not self.machine_translated:
@@ -290,6 +293,7 @@ class Edition:
             summary=release.summary,
             blocks=list(release.blocks),
             machine_translated=False,
+            kicker=release.kicker,
         )
 
     @classmethod
@@ -306,7 +310,7 @@ class Edition:
         expected = len(release.translatable_texts())
         if len(texts) != expected:
             raise ValueError(f"expected {expected} texts for {release.slug}, got {len(texts)}")
-        title, summary, *bodies = texts
+        title, kicker, summary, *bodies = texts
         blocks = []
         position = 0
         for block in release.blocks:
@@ -320,6 +324,7 @@ class Edition:
             summary=summary.text,
             blocks=blocks,
             machine_translated=True,
+            kicker=kicker.text,
             demo=demo,
             engine=engine,
         )

@@ -1,8 +1,8 @@
 """Quality checks per segment: the known failure modes of machine translation, found before readers do.
 
 A *segment* is one translatable unit of a release, in document order: the title is segment 0,
-the summary segment 1, and the body blocks (paragraphs, subheadings, quotes, list items)
-segments 2, 3, … — the order of :meth:`pressroom.document.model.Release.translatable_texts`. Indices
+the kicker (the line above the headline) segment 1, the summary segment 2, and the body
+blocks' texts (paragraphs, subheadings, quotes, list items, table cells, captions) 3, 4, … — the order of :meth:`pressroom.document.model.Release.translatable_texts`. Indices
 only change when the release's own structure changes, so the review workflow can key on them.
 
 Each check has a stable ``code``, a ``severity`` (``error``: the translation is wrong or

@@ -30,7 +30,7 @@ REPORT_JSON = "qa-report.json"
 REPORT_HTML = "qa-report.html"
 RECORDS_FILE = "qa-segments.json"
 RECORDS_VERSION = 1
-SEGMENT_NAMES = {0: "Title", 1: "Summary"}
+SEGMENT_NAMES = {0: "Title", 1: "Kicker", 2: "Summary"}
 
 class RecordsError(ValueError):
     """The stored segments of the last build are missing or unreadable; the message says what to do."""
@@ -44,7 +44,7 @@ def counts(findings: Sequence[Finding]) -> tuple[int, int]:
 
 def segment_name(index: int) -> str:
     """How a press officer finds the segment in the document."""
-    return SEGMENT_NAMES.get(index, f"Paragraph {index - 1}")
+    return SEGMENT_NAMES.get(index, f"Paragraph {index - 2}")
 
 
 def write_report(

@@ -1,4 +1,4 @@
-"""What every reader shares: the error type, German dates, sentences, summaries, contact blocks.
+"""What every reader shares: the error type, sentences, titles, numbered runs, summaries.
 
 Kept apart from ``__init__`` so the format readers can import it without a cycle.
 """
@@ -6,14 +6,23 @@ Kept apart from ``__init__`` so the format readers can import it without a cycle
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pressroom.document.inline import Text
-from pressroom.document.model import Block, Contact, DatePrecision, Heading, ListItem, Paragraph, Quote, Release
+from pressroom.document.model import (
+    Block,
+    Contact,
+    Dateline,
+    DatePrecision,
+    Heading,
+    ListItem,
+    Paragraph,
+    Quote,
+    Release,
+)
 from pressroom.limits import MAX_RELEASE_CHARS, MAX_RELEASE_SEGMENTS
 from pressroom.slug import RESERVED_SLUGS, slugify
 from pressroom.text import Hygiene
@@ -25,21 +34,6 @@ class ReaderError(Exception):
 
 MTIME_WARNING = "no date in file; used the file's modification time"
 
-_MONTHS = {
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6,
-    "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
-}  # fmt: skip
-MONTH_NAMES = "|".join(name.capitalize() for name in _MONTHS)
-_WEEKDAY = r"(?:(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag),?\s+(?:den\s+)?)?"
-_DATE = (
-    rf"{_WEEKDAY}(?:(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}})"
-    rf"|(?P<ld>\d{{1,2}})\.\s*(?P<lm>{MONTH_NAMES})\s+(?P<ly>\d{{4}}))"
-    r"(?:\s*(?:,|–|—|-|um)?\s*(?P<H>\d{1,2})[:.](?P<M>\d{2})(?:\s*Uhr)?)?"
-)
-_GERMAN_DATE = re.compile(rf"{_DATE}\s*", re.IGNORECASE)
-# "24.02.2016 – 15:48", "12.07.2024, Polizeipräsidium München", "Stuttgart, 24. Juli 2025"
-_PLACE = r"(?:\(?[A-ZÄÖÜ][\w.()/-]*(?: [\w.()/-]+){0,2},\s*)?"
-_DATELINE = re.compile(rf"{_PLACE}{_DATE}\)?(?P<rest>.*)")
 _ABBREVIATIONS = {
     "dr", "prof", "nr", "nrn", "bzw", "ca", "st", "str", "tel", "fax", "usw", "etc", "ggf",
     "vgl", "mio", "mrd", "jh", "inkl", "exkl", "evtl", "sog", "abs", "art", "hr", "fr", "hrsg",
@@ -49,73 +43,6 @@ _ABBREVIATIONS = {
     "d.h", "e.v", "o.ä", "u.ä", "z.t", "i.d.r", "v.a", "u.v.m", "m.b.h",
 }  # fmt: skip
 _SENTENCE_END = re.compile(r"[.!?…][\"“”»«’')\]]*\s+(?=[„\"»«(\[]?[A-ZÄÖÜ0-9])")
-_CONTACT_HEADER = re.compile(
-    r"(?:Für\s+)?(?:Rückfragen(?:\s+bitte)?(?:\s+an)?|Presse-?\s?kontakt|Medienkontakt|Kontakt"
-    r"|Ansprechpartner(?:in|innen)?|Weitere\s+Informationen\s+für\s+Medien)"
-    r"(?:\s+für\s+(?:Medien|die\s+Presse))?\s*:?",
-    re.IGNORECASE,
-)
-
-
-def parse_date(value: Any, zone: ZoneInfo, path: Path) -> datetime:
-    """A front matter or document date as a timezone-aware datetime (``zone`` when none given)."""
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    if isinstance(value, date):
-        return datetime.combine(value, time(), tzinfo=zone)
-    text = str(value).strip()
-    iso = re.sub(r"\s+(Z|[+-]\d{2}:?\d{2})$", r"\1", text)
-    try:
-        parsed = datetime.fromisoformat(iso)
-    except ValueError:
-        match = _GERMAN_DATE.fullmatch(text)
-        parsed = _from_match(match) if match else None
-    if parsed is None:
-        raise ReaderError(
-            f"{path}: the date '{text}' is not a valid date; "
-            "write it as 2025-07-24, 24.07.2025 or 24.07.2025 14:30"
-        )
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
-
-
-def parse_dateline(line: str, zone: ZoneInfo) -> tuple[datetime | None, bool]:
-    """The date a dateline at the start of ``line`` gives, and whether the line is only that.
-
-    ``(date, True)`` for a line like ``24.02.2016 – 15:48`` or ``12.07.2024, Polizeipräsidium
-    München`` (drop it from the body); ``(date, False)`` for ``Stuttgart, 24.07.2025 – Die
-    Stadt ...`` (keep the paragraph); ``(None, False)`` otherwise.
-    """
-    match = _DATELINE.match(line)
-    if not match:
-        return None, False
-    found = _from_match(match)
-    if found is None:
-        return None, False
-    rest = match["rest"].strip()
-    standalone = not rest or (
-        rest[0] in ",|/–—-"
-        and len(rest) <= 60
-        and not rest.endswith(".")
-        and ". " not in rest
-        and re.match(r"[,|/–—-]\s*[A-ZÄÖÜ(]", rest) is not None
-    )
-    if standalone:
-        return found.replace(tzinfo=zone), True
-    if re.match(r"[–—-]\s+\S", rest):
-        return found.replace(tzinfo=zone), False
-    return None, False
-
-
-def _from_match(match: re.Match[str]) -> datetime | None:
-    if match["y"]:
-        year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
-    else:
-        year, month, day = int(match["ly"]), _MONTHS[match["lm"].lower()], int(match["ld"])
-    hour, minute = (int(match["H"]), int(match["M"])) if match["H"] else (0, 0)
-    try:
-        return datetime(year, month, day, hour, minute)
-    except ValueError:
-        return None
 
 
 def mtime_date(path: Path, zone: ZoneInfo, warnings: list[str]) -> datetime:
@@ -176,15 +103,17 @@ def title_from_text(text: str) -> str:
     return cut_at_word(sentence, 90)
 
 
-def is_contact_header(line: str) -> bool:
-    """'Rückfragen bitte an:', 'Pressekontakt:' and the like: the contact block starts after it."""
-    return len(line) <= 60 and _CONTACT_HEADER.fullmatch(line.strip()) is not None
-
-
-def contact_text(lines: list[str]) -> str:
-    """Contact lines kept verbatim, without trailing spaces or runs of blank lines."""
-    text = "\n".join(line.rstrip() for line in lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+def title_from_lead(blocks: list[Block]) -> tuple[str, list[Block]]:
+    """A stand-in title from the first paragraph; a paragraph that is no more than that one
+    short sentence (and marks nothing) leaves the body, so it is not shown twice."""
+    index = next((i for i, b in enumerate(blocks) if isinstance(b, Paragraph)), None)
+    if index is None:
+        return title_from_text(next((t.text for b in blocks for t in b.texts()), "")), blocks
+    lead = blocks[index].texts()[0]
+    title = title_from_text(lead.text)
+    if title == lead.text.removesuffix(".") and not lead.marks:
+        return title, blocks[:index] + blocks[index + 1 :]
+    return title, blocks
 
 
 # What a reader's line or paragraph turns into, until its run of siblings is known.
@@ -196,8 +125,8 @@ class Pending:
     """A block while a reader still works on it.
 
     ``kind`` is one of HEADING, PARAGRAPH, QUOTE, LIST_ITEM. Items numbered in the text
-    ("1. ", "1081. ") keep their number and marker until the whole run of them is known;
-    ``ordered`` is for lists numbered by Word itself.
+    ("1. ", "1081. ") keep their number and marker until the whole run of them is known.
+    A ``block`` already finished (a table) passes through as it is.
     """
 
     kind: str
@@ -205,6 +134,8 @@ class Pending:
     ordered: bool = False
     number: int = 0
     marker: str = ""
+    level: int = 1
+    block: Block | None = None
 
 
 def finish_blocks(pending: list[Pending]) -> list[Block]:
@@ -212,7 +143,8 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
 
     The numbers of a run of numbered items are dropped when they are 1, 2, 3 ... (the writers
     number ordered lists themselves); otherwise (a table of contents numbered 1081-1086) the
-    original marker stays in the text, so no number is lost.
+    original marker stays in the text, so no number is lost, and the items are not numbered
+    again by the writers.
     """
     blocks: list[Block] = []
     run: list[Pending] = []
@@ -221,42 +153,80 @@ def finish_blocks(pending: list[Pending]) -> list[Block]:
             run.append(item)
             continue
         if run:
-            keep = [i.number for i in run] != list(range(1, len(run) + 1))
+            keep = keeps_numbers([i.number for i in run])
             for numbered in run:
                 text = f"{numbered.marker} {numbered.text}" if keep else numbered.text
-                blocks.append(ListItem(Text(clean_inline(text)), ordered=True))
+                blocks.append(ListItem(Text(clean_inline(text)), ordered=not keep))
             run = []
-        if item is not None and clean_inline(item.text):
-            blocks.append(_block(item.kind, Text(clean_inline(item.text)), item.ordered))
+        if item is not None and item.block is not None:
+            blocks.append(item.block)
+        elif item is not None and clean_inline(item.text):
+            blocks.append(_block(item.kind, Text(clean_inline(item.text)), item.ordered, item.level))
     return blocks
 
 
-def _block(kind: str, text: Text, ordered: bool) -> Block:
+def _block(kind: str, text: Text, ordered: bool, level: int) -> Block:
     if kind == HEADING:
         return Heading(text)
     if kind == QUOTE:
         return Quote(text)
     if kind == LIST_ITEM:
-        return ListItem(text, ordered=ordered)
+        return ListItem(text, level, ordered)
     return Paragraph(text)
 
 
-def _without_repeated_lead(summary: str, blocks: list[Block]) -> list[Block]:
-    """``blocks`` without the summary's sentences at the start of a leading paragraph.
+def keeps_numbers(numbers: list[int]) -> bool:
+    """Whether a run of numbered items keeps its numbers in the text.
+
+    Numbers 1, 2, 3 … are dropped (the writers number ordered lists themselves); any other run
+    (a table of contents numbered 1081–1086) keeps them as written, so no number is lost.
+    """
+    return numbers != list(range(1, len(numbers) + 1))
+
+
+def with_body_heading_levels(blocks: list[Block]) -> list[Block]:
+    """Subheadings shifted so that the highest level used in the body is level 2, the first
+    level below the release's title, whichever levels the author started from."""
+    levels = [block.level for block in blocks if isinstance(block, Heading)]
+    if not levels or min(levels) == 2:
+        return blocks
+    shift = 2 - min(levels)
+    return [replace(b, level=min(b.level + shift, 6)) if isinstance(b, Heading) else b for b in blocks]
+
+
+def _lead_index(blocks: list[Block]) -> int | None:
+    """The lead paragraph: the first paragraph that reads as a sentence, after datelines and
+    reference lines ("Nr. 1750"), before any other block."""
+    for index, block in enumerate(blocks):
+        if isinstance(block, Dateline):
+            continue
+        if not isinstance(block, Paragraph):
+            return None
+        if block.text.text.rstrip("\"“”»«'’)")[-1:] in (".", "!", "?", "…"):
+            return index
+    return None
+
+
+def _without_repeated_lead(summary: str, blocks: list[Block]) -> tuple[str, list[Block]]:
+    """The summary and the body such that no sentence is shown twice.
 
     Every edition shows the summary right above the body, so a lead that begins with it
-    would show the same sentences twice: the summary has moved out of the body. Only whole
-    sentences are removed (the summary must end like one), and a lead that is nothing but
-    the summary is dropped.
+    would show the same sentences twice. Normally the summary's sentences move out of the
+    lead (whole sentences only: the summary must end like one; a lead that is nothing but the
+    summary is dropped). Where those sentences carry a link or emphasis, the lead keeps them
+    and the summary goes instead: the lead says the same, and nothing it marks is lost.
     """
-    if not summary or not blocks or not isinstance(blocks[0], Paragraph):
-        return blocks
-    lead = blocks[0].text
-    if lead.text == summary:
-        return blocks[1:]
-    if summary[-1] in ".!?…" and lead.text.startswith(summary + " "):
-        return [Paragraph(lead.slice(len(summary) + 1, len(lead.text))), *blocks[1:]]
-    return blocks
+    index = _lead_index(blocks) if summary else None
+    if index is None:
+        return summary, blocks
+    lead = blocks[index].text
+    whole = lead.text == summary
+    if not whole and not (summary[-1] in ".!?…" and lead.text.startswith(summary + " ")):
+        return summary, blocks
+    if lead.slice(0, len(summary)).marks:
+        return "", blocks
+    rest = [] if whole else [Paragraph(lead.slice(len(summary) + 1, len(lead.text)))]
+    return summary, [*blocks[:index], *rest, *blocks[index + 1 :]]
 
 
 def build_release(
@@ -266,11 +236,11 @@ def build_release(
     date: datetime,
     blocks: list[Block],
     warnings: list[str],
+    kicker: str = "",
     slug: str = "",
     summary: str = "",
     tags: list[str] | None = None,
-    contact: str = "",
-    contact_label: str = "",
+    contact: Contact | None = None,
     lang: str = "",
     date_precision: DatePrecision | None = None,
 ) -> Release:
@@ -279,22 +249,23 @@ def build_release(
     A release without a summary keeps none: one derived from the body would only repeat its
     first sentence above it (often cut short), and the writers that need a short text fall
     back to the lead or the title themselves (:func:`pressroom.writers.labels.summary_text`).
-    A given summary that the lead paragraph repeats is taken out of the body instead. A
-    ``contact`` block (lines as written) goes after the body under the ``contact_label``.
-    Without a ``date_precision``, a date at midnight is taken to state the day only.
+    A given summary that the lead paragraph repeats is not shown twice (see
+    :func:`_without_repeated_lead`). A ``contact`` block given apart from the body (front
+    matter) goes after it. Without a ``date_precision``, a date at midnight is taken to state
+    the day only.
     """
     hygiene = Hygiene()  # what a reader let through: Word's properties, direction controls
     title = clean_inline(hygiene.clean(title))
-    summary = clean_inline(hygiene.clean(summary))
-    contact = hygiene.clean(contact)
+    kicker = hygiene.clean(kicker)
     tags = [tag for tag in (hygiene.clean(tag).strip() for tag in tags or []) if tag]
-    blocks = [_cleaned(block, hygiene) for block in blocks]
-    blocks = _without_repeated_lead(summary, blocks)
-    if contact.strip():
-        blocks.append(Contact(contact_label, tuple(Text(line) for line in contact.split("\n"))))
+    blocks = [hygiene.clean_value(block) for block in blocks]
+    summary, blocks = _without_repeated_lead(clean_inline(hygiene.clean(summary)), blocks)
+    if contact is not None and (contact.lines or contact.table):
+        blocks.append(hygiene.clean_value(contact))
     if not title:
         raise ReaderError(f"{path}: has no title")
-    texts = [title, summary, contact, *tags, *(text.text for block in blocks for text in block.texts())]
+    lines = [line.text for line in contact.lines] if contact is not None else []
+    texts = [title, summary, kicker, *tags, *lines, *(text.text for block in blocks for text in block.texts())]
     _check_size(path, 2 + len(blocks), texts)
     warnings += hygiene.warnings()
     if not blocks:
@@ -305,6 +276,7 @@ def build_release(
         date=date,
         blocks=blocks,
         source_path=path,
+        kicker=clean_inline(kicker),
         lang=lang,
         summary=summary,
         tags=tags,
@@ -312,14 +284,6 @@ def build_release(
         warnings=warnings,
         bidi_removed=hygiene.bidi,
     )
-
-
-def _cleaned(block: Block, hygiene: Hygiene) -> Block:
-    texts = block.texts()
-    if not texts:
-        return block
-    cleaned = tuple(hygiene.clean_marked(text) for text in texts)
-    return block if cleaned == texts else block.with_texts(cleaned)
 
 
 def _check_size(path: Path, segments: int, texts: list[str]) -> None:

@@ -1,8 +1,9 @@
 """Markdown ``.md`` releases with YAML front matter: the format with exact metadata.
 
-The body is read as the small subset of Markdown press officers use (headings, paragraphs,
-quotes, bullet and numbered lists) and turned into plain text: translation and the writers work
-on plain text, so emphasis marks are dropped and links are spelled out as "label (url)".
+The front matter gives title, date, slug, summary, tags, contact and language; the body is
+read by markdown-it-py (:mod:`pressroom.readers.mdbody`) into rich blocks: headings with
+levels, paragraphs with bold, italic, code and links, quotes, nested lists, tables, pictures
+with captions, datelines and contact blocks.
 """
 
 from __future__ import annotations
@@ -16,46 +17,24 @@ import frontmatter
 import yaml
 
 from pressroom.config import Settings
-from pressroom.document.model import Release
+from pressroom.document.model import Block, DatePrecision, Dateline, Heading, Release
 from pressroom.limits import MAX_FRONT_MATTER_DEPTH
 from pressroom.readers.common import (
-    HEADING,
-    LIST_ITEM,
-    PARAGRAPH,
-    QUOTE,
-    Pending,
     ReaderError,
     build_release,
     clean_inline,
-    contact_text,
-    finish_blocks,
     mtime_date,
-    parse_date,
+    with_body_heading_levels,
 )
+from pressroom.readers.contacts import contact_from_text, gather_contacts
+from pressroom.readers.datelines import parse_date, place_datelines
 from pressroom.readers.decode import read_text_file
-from pressroom.readers.text import NUMBERED
+from pressroom.readers.mdbody import markdown_line, read_markdown_body
+from pressroom.readers.pictures import PictureError
 
 KNOWN_KEYS = ("title", "date", "slug", "summary", "tags", "contact", "lang")
 
-_HEADING = re.compile(r"(?P<hashes>#{1,6})\s+(?P<text>.*)")
-_BULLET = re.compile(r"[-*+•]\s+(?P<text>\S.*)")
-_BREAK = re.compile(r"([-*_])(?:\s*\1){2,}")
 _LANG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
-# Every inline pattern runs in linear time on any line: a bracket, a quote or an emphasis
-# mark cannot contain its own delimiter, and runs of backticks are taken whole (possessive),
-# so a line of 100,000 "**a " or "[[[" is scanned a bounded number of times.
-_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)")  # nothing to translate; dropped
-_AUTOLINK = re.compile(r"<(?:mailto:)?([^<>\s]*+)>")  # <https://…>, <a@b.de>
-_INLINE = (
-    (re.compile(r"(?<!`)`++([^`]++)`++"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1"), r"\2"),
-    # not "Bürger*innen" nor "max_muster": a mark between letters is part of the word
-    (re.compile(r"(?<![\w*])\*(?=\S)((?:[^*]|(?<=\w)\*(?=\w))+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<![\w_])_(?=\S)((?:[^_]|(?<=\w)_(?=\w))+?)(?<=\S)_(?![\w_])"), r"\1"),
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])"), r"\1"),
-)
-# The address may hold one level of brackets ("…/Stuttgart_(Begriffsklärung)").
-_LINK = re.compile(r"\[([^\[\]]+)\]\(\s*<?((?:[^()\s>]|\([^()\s>]*\))++)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 class _Refused(yaml.YAMLError):
@@ -111,34 +90,55 @@ def read_markdown_release(path: Path, settings: Settings) -> Release:
             f"front matter key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)} ignored "
             f"(known keys: {', '.join(KNOWN_KEYS)})"
         )
-    title = plain_text(_text(meta.get("title")))
-    pending, level_one_first = parse_body(body)
-    if level_one_first and (
-        not title or clean_inline(pending[0].text).casefold() == title.casefold()
-    ):
-        title = title or pending[0].text
-        pending = pending[1:]
+    try:
+        blocks = read_markdown_body(body, path)
+    except PictureError as exc:
+        raise ReaderError(f"{path}: {exc}") from None
+    blocks, stated = place_datelines(blocks)
+    title, blocks = _title(markdown_line(_text(meta.get("title"))), blocks)
     if not title:
         raise ReaderError(
             f"{path}: has no title; add a 'title:' line to the front matter "
             "or start the text with a '# ' headline"
         )
+    precision: DatePrecision | None = None
     if _text(meta.get("date")):
         date = parse_date(meta["date"], settings.zone, path)
+    elif stated is not None:
+        date, precision = stated[0].replace(tzinfo=settings.zone), stated[1]
     else:
         date = mtime_date(path, settings.zone, warnings)
     return build_release(
         path,
         title=title,
         date=date,
-        blocks=finish_blocks(pending),
+        date_precision=precision,
+        blocks=gather_contacts(with_body_heading_levels(blocks)),
         warnings=warnings,
         slug=_text(meta.get("slug")),
-        summary=plain_text(_text(meta.get("summary"))),
+        summary=markdown_line(_text(meta.get("summary"))),
         tags=_tags(meta.get("tags")),
-        contact=contact_text(_text(meta.get("contact")).split("\n")),
+        contact=contact_from_text("", _text(meta.get("contact"))),
         lang=_lang(meta.get("lang"), path),
     )
+
+
+def _title(given: str, blocks: list[Block]) -> tuple[str, list[Block]]:
+    """The title, and the body without a level-one headline that states it.
+
+    A body that starts (after its dateline) with a '# ' headline has its title there; the
+    headline is dropped when it is the title, so the title is not shown twice.
+    """
+    first = next((i for i, block in enumerate(blocks) if not isinstance(block, Dateline)), None)
+    if first is None:
+        return given, blocks
+    headline = blocks[first]
+    if not isinstance(headline, Heading) or headline.level != 1:
+        return given, blocks
+    text = clean_inline(headline.text.text)
+    if given and text.casefold() != given.casefold():
+        return given, blocks
+    return given or text, blocks[:first] + blocks[first + 1 :]
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict[Any, Any], str]:
@@ -181,80 +181,6 @@ def _front_matter(text: str, path: Path) -> tuple[dict[Any, Any], str]:
             "such as 'title: ...'"
         )
     return meta, start[bounds[1].end() :]
-
-
-def parse_body(body: str) -> tuple[list[Pending], bool]:
-    """Blocks of the Markdown body, and whether it starts with a level-one '# ' heading."""
-    pending: list[Pending] = []
-    lines: list[str] = []
-    current: Pending | None = None
-    level_one_first = False
-
-    def close() -> None:
-        nonlocal current, lines
-        if current is not None and lines:
-            current.text = plain_text(" ".join(lines))
-            pending.append(current)
-        current, lines = None, []
-
-    for raw in body.split("\n"):
-        line = raw.strip()
-        if not line or _BREAK.fullmatch(line):
-            close()
-        elif heading := _HEADING.fullmatch(line):
-            close()
-            level_one_first = level_one_first or (not pending and len(heading["hashes"]) == 1)
-            current, lines = Pending(HEADING, ""), [_without_closing_hashes(heading["text"])]
-            close()
-        elif line.startswith(">"):
-            quoted = line[1:].strip()
-            if current is None or current.kind != QUOTE or not quoted:
-                close()
-                current = Pending(QUOTE, "")
-            if quoted:
-                lines.append(quoted)
-        elif bullet := _BULLET.fullmatch(line):
-            close()
-            current, lines = Pending(LIST_ITEM, ""), [bullet["text"]]
-        elif numbered := NUMBERED.fullmatch(line):
-            close()
-            current = Pending(
-                LIST_ITEM, "", True, int(numbered["number"]), numbered["marker"]
-            )
-            lines = [numbered["text"]]
-        else:
-            if current is None:
-                current = Pending(PARAGRAPH, "")
-            lines.append(line)  # continues the open paragraph, quote or list item
-    close()
-    return pending, level_one_first
-
-
-def _without_closing_hashes(text: str) -> str:
-    """A heading's text without the optional closing hashes ("## Titel ##"); "C#" keeps its."""
-    stripped = text.rstrip("#")
-    return stripped.rstrip() if stripped != text and stripped[-1:].isspace() else text
-
-
-def plain_text(text: str) -> str:
-    """Markdown inline syntax to plain text: emphasis dropped, links as 'label (url)'."""
-    text = _LINK.sub(_link, _IMAGE.sub("", text))
-    text = _AUTOLINK.sub(_autolink, text)
-    for pattern, replacement in _INLINE:
-        text = pattern.sub(replacement, text)
-    return clean_inline(text)
-
-
-def _autolink(match: re.Match[str]) -> str:
-    """<https://…> or <a@b.de> as the bare address; anything else in <> stays as written."""
-    inner = match[1]
-    return inner if any(mark in inner[1:-1] for mark in "@.") else match[0]
-
-
-def _link(match: re.Match[str]) -> str:
-    label, url = match[1].strip(), match[2]
-    shown = url.removeprefix("mailto:")
-    return label if shown in label else f"{label} ({shown})"
 
 
 def _text(value: Any) -> str:

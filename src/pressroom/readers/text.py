@@ -1,39 +1,41 @@
 """Plain ``.txt`` releases: no metadata, so the structure is read from the shape of the lines.
 
 What users feed in is text copied from a web page, a mail or a PDF (see the corpus in
-``shared/corpus``): a headline on the first line (or none at all), maybe a dateline such as
-``24.02.2016 – 15:48``, short subheadings, bullet or numbered lines, one paragraph per line or
-e-mail text hard-wrapped at ~72 characters, and a contact block after "Rückfragen bitte an:".
-Every guess that could be wrong is cautious: a line that is not clearly a heading, a list item
-or a quotation stays a paragraph, so no text is ever lost or reordered.
+``shared/corpus``): a headline on the first line (or none at all, or a short kicker line right
+above it), maybe a dateline such as ``24.02.2016 – 15:48`` or a metadata line such as
+``2011 | Nr. 282661 | Aktuell``, short subheadings (also "+ + + Zwischenüberschrift + + +"),
+bullet or numbered lines, tables as '| a | b |' lines or tab-separated cells, one paragraph
+per line or e-mail text hard-wrapped at ~72 characters, and a contact block after
+"Rückfragen bitte an:", "Ansprechpartner:" and the like. Every guess that could be wrong is
+cautious: a line that is not clearly a heading, a list item, a table row or a quotation stays
+a paragraph, so no text is ever lost or reordered.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pressroom.config import Settings
-from pressroom.document.model import Block, Paragraph, Release
+from pressroom.document.inline import Text
+from pressroom.document.model import Block, Contact, DatePrecision, Paragraph, Release, Table
 from pressroom.readers.common import (
     HEADING,
     LIST_ITEM,
     PARAGRAPH,
     QUOTE,
-    MONTH_NAMES,
     Pending,
     build_release,
     clean_inline,
-    contact_text,
     finish_blocks,
-    is_contact_header,
     mtime_date,
-    parse_dateline,
-    title_from_text,
+    title_from_lead,
 )
+from pressroom.readers.contacts import RESPONSIBLE_LABEL, contact_block, is_contact_header, starts_contact
+from pressroom.readers.datelines import MONTH_NAMES, find_dateline, place_datelines
 from pressroom.readers.decode import read_text_file
+from pressroom.readers.texttables import is_table_row, with_tables
+from pressroom.readers.textbuilder import with_links
 
 HEADLINE_MAX = 160
 """A first line up to this long without a final full stop is the headline (mail subjects
@@ -46,7 +48,8 @@ WRAP_SLACK = 8
 """A line is wrapped when the next word would not have fitted within this many characters of
 the wrap width; a shorter line was ended on purpose."""
 
-BULLET = re.compile(r"[-•*·▪]\s+(?P<text>\S.*)")
+BULLET = re.compile(r"(?P<glyph>[-•*·▪◦])\s+(?P<text>\S.*)")
+_SUB_BULLETS = {"◦": 2, "▫": 3}  # how a nested bullet line is written (and kept for classify)
 # "1. Text", "1081.    Text"; not "24. Juli 2025" (a date) nor "24.02.2016" (no space).
 NUMBERED = re.compile(
     rf"(?P<marker>(?P<number>\d{{1,4}})[.)])\s+(?!(?:{MONTH_NAMES})\b)(?P<text>\S.*)"
@@ -58,6 +61,10 @@ _LABEL = re.compile(
     r"|Medienmitteilung)(?:\s+(?:Nr\.\s*)?[\d/.-]+)?:?",
     re.IGNORECASE,
 )
+# "+ + + Zwischenüberschrift + + +", "+++ Zwischenüberschrift +++": a subheading in police texts.
+_PLUS_HEADING = re.compile(r"\+(?:\s?\+){2}\s+(?P<text>\S.*?)\s+\+(?:\s?\+){2}")
+KICKER_MAX_WORDS = 6
+"""A kicker (Dachzeile) above the headline is a few words: a place, a topic, a name."""
 _CLOSING = r"[\"“”»«’')]*$"  # closing quotes or brackets after the final punctuation
 _ENDS_CLAUSE = re.compile(rf"[.!?…:;,]{_CLOSING}")
 _ENDS_SENTENCE = re.compile(rf"[.!?…:]{_CLOSING}")  # ':' - a lead-in to a list is prose too
@@ -66,57 +73,117 @@ _ENDS_SENTENCE = re.compile(rf"[.!?…:]{_CLOSING}")  # ':' - a lead-in to a lis
 def read_text_release(path: Path, settings: Settings) -> Release:
     """Read a plain-text release; guessed title and date are reported in ``warnings``."""
     text, warnings = read_text_file(path)
-    zone = settings.zone
-    lines = [line.strip() for line in text.split("\n")]
-    lines, contact, contact_label = _split_contact(lines)
-    title, date, body = _header(lines, zone)
+    lines = [line.strip() for line in with_bullet_levels(text.split("\n"))]
+    lines, contact = _split_contact(lines)
+    kicker, title, body = _header(lines)
     if is_hard_wrapped(body):
         body = unwrap(body)
-    blocks = classify(body)
-    if date is None:
-        first = next((line for line in body if line), "")
-        date, _ = parse_dateline(first, zone)
+    blocks, stated = place_datelines(classify(body))
+    blocks = [block.with_texts(tuple(with_links(text) for text in block.texts())) for block in blocks]
     if not title and blocks:
-        source = next((b for b in blocks if isinstance(b, Paragraph)), blocks[0])
-        title = title_from_text(source.texts()[0].text if source.texts() else "")
+        title, blocks = title_from_lead(blocks)
         warnings.append(
             "no headline on the first line; the title was made from the first sentence "
             "(put the headline on the first line)"
         )
-    if date is None:
-        date = mtime_date(path, zone, warnings)
+    precision: DatePrecision | None = None
+    if stated is not None:
+        date, precision = stated[0].replace(tzinfo=settings.zone), stated[1]
+    else:
+        date = mtime_date(path, settings.zone, warnings)
     return build_release(
-        path, title=title, date=date, blocks=blocks, warnings=warnings, contact=contact, contact_label=contact_label
-    )
+        path, title=title, kicker=kicker, date=date, date_precision=precision, blocks=blocks,
+        warnings=warnings, contact=contact,
+    )  # fmt: skip
 
 
-def _split_contact(lines: list[str]) -> tuple[list[str], str, str]:
-    """Everything after the last 'Rückfragen bitte an:'-style line is the press contact;
-    returns the lines before it, the contact and its header line."""
-    for index in range(len(lines) - 1, 0, -1):
-        if is_contact_header(lines[index]) and any(lines[index + 1 :]) and any(lines[:index]):
-            return lines[:index], contact_text(lines[index + 1 :]), lines[index]
-    return lines, "", ""
+def with_bullet_levels(lines: list[str]) -> list[str]:
+    """Lines with each indented bullet line written with its nesting level's glyph (◦ for the
+    second, ▫ for the third), so the level survives the stripping of lines that follows."""
+    result: list[str] = []
+    indents: list[int] = []  # the indentation of each open level
+    for line in lines:
+        bullet = BULLET.fullmatch(line.strip())
+        if bullet is None:
+            if line.strip():
+                indents = []
+            result.append(line)
+            continue
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        while indents and indent < indents[-1]:
+            indents.pop()
+        if not indents or indent > indents[-1]:
+            indents.append(indent)
+        level = min(len(indents), 3)
+        glyph = next((g for g, lv in _SUB_BULLETS.items() if lv == level), bullet["glyph"])
+        result.append(f"{glyph} {bullet['text']}" if level > 1 else line)
+    return result
 
 
-def _header(lines: list[str], zone: ZoneInfo) -> tuple[str, datetime | None, list[str]]:
-    """Title and dateline from the first few lines; returns them and the remaining lines."""
-    title = ""
-    date: datetime | None = None
+def _split_contact(lines: list[str]) -> tuple[list[str], Contact | None]:
+    """The lines before the press contact, and the contact: everything from the last contact
+    heading ('Rückfragen bitte an:', 'Ansprechpartner:' …) to the end, together with the
+    contact blocks and V.i.S.d.P. lines right above it ("Firmenkontakt …:" then
+    "Pressekontakt:"). The headings after the first stay in the block as written."""
+    start = next(
+        (i for i in range(len(lines) - 1, 0, -1) if starts_contact(lines[i]) and any(lines[:i])
+         and (any(lines[i + 1 :]) or not is_contact_header(lines[i]))),
+        None,
+    )  # fmt: skip
+    if start is None:
+        return lines, None
+    while True:
+        above = start - 1
+        while above > 0 and not lines[above]:
+            above -= 1
+        paragraph = above
+        while paragraph > 0 and lines[paragraph - 1]:
+            paragraph -= 1
+        if above <= 0 or not starts_contact(lines[paragraph]) or not any(lines[:paragraph]):
+            break
+        start = paragraph
+    label = lines[start] if is_contact_header(lines[start]) else RESPONSIBLE_LABEL
+    rest = lines[start + 1 :] if is_contact_header(lines[start]) else lines[start:]
+    return lines[:start], contact_block(label, [with_links(Text(line)) for line in rest])
+
+
+def _header(lines: list[str]) -> tuple[str, str, list[str]]:
+    """Kicker and title from the first few lines; returns them and the remaining lines.
+
+    A label line ("Pressemitteilung") above the headline is dropped; a dateline or metadata
+    line stays where it stands. A short headline-like line right above the headline (no blank
+    line between) is its kicker.
+    """
+    kicker = title = ""
     used: set[int] = set()
     for index in [i for i, line in enumerate(lines) if line][:4]:
         line = lines[index]
-        found, standalone = parse_dateline(line, zone)
-        if standalone and date is None:
-            date = found
-        elif not title and _LABEL.fullmatch(line):
-            pass  # "Pressemitteilung" above the headline is a label, not the headline
-        elif not title and looks_like_headline(line):
+        if find_dateline(line) is not None:
+            continue
+        if not title and _LABEL.fullmatch(line):
+            used.add(index)
+            continue
+        if not title and looks_like_headline(line):
+            used.add(index)
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if not kicker and _is_kicker(line, following):
+                kicker = clean_inline(line)
+                continue
             title = clean_inline(line)
-        else:
-            break
-        used.add(index)
-    return title, date, [line for i, line in enumerate(lines) if i not in used]
+        break
+    return kicker, title, [line for i, line in enumerate(lines) if i not in used]
+
+
+def _is_kicker(line: str, following: str) -> bool:
+    """A few words right above a longer headline (the Dachzeile: "Mercedes-Benz Arena")."""
+    return (
+        bool(following)
+        and len(line.split()) <= KICKER_MAX_WORDS
+        and len(line) < len(following)
+        and looks_like_headline(following)
+        and find_dateline(following) is None
+        and not is_contact_header(line)
+    )
 
 
 def looks_like_headline(line: str) -> bool:
@@ -164,20 +231,28 @@ def unwrap(lines: list[str]) -> list[str]:
 def _wrapped(line: str, following: str, width: int) -> bool:
     if not line or not following or BULLET.fullmatch(following) or NUMBERED.fullmatch(following):
         return False
+    if is_table_row(line) or is_table_row(following):
+        return False  # table rows are never wrapped text
     return len(line) + 1 + len(following.split()[0]) > width - WRAP_SLACK
 
 
 def classify(lines: list[str]) -> list[Block]:
-    """Blocks from lines ('' = blank line); each non-blank line becomes one block."""
-    filled = [line for line in lines if line]
-    numbered = [NUMBERED.fullmatch(line) for line in filled]
+    """Blocks from lines ('' = blank line): each run of table rows becomes a table, each other
+    non-blank line one block."""
+    filled = with_tables(lines)
+    numbered = [NUMBERED.fullmatch(line) if isinstance(line, str) else None for line in filled]
     parsed: list[Pending] = []
     for index, line in enumerate(filled):
+        if isinstance(line, Table):
+            parsed.append(Pending(PARAGRAPH, "", block=line))
+            continue
         bullet = BULLET.fullmatch(line)
         match = numbered[index]
         neighbours = numbered[max(index - 1, 0) : index] + numbered[index + 1 : index + 2]
-        if bullet:
-            parsed.append(Pending(LIST_ITEM, bullet["text"]))
+        if plus := _PLUS_HEADING.fullmatch(line):
+            parsed.append(Pending(HEADING, plus["text"]))
+        elif bullet:
+            parsed.append(Pending(LIST_ITEM, bullet["text"], level=_SUB_BULLETS.get(bullet["glyph"], 1)))
         elif match and any(neighbours):
             number, marker = int(match["number"]), match["marker"]
             parsed.append(Pending(LIST_ITEM, match["text"], True, number, marker))
@@ -187,7 +262,7 @@ def classify(lines: list[str]) -> list[Block]:
             parsed.append(Pending(PARAGRAPH, line))
     for index, item in enumerate(parsed):
         following = parsed[index + 1] if index + 1 < len(parsed) else None
-        if item.kind == PARAGRAPH and following and is_subheading(item.text):
+        if item.kind == PARAGRAPH and item.block is None and following and is_subheading(item.text):
             if following.kind != PARAGRAPH or _is_prose(following.text):
                 item.kind = HEADING
     return finish_blocks(parsed)

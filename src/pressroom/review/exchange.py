@@ -1,7 +1,7 @@
 """Review files: XLIFF 1.2 for CAT tools (OmegaT, Poedit, Virtaal) and a review DOCX for Word.
 
 Both carry one unit per segment of an edition, in document order, with the segment index
-(title 0, summary 1, body blocks 2, 3, …) as its id, the German source, the current
+(title 0, kicker 1, summary 2, body blocks 3, 4, …) as its id, the German source, the current
 translation, QA findings as notes, and whether the unit is already approved. Reading a file
 back gives the same :class:`ReviewFile`; anything malformed raises :class:`ReviewError` with
 a message a reviewer can act on.

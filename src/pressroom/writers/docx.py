@@ -92,16 +92,16 @@ def render_docx(
 ) -> bytes:
     """The edition as DOCX bytes; the machine-translation notice links to ``original_url``.
 
-    ``review_notes`` (quality-check messages per segment: 0 title, 1 summary, 2… blocks)
-    become Word comments on the segments' paragraphs, for reviewers; None for the public edition.
+    ``review_notes`` (quality-check messages per segment: 0 title, 1 kicker, 2 summary,
+    3… blocks) become Word comments on the segments' paragraphs, for reviewers; None for the
+    public edition.
     """
     document = _Builder.new(edition.lang, settings)
-    document.front_matter(edition, original_url)
-    segments = {0: next(p for p in document.doc.paragraphs if p.style.name == "Title")}
+    segments = document.front_matter(edition, original_url)
     if edition.summary:
-        segments[1] = document.paragraph(edition.summary, "Subtitle")
+        segments[2] = document.paragraph(edition.summary, "Subtitle")
     document.blocks(document.doc, body_blocks(edition, settings), edition.release.lang)
-    segments.update(enumerate(document.text_paragraphs, 2))
+    segments.update(enumerate(document.text_paragraphs, 3))
     for index, messages in sorted((review_notes or {}).items()):
         if index in segments and segments[index].runs:
             document.doc.add_comment(segments[index].runs, xml_safe("\n".join(messages)), author=REVIEW_AUTHOR, initials="QA")
@@ -135,6 +135,8 @@ def render_bilingual_docx(
     for builder, cell in zip((source, document), header.cells):
         builder.run(cell.paragraphs[0], LANGUAGE_NAMES.get(builder.lang, builder.lang)).bold = True
     rows = [("Heading 1", release.title, display_title(edition))]
+    if release.kicker or edition.kicker:
+        rows.insert(0, ("Normal", release.kicker, edition.kicker))
     if release.summary or edition.summary:
         rows.append(("Subtitle", release.summary, edition.summary))
     for style, left, right in rows:
@@ -198,15 +200,21 @@ class _Builder:
                 fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
                 fonts.set(qn("w:eastAsia"), self.settings.korean_font)
 
-    def front_matter(self, edition: Edition, original_url: str | None) -> None:
-        """Demo banner, machine-translation notice, title and date: what a reader must see first."""
+    def front_matter(self, edition: Edition, original_url: str | None) -> dict[int, Paragraph]:
+        """Demo banner, machine-translation notice, kicker, title and date: what a reader must
+        see first. Returns the paragraphs of the title (segment 0) and the kicker (segment 1)."""
         if edition.demo:
             self.banner(demo_banner(edition))
         if edition.machine_translated:
             self.notice(mt_notice(edition), original_url)
-        self.paragraph(display_title(edition), "Title")
+        segments = {}
+        if edition.kicker:
+            segments[1] = self.paragraph(edition.kicker, "Normal")
+            segments[1].runs[0].bold = True
+        segments[0] = self.paragraph(display_title(edition), "Title")
         release = edition.release
         self.paragraph(format_date(release.date, edition.lang, release.date_precision), "Normal")
+        return segments
 
     def save(self, edition: Edition) -> bytes:
         """Core properties set, the document as DOCX bytes."""
