@@ -89,11 +89,11 @@ def test_a_damaged_cache_is_set_aside_rebuilt_and_named_once(site: Path, name: s
 
 
 def _approve(site: Path, text: str) -> None:
-    """Export the English review file, correct the first body segment, import it."""
+    """Export the English review file, correct the body paragraph, import it."""
     (path,) = export_reviews(site / "output", site / "output" / STATE_DIR, site / "review", langs=["en"])
     store = xliff.xlifffile.parsestring(path.read_bytes())
     for unit in store.unit_iter():
-        if unit.getid().rpartition("\x04")[2] == "2":
+        if unit.source.startswith("Die Haltestelle wird eröffnet."):
             unit.target = text
     path.write_bytes(bytes(store))
     outcomes, problems = import_reviews(site / "output" / STATE_DIR, [path], "Min-ji Kim")

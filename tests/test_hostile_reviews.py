@@ -37,15 +37,24 @@ def exported(tmp_path: Path) -> Path:
     return path
 
 
+BODY = "Die Haltestelle wird eröffnet."
+
+
+def _body_id(path: Path) -> str:
+    """The segment number of the release's body paragraph in an exported file."""
+    store = xliff.xlifffile.parsestring(path.read_bytes())
+    return next(unit.getid().rpartition("\x04")[2] for unit in store.unit_iter() if unit.source == BODY)
+
+
 def _units(path: Path, count: int, id_of: str | None = None) -> Path:
     """The exported file with its body unit repeated ``count`` times (under ``id_of`` if given)."""
     text = path.read_text(encoding="utf-8")
-    start = text.index('id="2"')
-    start = text.rindex("<trans-unit", 0, start)
+    body = _body_id(path)
+    start = text.rindex("<trans-unit", 0, text.index(f"<source>{BODY}</source>"))
     end = text.index("</trans-unit>", start) + len("</trans-unit>")
     unit = text[start:end]
     if id_of is not None:
-        unit = unit.replace('id="2"', f'id="{id_of}"', 1)
+        unit = unit.replace(f'id="{body}"', f'id="{id_of}"', 1)
     out = path.with_name(f"many-{count}-{len(id_of or '')}.xlf")
     out.write_text(text[:start] + unit * count + text[end:], encoding="utf-8")
     return out
@@ -62,7 +71,7 @@ def _approved(tmp_path: Path) -> int:
 def test_a_segment_twice_or_too_many_units_are_refused_and_nothing_is_stored(exported: Path, tmp_path: Path) -> None:
     state = tmp_path / "output" / STATE_DIR
     for path, expected in (
-        (_units(exported, 3), "segment 2 appears more than once"),
+        (_units(exported, 3), f"segment {_body_id(exported)} appears more than once"),
         (_units(exported, MAX_REVIEW_UNITS + 1, id_of="7"), "segment 7 appears more than once"),
     ):
         outcomes, problems = import_reviews(state, [path], "Min-ji Kim")
@@ -92,14 +101,14 @@ def test_an_oversized_review_file_is_refused_before_it_is_parsed(exported: Path,
 def test_controls_in_a_correction_never_reach_the_store(exported: Path, tmp_path: Path) -> None:
     store = xliff.xlifffile.parsestring(exported.read_bytes())
     for unit in store.unit_iter():
-        if unit.getid().rpartition("\x04")[2] == "2":
+        if unit.source == BODY:
             unit.target = "The stop opens\u202e today\u2066."
     exported.write_bytes(bytes(store))
     outcomes, problems = import_reviews(tmp_path / "output" / STATE_DIR, [exported], "x")
     assert outcomes and not problems
     approvals = Approvals(tmp_path / "output" / STATE_DIR / REVIEWS_FILE)
     try:
-        (approval,) = approvals.lookup("de", "en", ["Die Haltestelle wird eröffnet."]).values()
+        (approval,) = approvals.lookup("de", "en", [BODY]).values()
     finally:
         approvals.close()
     assert approval.target == "The stop opens today."
