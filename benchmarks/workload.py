@@ -175,7 +175,7 @@ class CorpusStats:
 
 def release_texts(paths: list[Path], settings: Settings) -> list[list[str]]:
     """Each release's translatable texts as pressroom reads them (title, summary, blocks)."""
-    return [read_release(path, settings).translatable_texts() for path in paths]
+    return [[text.text for text in read_release(path, settings).translatable_texts()] for path in paths]
 
 
 def corpus_stats(texts: list[list[str]]) -> CorpusStats:

@@ -272,6 +272,12 @@ class Settings:
         example='# for example: Energie = { en = "Energy", ko = "에너지" }',
         default_factory=dict,
     )
+    cluster: str = _doc(
+        "Address of a Dask scheduler (tcp://HOST:8786) whose workers translate; empty: this "
+        "computer translates. Needs pip install 'pressroom[cluster]'; 'pressroom build "
+        "--cluster ADDRESS' does the same for one build. The output is the same either way.",
+        default="",
+    )
     translation: TranslationSettings = field(default_factory=TranslationSettings)
 
     @property

@@ -25,7 +25,7 @@ from pressroom.build.folders import output_folder_problem
 from pressroom.build.incremental import build_unless_unchanged
 from pressroom.build.plan import plan_editions, publishable, read_releases, refuse_unwanted_demo
 from pressroom.build.publish import write_editions
-from pressroom.build.stages import apply_reviews, translate_editions
+from pressroom.build.stages import apply_reviews, chunk_runner, translate_editions
 from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter, note_problem
 from pressroom.config import Settings
 from pressroom.qa.checks import check_editions, removed_control_findings, review_notes
@@ -33,6 +33,7 @@ from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
 from pressroom.qa.protect import Protector
 from pressroom.qa.report import publish_report
 from pressroom.review.store import REVIEWS_FILE, back_up_reviews
+from pressroom.translate.corpus import ChunkRunner
 from pressroom.translate.routing import EngineProvider
 
 
@@ -111,7 +112,21 @@ def _build_locked(
     reporter: Reporter,
     now: datetime,
 ) -> BuildResult:
-    """The build itself, under the lock: one call per stage."""
+    """The build itself, under the lock: where it translates (a named cluster is reached
+    first, before anything is read), then one call per stage."""
+    with chunk_runner(options.cluster) as runner:
+        return _stages(settings, options, engines, reporter, now, runner)
+
+
+def _stages(
+    settings: Settings,
+    options: BuildOptions,
+    engines: EngineProvider,
+    reporter: Reporter,
+    now: datetime,
+    runner: ChunkRunner,
+) -> BuildResult:
+    """One call per stage."""
     result = BuildResult(strict=options.strict)
     glossary = _glossary(options, settings)
     protector = Protector(glossary)
@@ -120,7 +135,7 @@ def _build_locked(
     releases = publishable(releases, now, result, reporter)
     plans = plan_editions(releases, languages, settings, engines, result, reporter)
     result.demo = refuse_unwanted_demo(plans, options)
-    editions, records = translate_editions(plans, protector, options, result, reporter)
+    editions, records = translate_editions(plans, protector, options, result, reporter, runner)
     editions, result.reviewed_segments = apply_reviews(editions, records, options.output_dir / STATE_DIR, result, reporter)
     findings = check_editions(records, protector, settings.pivot_language, settings.low_confidence)
     findings += removed_control_findings(records, {r.slug: r.bidi_removed for r in releases if r.bidi_removed})

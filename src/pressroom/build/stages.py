@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pressroom.build.plan import EditionPlan
@@ -14,8 +16,30 @@ from pressroom.qa.protect import ProtectedTranslator, Protector, Translation
 from pressroom.review.store import REVIEWS_FILE, Approvals
 from pressroom.segment import split_sentences
 from pressroom.translate.base import Engine, TranslationError
-from pressroom.translate.corpus import CorpusTranslator
+from pressroom.translate.corpus import ChunkRunner, CorpusTranslator, LocalChunks
 from pressroom.translate.memory import TranslationMemory
+
+
+@contextmanager
+def chunk_runner(cluster: str | None) -> Iterator[ChunkRunner]:
+    """Where the build's chunks are translated: here, or on the Dask cluster at ``cluster``,
+    connected now (before the releases are read, so a wrong address fails at once) and closed
+    after the build. A cluster that cannot be used stops the build with a :class:`BuildError`."""
+    if not cluster:
+        yield LocalChunks()
+        return
+    from pressroom.cluster.driver import ClusterChunks, ClusterError
+
+    try:
+        runner = ClusterChunks(cluster)
+    except ClusterError as exc:
+        raise BuildError(str(exc)) from None
+    try:
+        yield runner
+    except ClusterError as exc:
+        raise BuildError(str(exc)) from None
+    finally:
+        runner.close()
 
 
 def translate_editions(
@@ -24,15 +48,19 @@ def translate_editions(
     options: BuildOptions,
     result: BuildResult,
     reporter: Reporter,
+    runner: ChunkRunner | None = None,
 ) -> tuple[list[Edition], list[EditionRecord]]:
     """Translate every planned edition, corpus-wide per route, through the translation memory
     (unless ``options`` turn it off), and assemble the editions with the segment pairs the
-    quality checks read. What each engine did goes to ``result.engines``; in a demo build
-    (``result.demo``) every edition is marked, the originals too."""
+    quality checks read. ``runner`` translates the chunks (default: here, in order). What each
+    engine did goes to ``result.engines``; in a demo build (``result.demo``) every edition is
+    marked, the originals too."""
+    runner = runner or LocalChunks()
+    runner.prepare(list({e.identity: e for plan in plans for route in plan.routes.values() for e in route}.values()))
     memory = None
     if options.use_memory:
         memory = TranslationMemory(options.memory_path or options.output_dir / STATE_DIR / "memory.sqlite")
-    translator = ProtectedTranslator(CorpusTranslator(memory), protector)
+    translator = ProtectedTranslator(CorpusTranslator(memory, runner), protector)
     try:
         translations, sentences_of = _translate_routes(plans, translator, reporter)
     finally:

@@ -68,6 +68,7 @@ class BuildOptions:
     require_review: bool = False  # feeds list only originals and fully reviewed translations
     glossary: Path | None = None  # glossary.tsv (do-not-translate.txt beside it); None: none
     strict: bool = False  # exit code 3 when a quality check finds an error
+    cluster: str | None = None  # a Dask scheduler (tcp://HOST:8786) whose workers translate; None: here
 
 
 @dataclass

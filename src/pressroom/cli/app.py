@@ -12,6 +12,7 @@ import typer
 
 from pressroom import __version__
 from pressroom.cli.build import build_command, qa_command
+from pressroom.cli.cluster import cluster_app
 from pressroom.cli.common import console, errors, shown, ui
 from pressroom.cli.models import models_app
 from pressroom.cli.review import review_app
@@ -41,6 +42,7 @@ app.command("serve")(serve_command)
 app.command("config")(config_command)
 app.add_typer(review_app, name="review")
 app.add_typer(theme_app, name="theme")
+app.add_typer(cluster_app, name="cluster")
 
 
 def _print_version(wanted: bool) -> None:

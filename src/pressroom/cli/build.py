@@ -56,6 +56,7 @@ def build_command(
     strict: StrictOption = False,
     review_marks: Annotated[bool, typer.Option("--review-marks", help="Mark segments flagged by the quality checks with Word comments in the DOCX editions (for reviewers, not for the public).")] = False,
     require_review: Annotated[bool, typer.Option("--require-review", help="Keep translations out of the feeds until every segment is reviewed (pressroom review import).")] = False,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="Translate on the workers of the Dask scheduler at this address (tcp://HOST:8786) [default: cluster in pressroom.toml, else this computer]. Needs pip install 'pressroom[cluster]'.", show_default=False)] = None,
 ) -> None:
     """Translate every release in the releases folder and publish DOCX, pages and feeds."""
     from pressroom.build.types import BuildOptions
@@ -99,7 +100,10 @@ def build_command(
     options = BuildOptions(
         releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode,
         bilingual=bilingual, glossary=glossary_path(glossary), strict=strict, require_review=require_review,
+        cluster=cluster or settings.cluster or None,
     )
+    if options.cluster:
+        console.print(f"Translating on the Dask cluster at {shown(options.cluster)}", highlight=False)
     if watch_mode:
         _watch_and_build(current_settings, config, options, engines, as_json)
         raise typer.Exit(0)
@@ -185,7 +189,7 @@ def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None
         )
     if result.reviewed_segments:
         console.print(f"  {plural(result.reviewed_segments, 'segment')} published with a human-approved translation", highlight=False)
-    if result.engines and not models_loaded:
+    if result.engines and not models_loaded and not any(s.translated or s.pieces for s in result.engines):  # (a cluster's workers load them)
         console.print("  no model was loaded: every sentence came from the translation memory", highlight=False)
     if result.up_to_date:
         console.print("  nothing changed since the last build, so nothing was rebuilt", highlight=False)

@@ -9,8 +9,10 @@ the de→en step of the Korean route reuses the English edition's work instead o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
+from typing import Protocol
 
 from pressroom.translate.base import Engine, Hypothesis
 from pressroom.translate.memory import TranslationMemory, normalise
@@ -24,6 +26,37 @@ CHUNK_SENTENCES = 1024
 # Called as progress(engine, sentences_done, sentences_total) for each engine step that
 # needs the model, first with 0 done.
 Progress = Callable[[Engine, int, int], None]
+
+# A chunk of sentences and the engine's hypotheses for it, in the same order.
+ChunkResult = tuple[list[str], list[Hypothesis]]
+
+
+class ChunkRunner(Protocol):
+    """Where an engine's chunks are translated: here, one after another (:class:`LocalChunks`),
+    or on the workers of a Dask cluster (:class:`pressroom.cluster.driver.ClusterChunks`).
+
+    The corpus translator decides what to translate and in which chunks, so a run gives the
+    same chunks, and with them the same batches and translations, wherever it runs.
+    """
+
+    def prepare(self, engines: Sequence[Engine]) -> None:
+        """Make sure every engine of the run can translate here; called once, before any chunk."""
+        ...
+
+    def run(self, engine: Engine, chunks: list[list[str]]) -> Generator[ChunkResult, None, None]:
+        """Each chunk with its hypotheses, as each is done (in any order)."""
+        ...
+
+
+class LocalChunks:
+    """Chunks translated in this process, in order, by the engine itself."""
+
+    def prepare(self, engines: Sequence[Engine]) -> None:
+        """Nothing to do: local engines load their model when first asked to translate."""
+
+    def run(self, engine: Engine, chunks: list[list[str]]) -> Generator[ChunkResult, None, None]:
+        for chunk in chunks:
+            yield chunk, engine.translate_batch(chunk)
 
 
 @dataclass
@@ -46,8 +79,9 @@ class EngineStats:
 class CorpusTranslator:
     """Translates sentences along routes of engines, once per engine and sentence per run."""
 
-    def __init__(self, memory: TranslationMemory | None = None) -> None:
+    def __init__(self, memory: TranslationMemory | None = None, runner: ChunkRunner | None = None) -> None:
         self.memory = memory
+        self.runner = runner or LocalChunks()
         self.stats: dict[str, EngineStats] = {}
         self._done: dict[str, dict[str, Hypothesis]] = {}
 
@@ -95,21 +129,24 @@ class CorpusTranslator:
         todo.sort(key=len)
         if progress and todo:
             progress(engine, 0, len(todo))
-        for start in range(0, len(todo), CHUNK_SENTENCES):
-            chunk = todo[start : start + CHUNK_SENTENCES]
-            outputs = engine.translate_batch(chunk)
-            if len(outputs) != len(chunk):
-                raise RuntimeError(
-                    f"{engine.identity} returned {len(outputs)} translations for {len(chunk)}"
-                )
-            pairs = list(zip(chunk, outputs))
-            done.update(pairs)
-            if pieces:
-                stats.pieces += len(chunk)
-            else:
-                stats.translated += len(chunk)
-            if self.memory:
-                self.memory.store(engine, pairs)
-            if progress:
-                progress(engine, start + len(chunk), len(todo))
+        chunks = [todo[start : start + CHUNK_SENTENCES] for start in range(0, len(todo), CHUNK_SENTENCES)]
+        finished = 0
+        # closing(): a build stopped here (Ctrl+C, an error) also stops the runner's work
+        with closing(self.runner.run(engine, chunks)) as results:
+            for chunk, outputs in results:
+                if len(outputs) != len(chunk):
+                    raise RuntimeError(
+                        f"{engine.identity} returned {len(outputs)} translations for {len(chunk)}"
+                    )
+                pairs = list(zip(chunk, outputs))
+                done.update(pairs)
+                if pieces:
+                    stats.pieces += len(chunk)
+                else:
+                    stats.translated += len(chunk)
+                if self.memory:  # chunk by chunk: a build stopped half-way keeps what it translated
+                    self.memory.store(engine, pairs)
+                finished += len(chunk)
+                if progress:
+                    progress(engine, finished, len(todo))
         return {s: done[s] for s in sentences}
