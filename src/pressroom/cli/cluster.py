@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-
 from pressroom.cli.common import console, fail, plural, shown
 
 cluster_app = typer.Typer(help="Translate on a Dask cluster: try one on this computer.", no_args_is_help=True)
