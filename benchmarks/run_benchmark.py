@@ -44,8 +44,12 @@ EDIT = (
 )
 
 
-def run(system: str, work: Path) -> dict[str, Any]:
-    """Run one system in a fresh process; its JSON plus the process's own wall time."""
+def run(system: str, work: Path, python: Path | None = None) -> dict[str, Any]:
+    """Run one system in a fresh process; its JSON plus the process's own wall time.
+
+    ``python``: the interpreter to run it with (another checkout's ``.venv``, to measure that
+    checkout's pressroom); by default the one this system needs here.
+    """
     settings = Settings().translation
     env = {
         **os.environ,
@@ -55,7 +59,7 @@ def run(system: str, work: Path) -> dict[str, Any]:
         "ARGOS_BEAM_SIZE": str(settings.beam_size),  # translate() asks for one hypothesis
         **{f"XDG_{kind}_HOME": str(work / "argos-home") for kind in ("DATA", "CONFIG", "CACHE")},
     }
-    python = BENCH_PYTHON if system == "argos" else LEAN_PYTHON
+    python = python or (BENCH_PYTHON if system == "argos" else LEAN_PYTHON)
     started = time.perf_counter()
     proc = subprocess.run(
         [str(python), str(HERE / "systems.py"), system, str(work)],

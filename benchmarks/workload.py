@@ -174,7 +174,8 @@ class CorpusStats:
 
 
 def release_texts(paths: list[Path], settings: Settings) -> list[list[str]]:
-    """Each release's translatable texts as pressroom reads them (title, summary, blocks)."""
+    """Each release's translatable texts as pressroom reads them (title, summary, blocks), as
+    plain strings: what is segmented and sent to the models."""
     return [[text.text for text in read_release(path, settings).translatable_texts()] for path in paths]
 
 

@@ -56,7 +56,7 @@ class _Spy:
         self.calls.append((tokens, kwargs))
         results = self.inner.translate_batch(tokens, **{**kwargs, "asynchronous": False})
         self.results.extend(results)
-        return [TranslationResult(r.hypotheses, r.scores) for r in results] if kwargs.get("asynchronous") else results
+        return [TranslationResult(r.hypotheses, r.scores, r.attention) for r in results] if kwargs.get("asynchronous") else results
 
 
 def _texts(hypotheses: list[Hypothesis]) -> list[str]:

@@ -169,9 +169,11 @@ XLIFF = (
 
 
 def _review_docx() -> bytes:
+    from pressroom.document.inline import Text
     from pressroom.review.exchange import ReviewFile, ReviewUnit, write_review_docx
 
-    return write_review_docx(ReviewFile("bahn", "de", "en", [ReviewUnit(0, "Straßenbahn", "Tram"), ReviewUnit(2, "Die SSB baut.", "SSB builds.", notes=["x"])]))
+    units = [ReviewUnit(0, Text("Straßenbahn"), Text("Tram")), ReviewUnit(2, Text("Die SSB baut."), Text("SSB builds."), notes=["x"])]
+    return write_review_docx(ReviewFile("bahn", "de", "en", units))
 
 
 REVIEW_DOCX = _review_docx()

@@ -82,7 +82,7 @@ def test_killed_process_leaves_memory_usable(tmp_path: Path) -> None:
         engine = TaggingEngine("de", "en")
         memory.store(engine, [("Fertig.", Hypothesis("<en>Fertig."))])
         memory._db.execute("BEGIN IMMEDIATE")
-        memory._db.executemany("INSERT INTO translations VALUES (?, ?, ?, 'de', 'en', 'x', NULL, '')",
+        memory._db.executemany("INSERT INTO translations VALUES (?, ?, ?, 'de', 'en', 'x', NULL, '', 1)",
                                [(engine.identity, f"S{{i}}", "T") for i in range(5000)])
         os.kill(os.getpid(), 9)
         """
@@ -119,7 +119,40 @@ def test_a_memory_of_schema_1_is_upgraded_and_keeps_its_translations(tmp_path: P
     db.commit()
     db.close()
     memory = TranslationMemory(tmp_path / "tm.sqlite")
-    assert memory.lookup(engine.identity, ["Alt."]) == {"Alt.": Hypothesis("<en>Alt.")}
+    # The translation stays; its alignment was never asked for, so it is unknown (None).
+    assert memory.lookup(engine.identity, ["Alt."]) == {"Alt.": Hypothesis("<en>Alt.", None, None)}
     memory.store(engine, [("Neu.", Hypothesis("<en>Neu.", -0.5, ((0, 0),)))])
-    assert memory.lookup(engine.identity, ["Neu."])["Neu."].score == -0.5
+    assert memory.lookup(engine.identity, ["Neu."])["Neu."] == Hypothesis("<en>Neu.", -0.5, ((0, 0),))
+    memory.close()
+
+
+def _schema_2_memory(path: Path, engine: TaggingEngine, sentence: str) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE translations (engine TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, "
+        "source_lang TEXT NOT NULL, target_lang TEXT NOT NULL, created TEXT NOT NULL, score REAL, "
+        "alignment TEXT NOT NULL DEFAULT '', PRIMARY KEY (engine, source)) WITHOUT ROWID"
+    )
+    db.execute("INSERT INTO translations VALUES (?, ?, ?, 'de', 'en', 'x', -0.1, '')", [engine.identity, sentence, "<en>" + sentence])
+    db.execute("PRAGMA user_version=2")
+    db.commit()
+    db.close()
+
+
+def test_an_entry_without_a_known_alignment_is_a_miss_only_where_one_is_needed(tmp_path: Path) -> None:
+    engine = TaggingEngine("de", "en", aligned=False)
+    _schema_2_memory(tmp_path / "tm.sqlite", engine, "Alt.")
+    memory = TranslationMemory(tmp_path / "tm.sqlite")
+    assert memory.lookup(engine.identity, ["Alt."])["Alt."] == Hypothesis("<en>Alt.", -0.1, None)
+    assert CorpusTranslator(memory).translate([engine], ["Alt."])["Alt."].text == "<en>Alt."
+    assert engine.calls == 0  # not needed: the stored translation is used as it is
+    corpus = CorpusTranslator(memory)
+    corpus.translate([engine], ["Alt.", "Auch alt."], aligned=["Alt."])
+    assert engine.seen == ["Alt.", "Auch alt."]  # needed: translated again, and the new one
+    assert memory.lookup(engine.identity, ["Alt."])["Alt."].alignment == ()  # now known: the engine gives none
+    engine.seen.clear()
+    CorpusTranslator(memory).translate([engine], ["Alt."], aligned=["Alt."])
+    assert engine.seen == []  # an engine without alignments is not asked again
     memory.close()

@@ -233,8 +233,8 @@ def test_a_5000_character_sentence_is_split_and_every_part_translated(
     calls: list[tuple[list[list[str]], list[str]]] = []
     real = CTranslate2Engine._translate_units
 
-    def recording(self: CTranslate2Engine, units: list[list[str]]) -> list:  # the engine's private outputs
-        outputs = real(self, units)
+    def recording(self: CTranslate2Engine, units: list[list[str]], texts: list[str]) -> list:  # the engine's private outputs
+        outputs = real(self, units, texts)
         calls.append((units, outputs))
         return outputs
 

@@ -369,3 +369,20 @@ def test_bilingual_review_edition_puts_original_and_translation_side_by_side() -
     assert left == left_next != right == right_next  # one list per column, each counting 1, 2
     assert "보도 문의" in [p.text for p in document.paragraphs]
     assert document.core_properties.language == "ko-KR"
+
+
+@pytest.mark.parametrize("header_rows", [0, 1])
+def test_tables_have_a_style_and_a_repeated_header_row_only_where_the_release_has_one(header_rows: int) -> None:
+    from pressroom.document.model import Cell, Table
+
+    table = Table(((Cell(Text("Jahr")), Cell(Text("Umsatz"))), (Cell(Text("2024")), Cell(Text("4,0 Mrd. €")))), header_rows)
+    release = make_release()
+    release.blocks = [table]
+    document = _open(render_docx(Edition.original(release), Settings()))
+    word = document.tables[0]
+    assert word.style.name == "Table Grid"
+    look = word._tbl.tblPr.find(f"{W}tblLook")
+    assert (look.get(f"{W}firstRow"), look.get(f"{W}firstColumn")) == (str(header_rows), "0")
+    repeated = [row._tr.trPr is not None and row._tr.trPr.find(f"{W}tblHeader") is not None for row in word.rows]
+    assert repeated == [bool(header_rows), False]
+    assert [run.bold for run in word.rows[0].cells[0].paragraphs[0].runs] == [True if header_rows else None]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import TypeVar
 
@@ -65,19 +66,21 @@ class Hygiene:
 
     def clean_marked(self, value: Text) -> Text:
         """``value`` cleaned, each mark (bold, link …) moved with the characters it covers."""
-        removed = [match.start() for match in _EITHER.finditer(value.text)]
-        if not removed:
+        kept, moved = self.clean_mapped(value.text)
+        if kept is value.text:
             return value
-        bidi = sum(1 for position in removed if value.text[position] in BIDI_CONTROLS)
+        return Text(kept, tuple(replace(mark, start=moved(mark.start), end=moved(mark.end)) for mark in value.marks))
+
+    def clean_mapped(self, text: str) -> tuple[str, Callable[[int], int]]:
+        """``text`` cleaned, and where each position of ``text`` is in the result (for marks and
+        tags kept as character ranges beside the text)."""
+        removed = [match.start() for match in _EITHER.finditer(text)]
+        if not removed:
+            return text, lambda position: position
+        bidi = sum(1 for position in removed if text[position] in BIDI_CONTROLS)
         self.bidi += bidi
         self.invisible += len(removed) - bidi
-        kept = _EITHER.sub("", value.text)
-
-        def moved(position: int) -> int:
-            return position - bisect_left(removed, position)
-
-        marks = tuple(replace(mark, start=moved(mark.start), end=moved(mark.end)) for mark in value.marks)
-        return Text(kept, marks)
+        return _EITHER.sub("", text), lambda position: position - bisect_left(removed, position)
 
     def clean_value(self, value: T) -> T:
         """``value`` with every text in it cleaned: a string, a :class:`Text`, a tuple of them,

@@ -20,9 +20,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from pressroom.config import Settings
-from pressroom.langid import detect_language
+from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.document.model import review_status
-from pressroom.qa.numbers import Number, compare_numbers
+from pressroom.langid import detect_language
+from pressroom.qa.numbers import Number, compare_numbers, figures_only
 from pressroom.qa.protect import Protector, Span, Translation
 
 ERROR, WARNING = "error", "warning"
@@ -53,6 +54,7 @@ CHECKS: dict[str, Check] = {
         Check("translated-in-pieces", WARNING, "The model lost a protected name or term, so the sentence was translated in parts around it; the wording may be stilted."),
         Check("direction-controls", WARNING, "The original holds invisible text direction controls (U+202E and the like), which can make text display in another order than it is written; they were removed. Check the original."),
         Check("low-confidence", WARNING, "The model was unsure of this translation (its confidence is below the 'low_confidence' setting): read it first."),
+        Check("mark-not-placed", WARNING, "Bold, italic or a link could not be placed on the words that translate it: the emphasis was left out of that sentence, the link covers the whole sentence."),
     )
 }  # fmt: skip
 
@@ -93,7 +95,10 @@ class Unit:
     ``in_pieces`` lists the sentences (indices into ``sentences``) translated in pieces
     because the model lost a placeholder. ``scores`` holds each sentence's confidence (the
     model's mean log-probability per token, :class:`pressroom.qa.protect.Translation`), None
-    where no model was asked; empty for a human-approved segment.
+    where no model was asked; empty for a human-approved segment. ``source_marks`` and
+    ``target_marks`` are the segment's marks (bold, links…) over ``source`` and ``target``;
+    ``marks_not_placed`` says which source marks could not be placed on the translation
+    (:mod:`pressroom.translate.marks`).
     """
 
     source: str
@@ -101,6 +106,17 @@ class Unit:
     sentences: list[tuple[str, str]] = field(default_factory=list)
     in_pieces: list[int] = field(default_factory=list)
     scores: list[float | None] = field(default_factory=list)
+    source_marks: tuple[Mark, ...] = ()
+    target_marks: tuple[Mark, ...] = ()
+    marks_not_placed: list[str] = field(default_factory=list)
+
+    @property
+    def rich_source(self) -> Text:
+        return Text(self.source, self.source_marks)
+
+    @property
+    def rich_target(self) -> Text:
+        return Text(self.target, self.target_marks)
 
     @classmethod
     def from_sentences(cls, sentences: Sequence[str], table: Mapping[str, Translation]) -> Unit:
@@ -205,13 +221,19 @@ def check_unit(unit: Unit, context: CheckContext) -> list[tuple[str, str]]:
         return []
     if not unit.target.strip():
         return [("empty", "The translation of this part is empty.")]
-    spans = context.protector.spans(unit.source, context.source_lang)
+    spans = context.protector.spans(unit.source, context.source_lang) + _verbatim(unit)
     problems = _sentence_problems(unit, context)
     problems += _protected_problems(unit.target, spans, context.lang)
     problems += _number_problems(unit, spans, context)
     problems += _repetition_problems(unit)
     problems += _mark_problems(unit)
+    problems += [("mark-not-placed", message) for message in unit.marks_not_placed]
     return problems
+
+
+def _verbatim(unit: Unit) -> list[Span]:
+    """The segment's text marked as code: kept as written, like a name."""
+    return [Span("verbatim text", unit.source[m.start : m.end].strip()) for m in unit.source_marks if m.kind is MarkKind.CODE and unit.source[m.start : m.end].strip()]
 
 
 def _has_content(text: str) -> bool:
@@ -242,17 +264,18 @@ def _sentence_problems(unit: Unit, context: CheckContext) -> list[tuple[str, str
                 problems.append(("truncated", f"The translation of {quoted} has only {ratio:.0%} of the expected length."))
             elif ratio > MAX_RATIO:
                 problems.append(("too-long", f"The translation of {quoted} is {ratio:.1f} times the expected length."))
-        untranslated = _untranslated(source, target, context)
+        untranslated = _untranslated(source, target, context, _verbatim(unit))
         if untranslated:
             problems.append(("untranslated", f"{quoted} {untranslated}"))
     return problems
 
 
-def _untranslated(source: str, target: str, context: CheckContext) -> str:
+def _untranslated(source: str, target: str, context: CheckContext, verbatim: Sequence[Span] = ()) -> str:
     """Why ``target`` is not a translation of ``source``, or ""."""
-    spans = context.protector.spans(source, context.source_lang)
-    if sum(ch.isalpha() for ch in _without(source, spans)) < 3:
-        return ""  # only names, addresses or numbers: nothing to translate
+    spans = context.protector.spans(source, context.source_lang) + list(verbatim)
+    rest = _without(source, spans)
+    if sum(ch.isalpha() for ch in rest) < 3 or figures_only(rest):
+        return ""  # only names, addresses, numbers or units: nothing to translate
     if _normal(source) == _normal(target):
         return "came back unchanged."
     lang, probability = detect_language(_without(target, spans, context.lang), context.lang)

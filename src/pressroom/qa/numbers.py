@@ -266,3 +266,25 @@ def _unmatched(numbers: list[Number], matched: Counter[frozenset[str]]) -> list[
         else:
             unmatched.append(number)
     return unmatched
+
+
+# What a table cell may hold besides digits and punctuation and still need no translation: unit
+# symbols, currency codes and the scale abbreviations every reader of a German table knows.
+UNIT_WORDS = frozenset(
+    {
+        "Mio", "Mrd", "Tsd", "EUR", "USD", "CHF", "GBP", "km", "m", "cm", "mm", "m²", "m³", "km²",
+        "kg", "g", "mg", "t", "l", "ml", "hl", "ha", "h", "min", "s", "ms", "kW", "MW", "GW", "kWh",
+        "MWh", "GWh", "Wh", "V", "kV", "Hz", "dB", "km/h", "ct",
+    }
+)  # fmt: skip
+_LETTERS = re.compile(r"[^\W\d_][^\W_]*")
+
+
+def figures_only(text: str) -> bool:
+    """Whether ``text`` holds only numbers, amounts, dates, times or units ("4,0 Mrd. €",
+    "7 %", "12.03.2024", "14:30", "3,5 km²"), or no words at all ("–"): nothing a model could
+    translate, so a table cell like that is kept as written instead of being sent to one.
+    Unit symbols alone without a digit are not figures, and neither is "k. A.": it is German
+    and needs a translation ("n/a"), which the glossary can give without any model."""
+    words = _LETTERS.findall(text)
+    return all(word in UNIT_WORDS for word in words) and (not words or any(ch.isdigit() for ch in text))

@@ -21,6 +21,11 @@ Routes through a pivot language (de→en→ko) keep the placeholders across both
 them after each hop, so the English step never has to guess which English words were a term;
 the Korean edition gets the Korean approved term.
 
+Each translation also says where every protected span ended up (:class:`Anchor`) and which
+source words became which target words (the engines' alignments, carried across masking,
+placeholder repair, the pivot hop and restoring), so marks on the source can be placed
+(:mod:`pressroom.translate.marks`).
+
 The translation memory stores what the engines saw: masked sentences and pieces. Changing an
 approved translation in the glossary therefore needs no retranslation (restoring is done anew
 on every build); adding a term changes the masked form of the sentences that contain it, so
@@ -38,7 +43,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -46,7 +51,8 @@ import ahocorasick
 
 from pressroom.qa.glossary import Glossary, Term
 from pressroom.text import clean
-from pressroom.translate.base import Engine
+from pressroom.translate.alignment import Edit, compose, from_moves, identity, moved_words, substitute
+from pressroom.translate.base import Alignment, Engine
 from pressroom.translate.corpus import CorpusTranslator, Progress
 
 OPEN, CLOSE = "⟦", "⟧"
@@ -105,16 +111,33 @@ class Span:
 
 @dataclass(frozen=True)
 class Masked:
-    """A sentence with its protected spans replaced by placeholders ``⟦1⟧``… (in ``spans`` order)."""
+    """A sentence with its protected spans replaced by placeholders ``⟦1⟧``… (in ``spans`` order).
+
+    ``edits`` say which stretch of the sentence each span's placeholder replaced (with a
+    compound's other part: "Gemeinderatssitzung" → "⟦1⟧-Sitzung"), in ``spans`` order.
+    """
 
     text: str
     spans: tuple[Span, ...] = ()
+    edits: tuple[Edit, ...] = ()
 
     def restore(self, translated: str, lang: str) -> str:
         """Put each span's ``lang`` value where its (canonical) placeholder is."""
+        return self.restored(translated, lang)[0]
+
+    def restored(self, translated: str, lang: str) -> tuple[str, tuple[Edit, ...], dict[int, tuple[int, int]]]:
+        """:meth:`restore`, the edits it made, and where each span's value now stands
+        (span number → (start, end) in the restored text)."""
         if not self.spans:
-            return translated
-        return _CANONICAL.sub(lambda m: self._value(int(m.group(1)), lang, m.group()), translated)
+            return translated, (), {}
+        text, edits = substitute(_CANONICAL, lambda m: self._value(int(m.group(1)), lang, m.group()), translated)
+        numbers = [int(m.group(1)) for m in _CANONICAL.finditer(translated) if 0 < int(m.group(1)) <= len(self.spans)]
+        places: dict[int, tuple[int, int]] = {}
+        shift = 0
+        for number, edit in zip(numbers, edits):
+            places[number] = (edit.start + shift, edit.start + shift + edit.length)
+            shift += edit.length - (edit.end - edit.start)
+        return text, edits, places
 
     def _value(self, number: int, lang: str, placeholder: str) -> str:
         return self.spans[number - 1].value(lang) if 0 < number <= len(self.spans) else placeholder
@@ -152,11 +175,14 @@ class Protector:
             return Masked(text)
         parts: list[str] = []
         position = 0
+        edits = []
         for number, candidate in enumerate(candidates, 1):
-            parts += [text[position : candidate.start], candidate.head, placeholder(number), candidate.tail]
+            replacement = candidate.head + placeholder(number) + candidate.tail
+            parts += [text[position : candidate.start], replacement]
+            edits.append(Edit(candidate.start, candidate.end, len(replacement)))
             position = candidate.end
         parts.append(text[position:])
-        return Masked("".join(parts), tuple(c.span for c in candidates))
+        return Masked("".join(parts), tuple(c.span for c in candidates), tuple(edits))
 
     def _candidates(self, text: str, source_lang: str) -> list[_Candidate]:
         found: list[_Candidate] = []
@@ -314,6 +340,12 @@ def placeholder_count(text: str) -> int:
 def repair_placeholders(output: str, source: str) -> str | None:
     """``output`` with every placeholder of ``source`` once, in canonical form; None if that
     cannot be had (one dropped, doubled or invented)."""
+    repaired = _repaired(output, source)
+    return repaired[0] if repaired else None
+
+
+def _repaired(output: str, source: str) -> tuple[str, tuple[Edit, ...]] | None:
+    """:func:`repair_placeholders` with the edits it made."""
     count = placeholder_count(source)
 
     def canonical(match: re.Match[str]) -> str:
@@ -322,14 +354,23 @@ def repair_placeholders(output: str, source: str) -> str | None:
             return match.group()  # "[1]" that was already in the source text
         return placeholder(number) if 0 < number <= count else match.group()
 
-    fixed = _LOOSE.sub(canonical, output)
+    fixed, edits = substitute(_LOOSE, canonical, output)
     numbers = [int(n) for n in _CANONICAL.findall(fixed)]
-    return fixed if sorted(numbers) == list(range(1, count + 1)) else None
+    return (fixed, edits) if sorted(numbers) == list(range(1, count + 1)) else None
 
 
 def strip_placeholders(text: str) -> str:
     """Text without anything placeholder-like (a piece must not bring in a stray one)."""
     return " ".join(_LOOSE.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a protected span stands in the source sentence and where its value stands in the
+    translation (character ranges): a mark on the span rides on it."""
+
+    source: tuple[int, int]
+    target: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -339,12 +380,16 @@ class Translation:
     ``in_pieces``: the model lost a placeholder at some hop, so the text between protected
     spans was translated piece by piece; reviewers should read it. ``score``: the engines'
     confidence (mean log-probability per token) of the least sure hop, None where no model
-    was asked (a sentence of names only) or the engines give no score.
+    was asked (a sentence of names only) or the engines give no score. ``alignment`` links
+    the words of the source sentence to those of ``text`` (None where an engine gave none or
+    the sentence was translated in pieces); ``anchors`` place each protected span.
     """
 
     text: str
     in_pieces: bool = False
     score: float | None = None
+    alignment: Alignment | None = None
+    anchors: tuple[Anchor, ...] = ()
 
 
 @dataclass
@@ -352,6 +397,7 @@ class _Hop:
     outputs: dict[str, str] = field(default_factory=dict)
     scores: dict[str, float | None] = field(default_factory=dict)
     in_pieces: set[str] = field(default_factory=set)
+    alignments: dict[str, Alignment | None] = field(default_factory=dict)
 
 
 class ProtectedTranslator:
@@ -362,42 +408,56 @@ class ProtectedTranslator:
         self.protector = protector
 
     def translate(
-        self, route: Sequence[Engine], sentences: Sequence[str], progress: Progress | None = None
+        self,
+        route: Sequence[Engine],
+        sentences: Sequence[str],
+        progress: Progress | None = None,
+        *,
+        aligned: Collection[str] = (),
     ) -> dict[str, Translation]:
-        """Each sentence's translation through every engine of ``route``, spans restored."""
+        """Each sentence's translation through every engine of ``route``, spans restored.
+
+        ``aligned``: the sentences whose word alignment is needed (see
+        :meth:`CorpusTranslator.translate`); the others get one where it is at hand.
+        """
         masks = {s: self.protector.mask(s, route[0].source) for s in dict.fromkeys(sentences)}
         current = {m.text: m.text for m in masks.values()}
         scores: dict[str, list[float]] = {m: [] for m in current}
+        alignments: dict[str, Alignment | None] = {m: identity(len(m.split())) for m in current}
+        needed = {masks[s].text for s in aligned if s in masks}
         in_pieces: set[str] = set()
         for engine in route:
-            hop = self._hop(engine, list(dict.fromkeys(current.values())), progress)
+            hop = self._hop(engine, list(dict.fromkeys(current.values())), progress, {current[m] for m in needed})
             in_pieces |= {m for m, text in current.items() if text in hop.in_pieces}
             for masked, text in current.items():
                 if hop.scores.get(text) is not None:
                     scores[masked].append(hop.scores[text])
+                so_far, step = alignments[masked], hop.alignments.get(text)
+                alignments[masked] = compose(so_far, step) if so_far is not None and step is not None else None
             current = {m: hop.outputs[text] for m, text in current.items()}
         target = route[-1].target
-        return {  # model output is text from outside too: no controls reach a writer (pressroom.text)
-            s: Translation(
-                clean(mask.restore(current[mask.text], target)),
-                mask.text in in_pieces,
-                min(scores[mask.text], default=None),
-            )
+        return {
+            s: _translation(s, mask, current[mask.text], target, mask.text in in_pieces, scores[mask.text], alignments[mask.text])
             for s, mask in masks.items()
         }
 
-    def _hop(self, engine: Engine, inputs: list[str], progress: Progress | None) -> _Hop:
+    def _hop(self, engine: Engine, inputs: list[str], progress: Progress | None, aligned: Collection[str]) -> _Hop:
         """One engine step; outputs keep every placeholder, repaired or rebuilt from pieces."""
         # Only names, addresses and punctuation ("⟦1⟧", "⟦1⟧, ⟦2⟧"): nothing for a model to do.
-        hop = _Hop({t: t for t in inputs if placeholder_count(t) and not _translatable(_CANONICAL.sub("", t))})
-        raw = self.corpus.translate([engine], [t for t in inputs if t not in hop.outputs], progress)
+        kept = [t for t in inputs if placeholder_count(t) and not _translatable(_CANONICAL.sub("", t))]
+        hop = _Hop({t: t for t in kept}, alignments={t: identity(len(t.split())) for t in kept})
+        raw = self.corpus.translate([engine], [t for t in inputs if t not in hop.outputs], progress, aligned=aligned)
         for text, hypothesis in raw.items():
-            fixed = repair_placeholders(hypothesis.text, text) if placeholder_count(text) else hypothesis.text
-            if fixed is None:
+            repaired = _repaired(hypothesis.text, text) if placeholder_count(text) else (hypothesis.text, ())
+            if repaired is None:
                 hop.in_pieces.add(text)
-            else:
-                hop.outputs[text] = fixed
-                hop.scores[text] = hypothesis.score
+                continue
+            fixed, edits = repaired
+            hop.outputs[text] = fixed
+            hop.scores[text] = hypothesis.score
+            if hypothesis.alignment:
+                moves = moved_words(hypothesis.text, fixed, edits)
+                hop.alignments[text] = compose(hypothesis.alignment, from_moves(moves))
         if hop.in_pieces:
             parts = {text: _CANONICAL_SPLIT.split(text) for text in hop.in_pieces}
             pieces = [p.strip() for split in parts.values() for p in split[::2] if _translatable(p)]
@@ -411,6 +471,30 @@ class ProtectedTranslator:
 
 
 _CANONICAL_SPLIT = re.compile(r"(⟦\d+⟧)")
+
+
+def _translation(
+    sentence: str,
+    mask: Masked,
+    output: str,
+    lang: str,
+    in_pieces: bool,
+    scores: list[float],
+    alignment: Alignment | None,
+) -> Translation:
+    """The restored translation of ``sentence``, with its alignment carried from the masked
+    words to the sentence's own and from the placeholders to the restored values. Model output
+    is text from outside too: controls and direction marks go before anything is placed."""
+    output = clean(output)
+    text, edits, places = mask.restored(output, lang)
+    if alignment is not None:
+        masking = from_moves(moved_words(sentence, mask.text, mask.edits))
+        restoring = from_moves(moved_words(output, text, edits))
+        alignment = compose(compose(masking, alignment), restoring)
+    anchors = tuple(
+        Anchor((edit.start, edit.end), places[number]) for number, edit in enumerate(mask.edits, 1) if number in places
+    )
+    return Translation(text, in_pieces, min(scores, default=None), None if in_pieces else alignment, anchors)
 
 
 def _translatable(piece: str) -> bool:

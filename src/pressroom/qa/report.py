@@ -23,6 +23,7 @@ from pathlib import Path
 
 from pressroom.atomic import atomic_write_text
 from pressroom.config import Settings
+from pressroom.document.inline import Text
 from pressroom.qa.checks import CHECKS, ERROR, EditionRecord, Finding, Unit
 from pressroom.writers.labels import DEMO_SITE_BANNER, xml_safe
 
@@ -161,7 +162,11 @@ def save_records(records: Sequence[EditionRecord], state_dir: Path) -> None:
                 "title": r.title,
                 "reviewed_segments": r.reviewed_segments,
                 "units": [
-                    {"source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces, "scores": u.scores}
+                    {
+                        "source": u.source, "target": u.target, "sentences": u.sentences, "in_pieces": u.in_pieces,
+                        "scores": u.scores, "source_marks": u.rich_source.to_data()[1],
+                        "target_marks": u.rich_target.to_data()[1], "marks_not_placed": u.marks_not_placed,
+                    }  # fmt: skip
                     for u in r.units
                 ],
             }
@@ -186,7 +191,13 @@ def load_records(state_dir: Path) -> list[EditionRecord]:
                 title=e["title"],
                 reviewed_segments=e.get("reviewed_segments", 0),
                 units=[
-                    Unit(u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]), list(u.get("scores", [])))
+                    Unit(
+                        u["source"], u["target"], [(s, t) for s, t in u["sentences"]], list(u["in_pieces"]),
+                        list(u.get("scores", [])),
+                        Text.from_data([u["source"], u.get("source_marks", [])]).marks,
+                        Text.from_data([u["target"], u.get("target_marks", [])]).marks,
+                        list(u.get("marks_not_placed", [])),
+                    )  # fmt: skip
                     for u in e["units"]
                 ],
             )

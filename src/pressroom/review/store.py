@@ -8,6 +8,7 @@ Kept apart from the translation memory, which ``--no-cache`` ignores: approvals 
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pressroom.document.inline import Mark, Text
 from pressroom.sqlitefiles import RecoveringDatabase, set_aside
 from pressroom.translate.memory import normalise, write_transaction
 
@@ -29,28 +31,34 @@ CREATE TABLE IF NOT EXISTS approved (
     reviewer TEXT NOT NULL,
     approved_at TEXT NOT NULL,
     review_file TEXT NOT NULL,
+    marks TEXT,
     PRIMARY KEY (source_lang, target_lang, source)
 ) WITHOUT ROWID;
 """
+# Approvals stored before reviews kept marks have none (NULL): their marks are unknown.
+_ADD_MARKS = "ALTER TABLE approved ADD COLUMN marks TEXT"
 
 
 @dataclass(frozen=True)
 class Approval:
-    """A human-approved translation of one segment."""
+    """A human-approved translation of one segment; ``marks`` (bold, links…) over ``target``,
+    None for an approval stored before reviews kept marks."""
 
     target: str
     reviewer: str
     approved_at: str
+    marks: tuple[Mark, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Correction:
-    """One segment a reviewer approved, as read from a review file."""
+    """One segment a reviewer approved, as read from a review file, with its marks."""
 
     source_lang: str
     target_lang: str
     source: str
     target: str
+    marks: tuple[Mark, ...] = ()
 
 
 class Approvals(RecoveringDatabase):
@@ -64,6 +72,8 @@ class Approvals(RecoveringDatabase):
     def _setup(self, db: sqlite3.Connection) -> None:
         db.execute("PRAGMA journal_mode=WAL")
         db.executescript(_SCHEMA)
+        if "marks" not in {row[1] for row in db.execute("PRAGMA table_info(approved)")}:
+            db.execute(_ADD_MARKS)
 
     def _recover(self, exc: sqlite3.Error, *, opened: bool) -> None:
         if opened:
@@ -101,12 +111,14 @@ class Approvals(RecoveringDatabase):
             found: dict[str, Approval] = {}
             for source in wanted:
                 row = self._db.execute(
-                    "SELECT target, reviewer, approved_at FROM approved "
+                    "SELECT target, reviewer, approved_at, marks FROM approved "
                     "WHERE source_lang = ? AND target_lang = ? AND source = ?",
                     (source_lang, target_lang, normalise(source)),
                 ).fetchone()
                 if row:
-                    found[source] = Approval(*row)
+                    target, reviewer, approved_at, marks = row
+                    known = None if marks is None else Text.from_data([target, json.loads(marks)]).marks
+                    found[source] = Approval(target, reviewer, approved_at, known)
             return found
 
         return self._guarded(lookup)
@@ -115,13 +127,16 @@ class Approvals(RecoveringDatabase):
         """Store ``corrections`` in one transaction: a review file is taken whole or not at all."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = [
-            (c.source_lang, c.target_lang, normalise(c.source), c.target, reviewer, now, review_file)
+            (
+                c.source_lang, c.target_lang, normalise(c.source), c.target, reviewer, now, review_file,
+                json.dumps(Text(c.target, c.marks).to_data()[1], ensure_ascii=False),
+            )
             for c in corrections
-        ]
+        ]  # fmt: skip
 
         def insert() -> None:
             with write_transaction(self._db):
-                self._db.executemany("INSERT OR REPLACE INTO approved VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+                self._db.executemany("INSERT OR REPLACE INTO approved VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
         self._guarded(insert)
 

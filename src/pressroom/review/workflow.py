@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pressroom.atomic import atomic_write_bytes
+from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.limits import MAX_REVIEW_FILE_BYTES, LimitError, read_regular_file
-from pressroom.qa.checks import EditionRecord, Finding, review_notes
+from pressroom.qa.checks import EditionRecord, Finding, Unit, review_notes
 from pressroom.qa.report import REPORT_JSON, load_records
 from pressroom.review.exchange import (
     ReviewError,
@@ -67,8 +68,8 @@ def _review_file(
     units = [
         ReviewUnit(
             index,
-            unit.source,
-            unit.target,
+            unit.rich_source,
+            unit.rich_target,
             approved=unit.source in approved and normalise(approved[unit.source].target) == normalise(unit.target),
             notes=notes.get((record.lang, record.release), {}).get(index, []),
         )
@@ -156,16 +157,28 @@ def _corrections(path: Path, review: ReviewFile, records: dict[tuple[str, str], 
         raise ReviewError(f"{path}: source language '{review.source_lang}' does not match the release ('{record.source_lang}')")
     corrections = []
     for unit in review.units:
-        if unit.index >= len(record.units) or normalise(unit.source) != normalise(record.units[unit.index].source):
+        if unit.index >= len(record.units) or normalise(unit.source.text) != normalise(record.units[unit.index].source):
             raise ReviewError(
                 f"{path}: segment {unit.index} has a German text that differs from the current release "
                 "(edited in the review file, or the release changed since the export). Only the "
                 "translation may be edited; export a fresh review file and make the corrections there"
             )
         current = record.units[unit.index]
-        if unit.target.strip() and (unit.approved or normalise(unit.target) != normalise(current.target)):
-            corrections.append(Correction(record.source_lang, record.lang, current.source, unit.target.strip()))
+        target = _with_links(unit, current).strip()
+        changed = normalise(target.text) != normalise(current.target) or target.marks != current.rich_target.strip().marks
+        if target.text and (unit.approved or changed):
+            corrections.append(Correction(record.source_lang, record.lang, current.source, target.text, target.marks))
     return corrections
+
+
+def _with_links(unit: ReviewUnit, current: Unit) -> Text:
+    """The reviewed target with its XLIFF link tags given the addresses of the published
+    source's links they stand for; a tag that stands for no link of the source is dropped."""
+    links = []
+    for start, end, number in unit.links:
+        if 0 < number <= len(current.source_marks) and current.source_marks[number - 1].kind is MarkKind.LINK:
+            links.append(Mark(start, end, MarkKind.LINK, current.source_marks[number - 1].target))
+    return Text(unit.target.text, unit.target.marks + tuple(links))
 
 
 def import_reviews(

@@ -22,12 +22,13 @@ class Hypothesis:
     ``score`` is the mean log-probability per target token (higher is surer; 0 is certain),
     None where the engine gives none. ``alignment`` links source and target words, so
     markup on source words can be placed on the words that translate them; empty where the
-    engine gives none.
+    engine gives none, None where it is not known (a translation memory entry written before
+    engines were asked for alignments).
     """
 
     text: str
     score: float | None = None
-    alignment: Alignment = ()
+    alignment: Alignment | None = ()
 
 
 class Engine(Protocol):

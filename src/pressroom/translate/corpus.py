@@ -9,7 +9,7 @@ the de→en step of the Korean route reuses the English edition's work instead o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Collection, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Protocol
@@ -92,6 +92,7 @@ class CorpusTranslator:
         progress: Progress | None = None,
         *,
         pieces: bool = False,
+        aligned: Collection[str] = (),
     ) -> dict[str, Hypothesis]:
         """Map each sentence to its translation through every engine of ``route`` in turn
         (the last engine's hypothesis; :class:`pressroom.qa.protect.ProtectedTranslator`
@@ -99,33 +100,42 @@ class CorpusTranslator:
 
         ``pieces``: the texts are parts of sentences re-sent after a lost placeholder; they
         are counted as :attr:`EngineStats.pieces` and reported to no progress bar.
+        ``aligned``: sentences whose word alignment is needed (they carry marks to place); a
+        memory entry whose alignment is unknown is a miss for them, and for them only.
         """
         current = {s: Hypothesis(s) for s in sentences}
+        needed = set(aligned)
         for engine in route:
             texts = list(dict.fromkeys(h.text for h in current.values()))
-            step = self._run(engine, texts, None if pieces else progress, pieces)
+            step = self._run(engine, texts, None if pieces else progress, pieces, needed)
+            needed = {step[current[s].text].text for s in needed if s in current}
             current = {s: step[h.text] for s, h in current.items()}
         return current
 
     def _run(
-        self, engine: Engine, sentences: list[str], progress: Progress | None, pieces: bool
+        self, engine: Engine, sentences: list[str], progress: Progress | None, pieces: bool, aligned: Collection[str] = ()
     ) -> dict[str, Hypothesis]:
         done = self._done.setdefault(engine.identity, {})
         stats = self.stats.setdefault(
             engine.identity, EngineStats(engine.source, engine.target, demo=engine.demo)
         )
-        todo = [s for s in sentences if s not in done]
+
+        def missing(sentence: str) -> bool:
+            known = done.get(sentence)
+            return known is None or (known.alignment is None and sentence in aligned)
+
+        todo = [s for s in sentences if missing(s)]
         for blank in [s for s in todo if not s.strip()]:
             done[blank] = Hypothesis("")
         todo = [s for s in todo if s.strip()]
         if self.memory and todo:
-            known = self.memory.lookup(engine.identity, todo)
+            found = self.memory.lookup(engine.identity, todo)
             for sentence in todo:
-                hit = known.get(normalise(sentence))
-                if hit is not None:
+                hit = found.get(normalise(sentence))
+                if hit is not None and (hit.alignment is not None or sentence not in aligned):
                     done[sentence] = hit
                     stats.from_memory += 1
-            todo = [s for s in todo if s not in done]
+            todo = [s for s in todo if missing(s)]
         todo.sort(key=len)
         if progress and todo:
             progress(engine, 0, len(todo))

@@ -19,6 +19,12 @@ Sentences longer than ``max_input_tokens`` are split at safe points
 (:func:`pressroom.segment.split_at_safe_points`), translated part by part and rejoined, never
 truncated. A model is loaded once, on first use, and shared by the engines of every language
 pair it serves (:class:`LoadedModel`); :func:`make_engine` is the one place an engine is built.
+
+Every call asks CTranslate2 for the attention (``return_attention=True``) and turns it into a
+word alignment (:func:`pressroom.translate.alignment.attention_alignment`), so marks (bold, a
+link) can be placed on the words that translate their source words. That costs less than 2 %
+of the translation's CPU time (BENCHMARKS.md, issue 13), less than translating a sentence
+again when a mark is added to it later, so every translation in the memory has its alignment.
 """
 
 from __future__ import annotations
@@ -34,7 +40,8 @@ from ctranslate2 import Translator
 
 from pressroom.config import TranslationSettings
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
-from pressroom.translate.base import Hypothesis, TranslationError
+from pressroom.translate.alignment import attention_alignment, concatenate
+from pressroom.translate.base import Alignment, Hypothesis, TranslationError
 from pressroom.translate.families import Conventions, FamilyError, Tokenizer
 
 if TYPE_CHECKING:
@@ -157,6 +164,7 @@ class CTranslate2Engine:
         weighted by the parts' lengths in tokens.
         """
         units: list[list[str]] = []  # the sentences' own tokens, without the family's
+        texts: list[str] = []  # the text of each unit
         plans: list[list[tuple[int, str]]] = []  # per sentence: (unit, joiner) parts
         limit = self.settings.max_input_tokens
         for sentence in sentences:
@@ -168,24 +176,26 @@ class CTranslate2Engine:
             if len(tokens) <= limit:
                 plans.append([(len(units), "")])
                 units.append(tokens)
+                texts.append(sentence)
                 continue
             plan = []
             for piece in split_at_safe_points(sentence, lambda text: len(encoder.encode(text)) <= limit):
                 plan.append((len(units), piece.joiner))
                 units.append(encoder.encode(piece.text))
+                texts.append(piece.text)
             plans.append(plan)
         if not units:
             return [Hypothesis("") for _ in sentences]
-        outputs = self._translate_units(units)
-        return [_joined(plan, outputs) for plan in plans]
+        outputs = self._translate_units(units, texts)
+        return [_joined(plan, outputs, sentence) for plan, sentence in zip(plans, sentences)]
 
-    def _translate_units(self, units: list[list[str]]) -> list[_Output]:
+    def _translate_units(self, units: list[list[str]], texts: list[str]) -> list[_Output]:
         _, decoder, conventions = self.tokenizers()
         translator = self._loaded.translator()
         settings = self.settings
         sequences = [conventions.source_tokens(unit) for unit in units]
         prefix = list(conventions.target_prefix)
-        outputs = [_Output("", 0.0, 0)] * len(units)
+        outputs = [_Output("", 0.0, 0, "", ())] * len(units)
         # Longest batches first: the workers (inter_threads) take batches in submission
         # order, so the short ones fill in at the end instead of one long batch running
         # alone while the other workers wait.
@@ -206,6 +216,7 @@ class CTranslate2Engine:
                     length_penalty=LENGTH_PENALTY,
                     replace_unknowns=True,
                     return_scores=True,
+                    return_attention=True,
                     asynchronous=True,
                 )
                 for batch in batches
@@ -218,21 +229,36 @@ class CTranslate2Engine:
                 hypothesis = result.hypotheses[0]
                 tokens = conventions.strip_prefix(hypothesis)
                 text = decoder.decode(tokens)
+                text = text[1:] if text.startswith(" ") else text
+                alignment = attention_alignment(
+                    units[k],
+                    tokens,
+                    result.attention[0] if result.attention else [],
+                    source_text=texts[k],
+                    target_text=text,
+                    source_offset=len(conventions.source_prefix),
+                    target_offset=len(hypothesis) - len(tokens),
+                )
                 outputs[k] = _Output(
-                    text[1:] if text.startswith(" ") else text,
+                    text,
                     _mean_log_prob(result.scores[0], len(hypothesis), len(hypothesis) - len(tokens)),
                     len(tokens),
+                    texts[k],
+                    alignment,
                 )
         return outputs
 
 
 @dataclass(frozen=True)
 class _Output:
-    """One model output: text, mean log-probability per token, length in tokens."""
+    """One model output: text, mean log-probability per token, length in tokens, the input's
+    text and the word alignment between the two."""
 
     text: str
     score: float
     tokens: int
+    source: str
+    alignment: Alignment
 
 
 def _mean_log_prob(score: float, length: int, forced: int = 0) -> float:
@@ -247,15 +273,20 @@ def _mean_log_prob(score: float, length: int, forced: int = 0) -> float:
     return score * length**LENGTH_PENALTY / chosen if chosen > 0 else 0.0
 
 
-def _joined(plan: list[tuple[int, str]], outputs: list[_Output]) -> Hypothesis:
+def _joined(plan: list[tuple[int, str]], outputs: list[_Output], sentence: str) -> Hypothesis:
     """A sentence's hypothesis from the outputs of its parts (one part for most sentences)."""
     if not plan:
         return Hypothesis("")
     parts = [outputs[unit] for unit, _ in plan]
     tokens = sum(part.tokens for part in parts)
     score = sum(part.score * part.tokens for part in parts) / tokens if tokens else None
+    if len(parts) == 1:
+        return Hypothesis(parts[0].text, score, parts[0].alignment)
     text = join_pieces(Piece(part.text, joiner) for part, (_, joiner) in zip(parts, plan))
-    return Hypothesis(text, score)
+    if any(not part.alignment for part in parts):
+        return Hypothesis(text, score)
+    source = " ".join(sentence.split())
+    return Hypothesis(text, score, concatenate([(p.alignment, p.source, p.text) for p in parts], source, text))
 
 
 def _token_batches(units: list[list[str]], budget: int) -> list[list[int]]:

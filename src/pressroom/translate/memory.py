@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pressroom.sqlitefiles import RecoveringDatabase
 from pressroom.translate.base import Alignment, Engine, Hypothesis
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -32,14 +32,20 @@ CREATE TABLE IF NOT EXISTS translations (
     created TEXT NOT NULL,
     score REAL,
     alignment TEXT NOT NULL DEFAULT '',
+    aligned INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (engine, source)
 ) WITHOUT ROWID;
 """
-# Version 1 had neither score nor alignment; its translations stay valid.
-_UPGRADE_FROM_1 = (
-    "ALTER TABLE translations ADD COLUMN score REAL",
-    "ALTER TABLE translations ADD COLUMN alignment TEXT NOT NULL DEFAULT ''",
-)
+# Version 1 had neither score nor alignment, version 2 stored alignments before any engine gave
+# one: their translations stay valid, their alignments are unknown (``aligned`` 0), so a
+# sentence that needs one is translated again (:class:`pressroom.translate.corpus.CorpusTranslator`).
+_UPGRADE = {
+    1: (
+        "ALTER TABLE translations ADD COLUMN score REAL",
+        "ALTER TABLE translations ADD COLUMN alignment TEXT NOT NULL DEFAULT ''",
+    ),
+    2: ("ALTER TABLE translations ADD COLUMN aligned INTEGER NOT NULL DEFAULT 0",),
+}
 
 
 @contextmanager
@@ -91,43 +97,46 @@ class TranslationMemory(RecoveringDatabase):
                 f"{self.path} was written by a newer pressroom (schema {version})"
             )
         with write_transaction(db):
-            if version == 1:
-                for statement in _UPGRADE_FROM_1:
+            for step in range(version, SCHEMA_VERSION) if version else ():
+                for statement in _UPGRADE[step]:
                     db.execute(statement)
             db.execute(_SCHEMA)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def lookup(self, engine_identity: str, sentences: Iterable[str]) -> dict[str, Hypothesis]:
-        """Known translations of ``sentences`` (normalised) for this engine."""
-        wanted = list(sentences)
-        return self._guarded(lambda: self._lookup(engine_identity, wanted))
-
-    def _lookup(self, engine_identity: str, sentences: Iterable[str]) -> dict[str, Hypothesis]:
+        """Known translations of ``sentences`` (normalised) for this engine; an alignment
+        written before engines gave any is None (unknown)."""
         keys = list({normalise(s) for s in sentences})
+        return self._guarded(lambda: self._lookup(engine_identity, keys))
+
+    def _lookup(self, engine_identity: str, keys: list[str]) -> dict[str, Hypothesis]:
         found: dict[str, Hypothesis] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
-                "SELECT source, target, score, alignment FROM translations "
+                "SELECT source, target, score, alignment, aligned FROM translations "
                 f"WHERE engine = ? AND source IN ({marks})",
                 [engine_identity, *chunk],
             )
-            for source, target, score, alignment in rows:
-                found[source] = Hypothesis(target, score, parse_alignment(alignment))
+            for source, target, score, alignment, aligned in rows:
+                found[source] = Hypothesis(target, score, parse_alignment(alignment) if aligned else None)
         return found
 
     def store(self, engine: Engine, pairs: Sequence[tuple[str, Hypothesis]]) -> None:
         """Add translations in one transaction (all of them or none)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         rows = [
-            (engine.identity, normalise(s), h.text, engine.source, engine.target, now, h.score, alignment_text(h.alignment))
+            (
+                engine.identity, normalise(s), h.text, engine.source, engine.target,
+                now, h.score, alignment_text(h.alignment or ()), h.alignment is not None,
+            )
             for s, h in pairs
-        ]
+        ]  # fmt: skip
 
         def insert() -> None:
             with write_transaction(self._db):
-                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
         self._guarded(insert)
 

@@ -8,7 +8,7 @@ document management systems, and page numbers as a field Word keeps up to date.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from datetime import UTC, datetime
 from io import BytesIO
@@ -60,6 +60,7 @@ TABLE_STYLE = "Table Grid"
 PICTURE_WIDTH = Mm(150)  # the text width of an A4 page with Word's default margins
 ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 HYPERLINK_BLUE = RGBColor(0x05, 0x63, 0xC1)
+CODE_FONT = "Consolas"  # verbatim text (the code mark)
 REVIEW_AUTHOR = "pressroom quality check"
 CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core property values
 
@@ -262,28 +263,10 @@ class _Builder:
             self._hyperlink(paragraph, url, url)
 
     def _hyperlink(self, paragraph: Paragraph, url: str, text: str) -> Run:
-        """A real Word hyperlink (w:hyperlink with an external relationship) around one run."""
-        url = xml_safe(url)
-        link = OxmlElement("w:hyperlink")
-        r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-        link.set(qn("r:id"), r_id)
-        run = self.run(paragraph, text)
-        run.font.underline = True
-        run.font.color.rgb = HYPERLINK_BLUE
-        link.append(run._r)  # moves the run from the paragraph into the link
-        paragraph._p.append(link)
-        return run
+        return hyperlink(paragraph, url, text, self.run)
 
     def rich(self, paragraph: Paragraph, text: Text, *, bold: bool = False) -> None:
-        """Inline text as runs: bold, italic and code as run formatting, links as hyperlinks."""
-        for piece in text.runs():
-            run = self._hyperlink(paragraph, piece.link, piece.text) if piece.link else self.run(paragraph, piece.text)
-            if piece.bold or bold:
-                run.bold = True
-            if piece.italic:
-                run.italic = True
-            if piece.code:
-                run.font.name = "Consolas"
+        rich_runs(paragraph, text, self.run, bold=bold)
 
     def blocks(self, container: Container, blocks: Sequence[Block], source_lang: str) -> None:
         """Every block at the end of ``container`` (the document body or a table cell)."""
@@ -356,6 +339,13 @@ class _Builder:
                 column = last_column + 1
         for header in word.rows[: table.header_rows]:
             header._tr.get_or_add_trPr().append(_on("w:tblHeader"))
+        # Which parts of the style apply: python-docx claims a header row and a header column
+        # for every table; a table has a header row only where the release has one.
+        look = word._tbl.tblPr.find(qn("w:tblLook"))
+        if look is not None:
+            look.set(qn("w:firstRow"), "1" if table.header_rows else "0")
+            look.set(qn("w:firstColumn"), "0")
+            look.set(qn("w:val"), "0420" if table.header_rows else "0400")
 
     def figure(self, container: Container, figure: Figure) -> None:
         """The picture inline in its own paragraph, with its alt text and title in the drawing's
@@ -423,6 +413,40 @@ class _Builder:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.run(paragraph, f"{self.settings.organisation} · ")
         paragraph._p.append(parse_xml(PAGE_FIELD))
+
+
+def plain_run(paragraph: Paragraph, text: str) -> Run:
+    """A run with nothing but its text (XML-safe)."""
+    return paragraph.add_run(xml_safe(text))
+
+
+def hyperlink(paragraph: Paragraph, url: str, text: str, add_run: Callable[[Paragraph, str], Run] = plain_run) -> Run:
+    """A real Word hyperlink (w:hyperlink with an external relationship) around one run."""
+    url = xml_safe(url)
+    link = OxmlElement("w:hyperlink")
+    r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link.set(qn("r:id"), r_id)
+    run = add_run(paragraph, text)
+    run.font.underline = True
+    run.font.color.rgb = HYPERLINK_BLUE
+    link.append(run._r)  # moves the run from the paragraph into the link
+    paragraph._p.append(link)
+    return run
+
+
+def rich_runs(
+    paragraph: Paragraph, text: Text, add_run: Callable[[Paragraph, str], Run] = plain_run, *, bold: bool = False
+) -> None:
+    """Inline text as runs made by ``add_run``: bold, italic and code as run formatting, links
+    as hyperlinks."""
+    for piece in text.runs():
+        run = hyperlink(paragraph, piece.link, piece.text, add_run) if piece.link else add_run(paragraph, piece.text)
+        if piece.bold or bold:
+            run.bold = True
+        if piece.italic:
+            run.italic = True
+        if piece.code:
+            run.font.name = CODE_FONT
 
 
 def _new_paragraph(container: Container, doc: DocumentObject, style: str) -> Paragraph:
