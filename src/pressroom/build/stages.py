@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pressroom.build.plan import EditionPlan
-from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, note_problem
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter, note_problem
 from pressroom.document.inline import MarkKind, Text
 from pressroom.document.model import Edition
 from pressroom.qa.checks import EditionRecord, Unit
@@ -218,7 +218,11 @@ def _assemble(
 
 
 def apply_reviews(
-    editions: list[Edition], records: list[EditionRecord], state_dir: Path, result: BuildResult, reporter: Reporter
+    editions: list[Edition],
+    records: list[EditionRecord],
+    state_dir: Path,
+    result: BuildResult | None = None,
+    reporter: Reporter | None = None,
 ) -> tuple[list[Edition], int]:
     """Put human-approved translations in place of machine output, segment by segment.
 
@@ -239,8 +243,8 @@ def apply_reviews(
             counts[(record.release, record.lang)] = (record, reviewed)
     finally:
         approvals.close()
-    if approvals.recovered:
-        note_problem(result.warnings, reporter, approvals.path, approvals.recovered, False)
+    if approvals.recovered and result is not None:  # a damaged store was restored: say so
+        note_problem(result.warnings, reporter or SilentReporter(), approvals.path, approvals.recovered, False)
     revised = []
     for edition in editions:
         if (edition.slug, edition.lang) in counts and edition.machine_translated:
