@@ -20,7 +20,7 @@ from pathlib import Path
 import frontmatter
 
 from pressroom.config import Settings
-from pressroom.packages import install_file
+from pressroom.install import install_file
 from pressroom.readers import find_releases, read_release
 from pressroom.segment import split_sentences
 from pressroom.demo.synthetic import BASE, DEFAULT_TRAINING_TEXT, build_package

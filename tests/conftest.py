@@ -22,7 +22,7 @@ _guard.install()
 import checkers
 from shared_dir import SHARED, SKIP_REASON, corpus_present, shared_required
 
-from pressroom.packages import install_file
+from pressroom.install import install_file
 from pressroom.demo.synthetic import build_package
 
 

@@ -16,7 +16,8 @@ import sentencepiece as spm
 from engines import EchoTranslator, TranslationResult
 
 from pressroom.config import TranslationSettings
-from pressroom.packages import ModelPackage, install_file, list_packages
+from pressroom.install import install_file
+from pressroom.packages import ModelPackage, list_packages
 from pressroom.segment import Piece, join_pieces, split_at_safe_points
 from pressroom.translate import ctranslate
 from pressroom.translate.ctranslate import CTranslate2Engine, make_engine
@@ -212,9 +213,9 @@ def test_argos_layout_variant_with_target_prefix(
     assert package.code == "translate-de_en"  # derived when metadata has none
     engine = _engine(package, TranslationSettings())
     (output,) = engine.translate_batch(["Die Stadt eröffnet das Bürgerbüro."])
-    (_, kwargs), = spy.instances[0].calls
+    (_, kwargs), = spy.instances[-1].calls
     assert kwargs["target_prefix"] == [[prefix]]
-    tokens = spy.instances[0].results[0].hypotheses[0]
+    tokens = spy.instances[-1].results[0].hypotheses[0]
     assert tokens[0] == prefix
     processor = spm.SentencePieceProcessor(model_file=str(package.tokenizer_path))
     assert output.text == processor.decode_pieces(tokens[1:]).removeprefix(" ")

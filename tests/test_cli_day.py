@@ -30,7 +30,7 @@ from typer.testing import CliRunner
 from pressroom import doctor
 from pressroom.cli import app as cli
 from pressroom.config import Settings, TranslationSettings, load_settings
-from pressroom.packages import install_file
+from pressroom.install import install_file
 from pressroom.build.pipeline import build
 from pressroom.build.types import BuildOptions
 from pressroom.qa.glossary import load_glossary

@@ -28,7 +28,7 @@ from pressroom.build.pipeline import build
 from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, SilentReporter
 from pressroom.config import Settings
 from pressroom.demo.synthetic import build_package
-from pressroom.packages import install_file
+from pressroom.install import install_file
 from pressroom.translate import corpus
 from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import ModelEngines

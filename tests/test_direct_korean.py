@@ -20,7 +20,7 @@ from pressroom.build.pipeline import build
 from pressroom.build.types import BuildError, BuildOptions, BuildResult
 from pressroom.cli.app import app
 from pressroom.config import Settings
-from pressroom.packages import install_file
+from pressroom.install import install_file
 from pressroom.translate import ctranslate
 from pressroom.translate.installed import add_model
 from pressroom.translate.routing import ModelEngines

@@ -13,7 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pressroom.cli.app import app
-from pressroom.packages import PackageError, install_file
+from pressroom.install import install_file
+from pressroom.packages import PackageError
 from pressroom.translate import families as registry
 from pressroom.translate.families import Coverage, Family, FamilyError
 from pressroom.translate.families.marian import MarianFamily

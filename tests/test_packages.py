@@ -13,11 +13,10 @@ import pytest
 from indexserver import closed_port_url, serve_index
 
 from pressroom import packages
+from pressroom.install import install_file, install_from_index
 from pressroom.packages import (
     PackageError,
     default_models_dir,
-    install_file,
-    install_from_index,
     list_packages,
 )
 from pressroom.demo.synthetic import build_package

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pressroom.demo.synthetic import build_package
-from pressroom.packages import install_file
+from pressroom.install import install_file
 
 # Never loaded by --help, models list or a build with nothing changed.
 HEAVY = ("torch", "ctranslate2.specs", "stanza", "spacy")

@@ -7,11 +7,15 @@ the README's configuration reference is generated from it.
 from __future__ import annotations
 
 import difflib
+import math
+import os
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CONFIG_FILE = "pressroom.toml"
@@ -23,9 +27,94 @@ class ConfigError(ValueError):
     """A setting in pressroom.toml is wrong; the message names the file and the setting."""
 
 
-def _doc(text: str, example: str = "", **kwargs: Any) -> Any:
-    """A setting with its documentation (and, for a table, an example line for pressroom init)."""
-    return field(metadata={"doc": text, "example": example}, **kwargs)
+class Allowed:
+    """What values a setting takes, declared next to it: checked when pressroom.toml is read,
+    and shown in the setting's documentation ("Allowed: 1 to 16")."""
+
+    def __init__(self, describe: str, test: Callable[[Any], bool], *, documented: bool = False) -> None:
+        self.describe = describe
+        self.test = test
+        self.documented = documented  # a range the setting's own text does not already give
+
+    def problem(self, value: Any) -> str | None:
+        """Why ``value`` is refused, or None."""
+        if self.test(value):
+            return None
+        found = repr(value)
+        return f"must be {self.describe} (found {found if len(found) <= 80 else found[:77] + '…'})"
+
+
+def between(low: int, high: int | Callable[[], int], unit: str = "") -> Allowed:
+    """A number from ``low`` to ``high`` (a callable for a bound that depends on the machine)."""
+    top = high if callable(high) else (lambda: high)
+    shown = "the number of CPU cores × 4" if callable(high) else f"{high:,}"
+    return Allowed(
+        f"from {low:,} to {shown}{unit}",
+        lambda value: isinstance(value, int | float) and math.isfinite(value) and low <= value <= top(),
+        documented=True,
+    )
+
+
+def above(low: float, high: float) -> Allowed:
+    """A finite number greater than ``low`` and at most ``high``."""
+    return Allowed(
+        f"a number greater than {low:g} and at most {high:g}",
+        lambda value: isinstance(value, int | float) and math.isfinite(value) and low < value <= high,
+        documented=True,
+    )
+
+
+def _web_address(value: Any) -> bool:
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not any(ch.isspace() or ord(ch) < 0x20 or ch in "<>\"'`" for ch in value)
+    )
+
+
+def _plain(value: Any) -> bool:
+    """Text without control characters (line breaks allowed) or direction controls."""
+    return isinstance(value, str) and not any(
+        (ord(ch) < 0x20 and ch not in "\n\t") or 0x7F <= ord(ch) < 0xA0 or ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        for ch in value
+    )
+
+
+_CODE = re.compile(r"[a-z]{2,3}")
+WEB_ADDRESS = Allowed("an absolute http:// or https:// address, like \"https://presse.example.org/\"", _web_address)
+LANGUAGE = Allowed("a language code like \"en\" (two or three small letters)", lambda v: bool(_CODE.fullmatch(v)))
+LANGUAGES = Allowed(
+    "a list of language codes like [\"en\", \"ko\"]", lambda v: all(isinstance(c, str) and _CODE.fullmatch(c) for c in v)
+)
+PLAIN_TEXT = Allowed("text without control characters", _plain)
+WEB_ADDRESS_OR_EMPTY = Allowed(
+    'empty, or an absolute http:// or https:// address, like "https://www.example.org/impressum"',
+    lambda v: v == "" or _web_address(v),
+)
+FEED_TITLES = Allowed(
+    'a table of language codes and titles, like { en = "Press releases" }',
+    lambda v: all(_CODE.fullmatch(k) and isinstance(t, str) and _plain(t) for k, t in v.items()),
+)
+COMPUTE_TYPES = Allowed(
+    "one of " + ", ".join(f'"{t}"' for t in ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32")),
+    lambda v: v in ("default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16", "bfloat16", "float32"),
+)
+DEVICES = Allowed('"cpu", "cuda" or "auto"', lambda v: v in ("cpu", "cuda", "auto"))
+
+
+def _cores() -> int:
+    return (os.cpu_count() or 1) * 4
+
+
+def _doc(text: str, example: str = "", allowed: Allowed | None = None, **kwargs: Any) -> Any:
+    """A setting with its documentation (and, for a table, an example line for pressroom init)
+    and, if given, the values it allows (checked on reading, shown in the documentation)."""
+    shown = f"{text} Allowed: {allowed.describe}." if allowed and allowed.documented else text
+    return field(metadata={"doc": shown, "example": example, "allowed": allowed}, **kwargs)
 
 
 @dataclass
@@ -37,44 +126,44 @@ class TranslationSettings:
         "translates 1.4x as fast as 2, 4 takes 1.5x as long as 2. Greedy is usually a little "
         "worse and 4 rarely better than 2 (not measurable offline: no real model); Argos "
         "Translate itself uses 4.",
-        default=2,
+        allowed=between(1, 16), default=2,
     )
     compute_type: str = _doc(
         "CTranslate2 compute type. Measured on 2 cores: int8 is 2.6x as fast as float32. "
         "Quality: CTranslate2's own benchmark (WMT14 En-De) gives int8 BLEU 26.78 against "
         "26.77 for float32, and 27.65 against 27.92 on an OPUS-MT model. 'auto' lets "
         "CTranslate2 choose for the device.",
-        default="int8",
+        allowed=COMPUTE_TYPES, default="int8",
     )
     device: str = _doc(
         "'cpu', 'cuda' or 'auto' (a GPU when CTranslate2 sees one). On a GPU one worker "
         "translates batches of 4 times max_batch_tokens; threads applies to the CPU only.",
-        default="cpu",
+        allowed=DEVICES, default="cpu",
     )
     threads: int = _doc(
         "Parallel single-threaded translation workers (CTranslate2 inter_threads) on the CPU; "
         "0 = one per CPU core. Measured on 2 cores: two 1-thread workers translate about 1.9x "
         "as fast as one 2-thread worker, and 1.9x as fast as threads = 1. Output is the same.",
-        default=0,
+        allowed=between(0, _cores), default=0,
     )
     max_batch_tokens: int = _doc(
         "Token budget of one batch (source tokens) on the CPU; a GPU takes 4 times as many. "
         "Measured on the CPU: 256 takes 1.4x as long as 4096, 1024 1.1x, 16384 the same; "
         "larger batches need more memory.",
-        default=4096,
+        allowed=between(64, 131_072), default=4096,
     )
     max_input_tokens: int = _doc(
         "A sentence longer than this many tokens is split at safe points (clause marks, then "
         "spaces) and the parts rejoined, instead of being truncated by the model. The parts "
         "translate a little less fluently than a whole sentence would (the longest sentence "
         "of the benchmark corpus has 114 tokens).",
-        default=200,
+        allowed=between(16, 1_024), default=200,
     )
     length_ratio: float = _doc(
         "Maximum output length as a multiple of the input length (plus 10 tokens): stops "
         "runaway repetition without cutting real translations short. Decoding time grows with "
         "output length, so a sentence that never ends costs up to this many times a normal one.",
-        default=2.0,
+        allowed=above(0, 10), default=2.0,
     )
 
     def cache_key(self) -> str:
@@ -91,22 +180,22 @@ class Settings:
 
     site_url: str = _doc(
         "Public address where output/ is published; feed and page links start with it.",
-        default="http://localhost:8000/",
+        allowed=WEB_ADDRESS, default="http://localhost:8000/",
     )
     organisation: str = _doc(
         "Publisher name: feed author, DOCX author, page footer.",
-        default="Pressestelle",
+        allowed=PLAIN_TEXT, default="Pressestelle",
     )
     contact: str = _doc(
-        "Default press contact block, used for releases that name none.", default=""
+        "Default press contact block, used for releases that name none.", allowed=PLAIN_TEXT, default=""
     )
-    source_language: str = _doc("Language the releases are written in.", default="de")
+    source_language: str = _doc("Language the releases are written in.", allowed=LANGUAGE, default="de")
     languages: list[str] = _doc(
         "Target languages, each gets DOCX editions and feeds.",
-        default_factory=lambda: ["en", "ko"],
+        allowed=LANGUAGES, default_factory=lambda: ["en", "ko"],
     )
     pivot_language: str = _doc(
-        "Language used as a bridge when no direct model exists (de→en→ko).", default="en"
+        "Language used as a bridge when no direct model exists (de→en→ko).", allowed=LANGUAGE, default="en"
     )
     timezone: str = _doc(
         "Time zone of release dates written without one.", default="Europe/Berlin"
@@ -114,11 +203,11 @@ class Settings:
     feed_titles: dict[str, str] = _doc(
         "Feed title per language code; default '<organisation> – Press releases (<language>)', "
         "with 'Press releases' in the feed's language.",
-        default_factory=dict,
+        allowed=FEED_TITLES, default_factory=dict,
     )
-    max_feed_items: int = _doc("Newest releases kept in each feed.", default=50)
+    max_feed_items: int = _doc("Newest releases kept in each feed.", allowed=between(1, 10_000), default=50)
     korean_font: str = _doc(
-        "East Asian font named in Korean DOCX editions (w:eastAsia).", default="Malgun Gothic"
+        "East Asian font named in Korean DOCX editions (w:eastAsia).", allowed=PLAIN_TEXT, default="Malgun Gothic"
     )
     review_marks: bool = _doc(
         "Mark segments flagged by the quality checks with Word comments in the DOCX editions, "
@@ -133,7 +222,7 @@ class Settings:
         "probability of e^-1 = 37 %, so it was torn between continuations at most steps. Raise it "
         "(towards 0) to flag more, lower it to flag less; README 'Confidence' says how to set it "
         "from your own reviewed builds.",
-        default=-1.0,
+        allowed=between(-100, 0), default=-1.0,
     )
     models: dict[str, str] = _doc(
         "The model per target language, by the name 'pressroom models list' shows "
@@ -144,19 +233,19 @@ class Settings:
     organisation_address: str = _doc(
         "Postal address of the organisation, shown in every page footer and as the publisher's "
         'address in the pages\' schema.org data; several lines in triple quotes ("""…""").',
-        default="",
+        allowed=PLAIN_TEXT, default="",
     )
     imprint_url: str = _doc(
         "Address of the imprint (Impressum, required on German public websites), linked from every "
         "page footer. Empty: an imprint.md in the working folder becomes imprint.html, else no link "
         "(doctor and build warn).",
-        default="",
+        allowed=WEB_ADDRESS_OR_EMPTY, default="",
     )
     privacy_url: str = _doc(
         "Address of the privacy notice (Datenschutzerklärung), linked from every page footer. "
         "Empty: a privacy.md in the working folder becomes privacy.html, else no link (doctor and "
         "build warn).",
-        default="",
+        allowed=WEB_ADDRESS_OR_EMPTY, default="",
     )
     logo: str = _doc(
         "Picture file (SVG, PNG, JPEG or WebP) in the working folder shown in every page header "
@@ -260,6 +349,10 @@ def _apply(target: Any, values: dict[str, Any], path: Path, text: str, table: st
             raise ConfigError(f"{_at(path, text, table, key)}: '{key}' must be {_KINDS[expected]}")
         if known[key].type == "dict[str, str]" and not all(isinstance(item, str) for item in value.values()):
             raise ConfigError(f"{_at(path, text, table, key)}: every value in '{key}' must be {_KINDS[str]}")
+        allowed = known[key].metadata.get("allowed")
+        problem = allowed.problem(value) if allowed else None
+        if problem:
+            raise ConfigError(f"{_at(path, text, table, key)}: '{key}' {problem}")
         setattr(target, key, value)
 
 

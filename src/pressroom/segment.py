@@ -243,10 +243,10 @@ def split_at_safe_points(sentence: str, fits: Callable[[str], bool]) -> list[Pie
     pieces: list[Piece] = []
     start = 0
     while start < len(text):
-        if fits(text[start:]):
+        rest_fits, cut = _best_space_cut(text, start, spaces, fits)
+        if rest_fits:
             pieces.append(Piece(text[start:], ""))
             break
-        cut = _best_space_cut(text, start, spaces, fits)
         if cut is None:
             word_end = text.find(" ", start)
             limit = (len(text) if word_end < 0 else word_end) - start
@@ -262,22 +262,41 @@ def split_at_safe_points(sentence: str, fits: Callable[[str], bool]) -> list[Pie
 
 def _best_space_cut(
     text: str, start: int, spaces: list[int], fits: Callable[[str], bool]
-) -> int | None:
-    """Index of the space to cut at for the part beginning at ``start``; None if no word fits."""
-    lo = bisect_right(spaces, start)
-    hi = len(spaces) - 1
-    if lo > hi or not fits(text[start : spaces[lo]]):
-        return None
-    first = lo
-    while lo < hi:  # binary search for the last space whose prefix fits
-        mid = (lo + hi + 1) // 2
-        if fits(text[start : spaces[mid]]):
-            lo = mid
+) -> tuple[bool, int | None]:
+    """For the part beginning at ``start``: whether the whole rest fits, else the space to cut
+    at (None if not even the first word fits).
+
+    The longest fitting prefix is found by galloping (ends 1, 2, 4 … spaces on) and then a
+    binary search, so ``fits`` only sees texts up to about twice the part's length: a
+    sentence of a million characters costs time in proportion to its length, not its square.
+    """
+    first = bisect_right(spaces, start)
+    last = len(spaces)  # index "last" stands for the end of the text
+
+    def prefix_fits(index: int) -> bool:
+        return fits(text[start : spaces[index] if index < last else len(text)])
+
+    if not prefix_fits(first):
+        return False, None
+    good, step = first, 1
+    bad = last + 1
+    while good < last:
+        probe = min(good + step, last)
+        if not prefix_fits(probe):
+            bad = probe
+            break
+        good, step = probe, step * 2
+    if good == last:
+        return True, None
+    while bad - good > 1:  # binary search for the last space whose prefix fits
+        middle = (good + bad) // 2
+        if prefix_fits(middle):
+            good = middle
         else:
-            hi = mid - 1
-    longest = spaces[lo]
+            bad = middle
+    longest = spaces[good]
     chosen, chosen_rank = longest, 0
-    for index in range(lo, first - 1, -1):  # from the right: the latest cut of each rank
+    for index in range(good, first - 1, -1):  # from the right: the latest cut of each rank
         cut = spaces[index]
         if 2 * (cut - start) < longest - start:
             break
@@ -286,7 +305,7 @@ def _best_space_cut(
             chosen, chosen_rank = cut, rank
             if rank == 2:
                 break
-    return chosen if chosen == longest or fits(text[start:chosen]) else longest
+    return False, chosen if chosen == longest or fits(text[start:chosen]) else longest
 
 
 def _clause_rank(text: str, space: int) -> int:
@@ -302,12 +321,25 @@ def _clause_rank(text: str, space: int) -> int:
 def _longest_fitting_length(
     text: str, start: int, limit: int, fits: Callable[[str], bool]
 ) -> int:
-    """Hard cut inside a word of ``limit`` characters: the most that fit, at least one."""
-    lo, hi = 1, limit - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if fits(text[start : start + mid]):
-            lo = mid
+    """Hard cut inside a word of ``limit`` characters: the most that fit, at least one.
+
+    Galloping, then binary search, as in :func:`_best_space_cut`: a word of a million letters
+    is cut in time proportional to its length.
+    """
+    good, step = 1, 1
+    bad = limit
+    while good < limit - 1:
+        probe = min(good + step, limit - 1)
+        if not fits(text[start : start + probe]):
+            bad = probe
+            break
+        good, step = probe, step * 2
+    if good >= limit - 1:
+        return max(good, 1)
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if fits(text[start : start + middle]):
+            good = middle
         else:
-            hi = mid - 1
-    return lo
+            bad = middle
+    return good

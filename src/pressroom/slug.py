@@ -12,6 +12,10 @@ import unicodedata
 
 MAX_SLUG_LENGTH = 80
 FALLBACK_SLUG = "release"
+RESERVED_SLUGS = frozenset(
+    {"index", "search", "sitemap", "rss", "atom", "feed", "feeds", "media", "tags", "qa-report", "404"}
+)
+"""Names of pages, feeds and folders the site writes itself, which a release must not take."""
 
 # German spelling first (NFKD would turn "ä" into a plain "a"); then a few letters that NFKD
 # does not decompose.

@@ -22,6 +22,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,8 @@ import pressroom
 from pressroom.build.types import BuildOptions
 from pressroom.config import Settings
 from pressroom.qa.glossary import DNT_FILE
-from pressroom.readers import MAX_RELEASE_BYTES, ReaderError, find_releases
+from pressroom.limits import MAX_DOCX_BYTES
+from pressroom.readers import ReaderError, find_releases
 from pressroom.writers.legal import LEGAL_PAGES
 
 if TYPE_CHECKING:
@@ -65,7 +67,7 @@ def inputs_fingerprint(settings: Settings, options: BuildOptions, engines: Engin
     except ReaderError:  # no releases folder: the build itself says so
         releases = []
     for path in releases:
-        hashed.update(f"{path}\0{path.stat().st_mtime_ns}\0{release_digest(path)}\0".encode("utf-8", "surrogateescape"))
+        hashed.update(f"{path}\0{_time_stamp(path)}\0{release_digest(path)}\0".encode("utf-8", "surrogateescape"))
     hashed.update(pictures_digest(options.releases_dir).encode())
     return hashed.hexdigest()
 
@@ -78,12 +80,29 @@ def pictures_digest(folder: Path) -> str:
 
 
 def release_digest(path: Path) -> str:
-    """A release file by content; one over the readers' size limit only by size (it is refused
-    unread, and must not be read whole here either)."""
-    size = path.stat().st_size
-    if size > MAX_RELEASE_BYTES:
-        return f"too large: {size}"
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """A release file by content, read in pieces. One no reader accepts (over every size
+    bound, a link to a pipe) counts by its size and time stamp only: it is refused unread, and
+    must not be read whole here either; one that cannot be opened counts as unreadable (the
+    build names it)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_DOCX_BYTES:
+            return f"not read: {info.st_mode} {info.st_size} {info.st_mtime_ns}"
+        hashed = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                hashed.update(chunk)
+        return hashed.hexdigest()
+    except OSError as exc:
+        return f"unreadable: {exc.errno}"
+
+
+def _time_stamp(path: Path) -> int | None:
+    """The modification time of ``path``, None for a dangling link (the build names it)."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 @functools.cache
@@ -120,8 +139,8 @@ def tree_digest(folder: Path, *salt: str, skip: Iterable[str] = ()) -> str:
     hashed = hashlib.sha256("\0".join(salt).encode())
     skipped = {"__pycache__", *skip}
     for path in files_under(folder, skipped):
-        stat = path.stat()
-        hashed.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
+        info = path.stat()
+        hashed.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0".encode("utf-8", "surrogateescape"))
     return hashed.hexdigest()
 
 
@@ -140,8 +159,8 @@ def files_signature(paths: Iterable[Path]) -> str:
     parts = []
     for path in paths:
         try:
-            stat = path.stat()
-            parts.append([str(path), stat.st_size, stat.st_mtime_ns])
+            info = path.stat()
+            parts.append([str(path), info.st_size, info.st_mtime_ns])
         except OSError:
             parts.append([str(path), None, None])
     return digest(parts)
@@ -176,7 +195,7 @@ def reading_key(path: Path, settings: Settings, pictures: str) -> str:
     takes the file's), the pictures beside it (``pictures``: :func:`pictures_digest`; a release
     may show one that appeared or changed), the settings (time zone, source language) and the
     readers' code."""
-    return digest([str(path), release_digest(path), path.stat().st_mtime_ns, pictures, repr(settings), code_digest()])
+    return digest([str(path), release_digest(path), _time_stamp(path), pictures, repr(settings), code_digest()])
 
 
 def source_key(path: Path, options: BuildOptions) -> str:

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING
 from filelock import FileLock, Timeout
 
 from pressroom.atomic import remove_stale_temp_files
+from pressroom.build.folders import output_folder_problem
 from pressroom.build.incremental import build_unless_unchanged
-from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter, note_problem
 from pressroom.config import Settings
 from pressroom.qa.glossary import Glossary, GlossaryError, load_glossary
 from pressroom.translate.routing import EngineProvider
@@ -52,6 +53,9 @@ def build(
             "to set up a working folder, or create it and put the German press releases (.md, "
             ".txt or .docx) into it."
         )
+    problem = output_folder_problem(options.output_dir, options.releases_dir)
+    if problem:
+        raise BuildError(f"{problem}. Nothing was written.")
     state_dir = options.output_dir / STATE_DIR
     created = [folder for folder in (options.output_dir, state_dir) if not folder.exists()]
     try:
@@ -65,6 +69,11 @@ def build(
         raise BuildError(
             f"Another pressroom build is writing to {options.output_dir} right now "
             f"(lock file {lock.lock_file}). Wait for it to finish, then run again."
+        ) from None
+    except OSError as exc:  # a read-only folder, or something in the lock file's place
+        raise BuildError(
+            f"Cannot write to {options.output_dir}: {exc.strerror or exc} ({lock.lock_file}). "
+            "Make the output folder writable, or choose another with --output. Nothing was written."
         ) from None
     try:
         remove_stale_temp_files(options.output_dir)  # left by a killed build; safe under the lock
@@ -125,6 +134,7 @@ def _stages(
     from pressroom.build.changes import checked_editions
     from pressroom.build.state import STATE_FILE, PublishState
     from pressroom.qa.report import counts, publish_report
+    from pressroom.review.store import REVIEWS_FILE, back_up_reviews
 
     result = BuildResult(strict=options.strict)
     state_dir = options.output_dir / STATE_DIR
@@ -138,6 +148,8 @@ def _stages(
         published = publish_plans(plans, settings, options, glossary, state, result, reporter, now, runner)
     finally:
         state.close()
+    if state.recovered:
+        note_problem(result.warnings, reporter, state.path, state.recovered, False)
     try:
         findings, records = checked_editions(published)
         result.findings = publish_report(
@@ -146,6 +158,9 @@ def _stages(
         result.quality = counts(result.findings)
     except OSError as exc:
         raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
+    note = back_up_reviews(state_dir)  # people's work: kept after every build
+    if note:
+        note_problem(result.warnings, reporter, state_dir / REVIEWS_FILE, note, False)
     return result
 
 
@@ -165,7 +180,7 @@ def publish_plans(
     edition now published."""
     from pressroom.build import changes, publish, stages
     from pressroom.build.fingerprint import BuildContext
-    from pressroom.qa.checks import check_editions, review_notes
+    from pressroom.qa.checks import check_editions, removed_control_findings, review_notes
     from pressroom.qa.protect import Protector
     from pressroom.review.store import approvals_digest
 
@@ -175,12 +190,12 @@ def publish_plans(
     previous = state.all_built()
     work = changes.sort_releases(plans, previous, context, options)
     editions, records = stages.translate_editions(work.stale, protector, options, result, reporter, runner)
-    editions = stages.apply_reviews(editions, records, state_dir)
+    editions = stages.apply_reviews(editions, records, state_dir, result, reporter)
     made = changes.compare_editions(editions, records, plans, work, previous, context, options)
     changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
-    findings = check_editions(
-        [r for r in records if (r.lang, r.release) in changed], protector, settings.pivot_language, settings.low_confidence
-    )
+    checked = [r for r in records if (r.lang, r.release) in changed]
+    findings = check_editions(checked, protector, settings.pivot_language, settings.low_confidence)
+    findings += removed_control_findings(checked, {p.release.slug: p.release.bidi_removed for p in work.stale})
     changes.note_findings(made, findings)
     review = review_notes(findings) if settings.review_marks else {}
     languages = _languages(settings, options)

@@ -43,9 +43,18 @@ def read_releases(
         release = state.read(path.as_posix(), key) if state else None
         if release is None:
             try:
-                release = read_release(path, settings)
+                release = read_release(path, settings, folder)
             except ReaderError as exc:
                 note_problem(result.failed, reporter, path, str(exc).removeprefix(f"{path}: "), True)
+                continue
+            except Exception as exc:  # noqa: BLE001 - the last guard (MemoryError and RecursionError too):
+                # a reader's bug on one strange file must not stop the other releases
+                note_problem(
+                    result.failed, reporter, path,
+                    f"could not be read ({type(exc).__name__}: {str(exc)[:200]}); this is a bug in "
+                    "pressroom, not your mistake: please send the file to whoever looks after pressroom",
+                    True,
+                )  # fmt: skip
                 continue
             finally:
                 reporter.advance("Reading releases", index, len(paths))

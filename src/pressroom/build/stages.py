@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pressroom.build.plan import EditionPlan
-from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter
+from pressroom.build.types import STATE_DIR, BuildError, BuildOptions, BuildResult, Reporter, SilentReporter, note_problem
 from pressroom.document.inline import MarkKind, Text
 from pressroom.document.model import Edition
 from pressroom.qa.checks import EditionRecord, Unit
@@ -100,6 +100,8 @@ def translate_editions(
     finally:
         if memory:
             memory.close()
+    if memory and memory.recovered:
+        note_problem(result.warnings, reporter, memory.path, memory.recovered, False)
     result.engines = list(translator.corpus.stats.values())
     editions, records = _assemble(plans, translations, segments_of)
     if result.demo:  # a demo build marks every output, the originals beside the gibberish too
@@ -216,7 +218,11 @@ def _assemble(
 
 
 def apply_reviews(
-    editions: list[Edition], records: list[EditionRecord], state_dir: Path
+    editions: list[Edition],
+    records: list[EditionRecord],
+    state_dir: Path,
+    result: BuildResult | None = None,
+    reporter: Reporter | None = None,
 ) -> list[Edition]:
     """Put human-approved translations in place of machine output, segment by segment.
 
@@ -237,6 +243,8 @@ def apply_reviews(
             counts[(record.release, record.lang)] = (record, reviewed)
     finally:
         approvals.close()
+    if approvals.recovered and result is not None:  # a damaged store was restored: say so
+        note_problem(result.warnings, reporter or SilentReporter(), approvals.path, approvals.recovered, False)
     revised = []
     for edition in editions:
         if (edition.slug, edition.lang) in counts and edition.machine_translated:

@@ -19,6 +19,7 @@ document model wherever it goes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -30,9 +31,10 @@ from typing import Any
 from pressroom.build.fingerprint import digest
 from pressroom.document.codec import block_from_data, block_to_data
 from pressroom.document.model import Block, Edition, Release
+from pressroom.sqlitefiles import RecoveringDatabase
 
 STATE_FILE = "state.sqlite"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS editions (
@@ -60,9 +62,9 @@ CREATE TABLE IF NOT EXISTS reads (
     release TEXT NOT NULL
 ) WITHOUT ROWID;
 """
-# Version 1 stored text-only blocks and version 2 the last published edition per file in a
-# table ``published``: neither can be read as today's editions. The editions they describe are
-# built again by the next build, which records them anew.
+# Version 1 stored text-only blocks, version 2 the last published edition per file in a table
+# ``published``, version 3 releases without their kicker: none can be read as today's
+# editions. The editions they describe are built again by the next build, which records them.
 _UPGRADE = """
 DROP TABLE IF EXISTS published;
 DELETE FROM built;
@@ -92,34 +94,20 @@ def _blocks_from(data: Iterable[dict[str, Any]]) -> list[Block]:
 
 
 def release_record(release: Release) -> dict[str, Any]:
-    """A release as read, as JSON-ready values (everything the build takes from the file)."""
-    return {
-        "slug": release.slug,
-        "title": release.title,
-        "date": release.date.isoformat(),
-        "blocks": _blocks(release.blocks),
-        "source_path": str(release.source_path),
-        "lang": release.lang,
-        "summary": release.summary,
-        "tags": release.tags,
-        "date_precision": release.date_precision,
-        "warnings": release.warnings,
-    }
+    """A release as read, as JSON-ready values: every field of :class:`Release` (a field added
+    to the model is kept without a change here), blocks through the document codec."""
+    record = {field.name: getattr(release, field.name) for field in dataclasses.fields(Release)}
+    record.update(date=release.date.isoformat(), blocks=_blocks(release.blocks), source_path=str(release.source_path))
+    return record
 
 
 def release_from_record(record: Mapping[str, Any]) -> Release:
-    return Release(
-        slug=record["slug"],
-        title=record["title"],
-        date=datetime.fromisoformat(record["date"]),
-        blocks=_blocks_from(record["blocks"]),
-        source_path=Path(record["source_path"]),
-        lang=record["lang"],
-        summary=record["summary"],
-        tags=list(record["tags"]),
-        date_precision=record["date_precision"],
-        warnings=list(record["warnings"]),
+    """The release :func:`release_record` describes."""
+    fields = {**record, "tags": list(record["tags"]), "warnings": list(record["warnings"])}
+    fields.update(
+        date=datetime.fromisoformat(record["date"]), blocks=_blocks_from(record["blocks"]), source_path=Path(record["source_path"])
     )
+    return Release(**fields)
 
 
 def edition_record(edition: Edition) -> dict[str, Any]:
@@ -199,31 +187,48 @@ class Built:
     checked: dict[str, Any] | None
 
 
-class PublishState:
+class PublishState(RecoveringDatabase):
     """SQLite record of published editions, in the output's state folder.
 
     The database is opened when first used, and created only by a write: a build that stops
-    before publishing anything (a model missing) leaves no state behind.
+    before publishing anything (a model missing) leaves no state behind. A damaged record is
+    moved aside and started anew (:mod:`pressroom.sqlitefiles`): the next build translates and
+    renders everything again, feed items count as updated once, and a release that fails in
+    that build has no last published edition to keep listed. A record changed by hand that
+    cannot be read counts as absent.
     """
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
+    what_is_lost = (
+        "a new one was started: everything is translated and rendered again, feed items show as "
+        "updated once, and a release that fails in this build drops out of the lists until it is fixed"
+    )
+    isolation_level = ""  # Python's implicit transactions: ``with self._db`` commits
+
+    def __init__(self, path: Path) -> None:  # no connection yet: see _db
+        self.path = path
+        self.recovered: str | None = None
         self._connection: sqlite3.Connection | None = None
         self._reads: tuple[list[tuple[str, str, str]], set[str]] | None = None
 
     @property
     def _db(self) -> sqlite3.Connection:
         if self._connection is None:
-            self._path.parent.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(self._path, timeout=30)
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.executescript(_SCHEMA)
-            if self._connection.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                self._connection.executescript(f"BEGIN; {_UPGRADE} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+            super().__init__(self.path)  # connects (or recovers) through the setter below
+        assert self._connection is not None
         return self._connection
 
+    @_db.setter
+    def _db(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def _setup(self, db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(_SCHEMA)
+        if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            db.executescript(f"BEGIN; {_UPGRADE} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;")
+
     def _exists(self) -> bool:
-        return self._connection is not None or self._path.exists()
+        return self._connection is not None or self.path.exists()
 
     def stamp(self, edition: Edition, now: datetime) -> datetime:
         """Set ``edition.updated``: unchanged content keeps its time, new or changed gets ``now``.
@@ -232,21 +237,24 @@ class PublishState:
         moment of the build that first published it.
         """
         content = content_hash(edition)
-        row = self._db.execute(
-            "SELECT content_hash, updated FROM editions WHERE lang = ? AND slug = ?",
-            (edition.lang, edition.slug),
-        ).fetchone()
-        if row and row[0] == content:
-            updated = datetime.fromisoformat(row[1])
-        else:
+
+        def stamp() -> datetime:
+            row = self._db.execute(
+                "SELECT content_hash, updated FROM editions WHERE lang = ? AND slug = ?",
+                (edition.lang, edition.slug),
+            ).fetchone()
+            if row and row[0] == content:
+                return datetime.fromisoformat(row[1])
             updated = edition.release.date if row is None else now
             with self._db:
                 self._db.execute(
                     "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?)",
                     (edition.lang, edition.slug, content, updated.isoformat()),
                 )
-        edition.updated = updated
-        return updated
+            return updated
+
+        edition.updated = self._guarded(stamp)
+        return edition.updated
 
     def remember(self, built: Iterable[Built]) -> None:
         """Record editions as published (after their files are written), and the reads noted
@@ -255,44 +263,64 @@ class PublishState:
             (b.lang, b.slug, b.source, b.inputs, b.fingerprint, b.files, _json(edition_record(b.edition)), _json(b.checked))
             for b in built
         ]
-        with self._db:
-            self._db.executemany("INSERT OR REPLACE INTO built VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            if self._reads is not None:
-                reads, present = self._reads
-                gone = {row[0] for row in self._db.execute("SELECT source FROM reads")} - present
-                self._db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", reads)
-                self._db.executemany("DELETE FROM reads WHERE source = ?", [(source,) for source in gone])
+
+        def insert() -> None:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO built VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                if self._reads is not None:
+                    reads, present = self._reads
+                    gone = {row[0] for row in self._db.execute("SELECT source FROM reads")} - present
+                    self._db.executemany("INSERT OR REPLACE INTO reads VALUES (?, ?, ?)", reads)
+                    self._db.executemany("DELETE FROM reads WHERE source = ?", [(source,) for source in gone])
+
+        self._guarded(insert)
         self._reads = None
 
     def forget(self, editions: Iterable[tuple[str, str]]) -> None:
         """Drop ``(lang, slug)`` editions that are no longer published (after their files went)."""
-        with self._db:
-            self._db.executemany("DELETE FROM built WHERE lang = ? AND slug = ?", list(editions))
+        gone = list(editions)
+
+        def delete() -> None:
+            with self._db:
+                self._db.executemany("DELETE FROM built WHERE lang = ? AND slug = ?", gone)
+
+        self._guarded(delete)
 
     def all_built(self) -> dict[tuple[str, str], Built]:
         """Every published edition by ``(lang, slug)``."""
         if not self._exists():
             return {}
-        rows = self._db.execute("SELECT * FROM built")
-        return {(row[0], row[1]): _built(row) for row in rows}
+        rows = self._guarded(lambda: self._db.execute("SELECT * FROM built").fetchall())
+        return {(row[0], row[1]): built for row in rows if (built := _built(row))}
 
     def all_keys(self) -> list[tuple[str, str]]:
         """``(lang, slug)`` of every published edition (cheap: no edition is loaded)."""
-        return [(row[0], row[1]) for row in self._db.execute("SELECT lang, slug FROM built")]
+        if not self._exists():
+            return []
+        return self._guarded(lambda: [(row[0], row[1]) for row in self._db.execute("SELECT lang, slug FROM built")])
 
     def last_published(self, source: str) -> list[Built]:
         """The editions last published from the release file ``source`` (none if never)."""
         if not self._exists():
             return []
-        rows = self._db.execute("SELECT * FROM built WHERE source = ? ORDER BY lang", (source,))
-        return [_built(row) for row in rows]
+        rows = self._guarded(
+            lambda: self._db.execute("SELECT * FROM built WHERE source = ? ORDER BY lang", (source,)).fetchall()
+        )
+        return [built for row in rows if (built := _built(row))]
 
     def read(self, source: str, key: str) -> Release | None:
         """The release last read from ``source``, if it was read under the same ``key``."""
         if not self._exists():
             return None
-        row = self._db.execute("SELECT key, release FROM reads WHERE source = ?", (source,)).fetchone()
-        return release_from_record(json.loads(row[1])) if row and row[0] == key else None
+        row = self._guarded(
+            lambda: self._db.execute("SELECT key, release FROM reads WHERE source = ?", (source,)).fetchone()
+        )
+        if not row or row[0] != key:
+            return None
+        try:
+            return release_from_record(json.loads(row[1]))
+        except _UNREADABLE:  # a record changed by hand: read the file again
+            return None
 
     def remember_reads(self, reads: Iterable[tuple[str, str, Release]], present: Iterable[str]) -> None:
         """Keep ``(source, key, release)`` for the next build and forget the files no longer
@@ -305,6 +333,15 @@ class PublishState:
             self._connection.close()
 
 
-def _built(row: tuple[str, ...]) -> Built:
+# What a record changed by hand (or by a bug) raises when read back.
+_UNREADABLE = (ValueError, KeyError, TypeError, AttributeError)
+
+
+def _built(row: tuple[str, ...]) -> Built | None:
+    """The stored edition of ``row``; None for a record that cannot be read back (it counts as
+    never built, so the edition is built again)."""
     lang, slug, source, inputs, fingerprint, files, edition, checked = row
-    return Built(lang, slug, source, inputs, fingerprint, files, edition_from_record(json.loads(edition)), json.loads(checked))
+    try:
+        return Built(lang, slug, source, inputs, fingerprint, files, edition_from_record(json.loads(edition)), json.loads(checked))
+    except _UNREADABLE:
+        return None

@@ -9,12 +9,11 @@ import os
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from pressroom import __version__
 from pressroom.cli.build import build_command, qa_command
 from pressroom.cli.cluster import cluster_app
-from pressroom.cli.common import console, errors, ui
+from pressroom.cli.common import console, errors, shown, ui
 from pressroom.cli.models import models_app
 from pressroom.cli.review import review_app
 from pressroom.cli.site import config_command, doctor_command, init_command, new_command, serve_command, theme_app
@@ -72,10 +71,10 @@ def main() -> None:
     except ModuleNotFoundError as exc:
         if exc.name != "argostranslate" or ui.debug or os.environ.get("PRESSROOM_DEBUG"):
             raise
-        errors.print(f"[bold red]Error:[/] {escape(ARGOS_MISSING)}", highlight=False)
+        errors.print(f"[bold red]Error:[/] {shown(ARGOS_MISSING)}", highlight=False)
         raise SystemExit(2) from None
     except Exception as exc:  # noqa: BLE001 - user-facing tool: a plain message, not a traceback
         if ui.debug or os.environ.get("PRESSROOM_DEBUG"):
             raise
-        errors.print(f"[bold red]Unexpected error:[/] {type(exc).__name__}: {escape(str(exc))}\nThis is a bug in pressroom, not your mistake. Run the same command as 'pressroom --debug …' and send the output to whoever looks after pressroom.", highlight=False)
+        errors.print(f"[bold red]Unexpected error:[/] {type(exc).__name__}: {shown(exc)}\nThis is a bug in pressroom, not your mistake. Run the same command as 'pressroom --debug …' and send the output to whoever looks after pressroom.", highlight=False)
         raise SystemExit(2) from None

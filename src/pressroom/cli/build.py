@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -31,6 +30,7 @@ from pressroom.cli.common import (
     plural,
     print_json,
     settings_or_exit,
+    shown,
     ui,
 )
 from pressroom.config import CONFIG_FILE, Settings
@@ -84,7 +84,7 @@ def build_command(
         models = models_dir or Path(demo.DEMO_MODELS)
         console.print(
             "[bold yellow]DEMO MODE[/]: no real translation model is used. Placeholder packages "
-            f"with random weights in {models}/ produce gibberish; every output in {output}/ is "
+            f"with random weights in {shown(models)}/ produce gibberish; every output in {shown(output)}/ is "
             "marked as a demo.",
             highlight=False,
         )
@@ -95,14 +95,14 @@ def build_command(
         models = models_dir_or_default(models_dir)
     engines = ModelEngines(models, settings.translation, pivot=settings.pivot_language, named=settings.models)
     for problem in engines.problems:
-        errors.print(f"[yellow]! note[/] {escape(str(problem))}", highlight=False)
+        errors.print(f"[yellow]! note[/] {shown(problem)}", highlight=False)
     options = BuildOptions(
         releases_dir=releases, output_dir=output, targets=targets, use_memory=not no_cache, allow_demo=demo_mode,
         bilingual=bilingual, glossary=glossary_path(glossary), strict=strict, require_review=require_review,
         cluster=cluster or settings.cluster or None,
     )
     if options.cluster:
-        console.print(f"Translating on the Dask cluster at {escape(options.cluster)}", highlight=False)
+        console.print(f"Translating on the Dask cluster at {shown(options.cluster)}", highlight=False)
     if watch_mode:
         _watch_and_build(current_settings, config, options, engines, as_json)
         raise typer.Exit(0)
@@ -126,7 +126,7 @@ class RichReporter:
 
     def problem(self, problem: FileProblem, *, fatal: bool) -> None:
         label = "[bold red]✗ error[/]" if fatal else "[yellow]! note[/]"
-        self._progress.console.print(f"{label} {escape(f'{problem.path}: {problem.message}')}", highlight=False)
+        self._progress.console.print(f"{label} {shown(f'{problem.path}: {problem.message}')}", highlight=False)
 
 
 def _build_once(settings: Settings, options: BuildOptions, engines: ModelEngines, as_json: bool) -> int:
@@ -142,7 +142,7 @@ def _build_once(settings: Settings, options: BuildOptions, engines: ModelEngines
         except BuildError as exc:
             if as_json:
                 print_json({"exit_code": 2, "error": str(exc)})
-            errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
+            errors.print(f"[bold red]Error:[/] {shown(exc)}", highlight=False)
             return 2
     if as_json:
         print_json(json_summary(result, options.output_dir))
@@ -163,7 +163,7 @@ def _site_warnings(settings: Settings, result: BuildResult) -> None:
     unready = [] if result.demo else site_warnings(settings)
     if unready:
         console.print(
-            f"[yellow]! before publishing:[/] {escape('; '.join(w.text for w in unready))} ('pressroom doctor' says how to fix each)",
+            f"[yellow]! before publishing:[/] {shown('; '.join(w.text for w in unready))} ('pressroom doctor' says how to fix each)",
             highlight=False,
             soft_wrap=True,
         )
@@ -171,14 +171,14 @@ def _site_warnings(settings: Settings, result: BuildResult) -> None:
 
 def print_summary(result: BuildResult, output: Path, models_loaded: int) -> None:
     """What a build did, for a person: editions per language, engines, review, quality, verdict."""
-    table = Table(title=f"Published to {escape(str(output))}/")
+    table = Table(title=f"Published to {shown(output)}/")
     table.add_column("Language")
     table.add_column("Editions", justify="right")
     for lang, slugs in result.published.items():
         table.add_row(lang, str(len(slugs)))
     console.print(table)
     for lang, route in result.routes.items():
-        console.print(f"  {escape(lang)}: {escape(route)}", highlight=False)
+        console.print(f"  {shown(lang)}: {shown(route)}", highlight=False)
     for stats in result.engines:
         pieces = f", {plural(stats.pieces, 'piece')} of sentences sent again (a placeholder was lost)" if stats.pieces else ""
         console.print(
@@ -240,7 +240,7 @@ def _qa_summary(quality: tuple[int, int], output: Path) -> None:
     found_errors, warnings = quality
     colour = "red" if found_errors else "yellow" if warnings else "green"
     console.print(
-        f"Quality checks: [{colour}]{plural(found_errors, 'error')}, {plural(warnings, 'warning')}[/] — see {escape(str(output / REPORT_HTML))}",
+        f"Quality checks: [{colour}]{plural(found_errors, 'error')}, {plural(warnings, 'warning')}[/] — see {shown(output / REPORT_HTML)}",
         highlight=False,
     )
 
@@ -261,7 +261,7 @@ def _watch_and_build(
 
     def rebuild(changed: list[Path]) -> None:
         nonlocal settings, engines
-        console.print(f"Changed: {', '.join(str(path) for path in changed)}; building again", markup=False, highlight=False)
+        console.print(f"Changed: {', '.join(shown(path) for path in changed)}; building again", highlight=False)
         try:
             fresh = current_settings()
         except typer.Exit:  # the error is printed; wait for the next save
@@ -304,6 +304,6 @@ def qa_command(
         write_report(findings, records, output, settings=settings, demo=was_demo(output))
     except OSError as exc:
         raise fail(f"Cannot write the quality report to {output}: {exc.strerror or exc}") from None
-    console.print(f"Checked {plural(len(records), 'translated edition')} in {escape(str(output))}/.", highlight=False)
+    console.print(f"Checked {plural(len(records), 'translated edition')} in {shown(output)}/.", highlight=False)
     _qa_summary(counts(findings), output)
     raise typer.Exit(3 if strict and counts(findings)[0] else 0)

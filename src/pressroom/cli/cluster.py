@@ -7,9 +7,8 @@ import time
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
-from pressroom.cli.common import console, fail, plural
+from pressroom.cli.common import console, fail, plural, shown
 
 cluster_app = typer.Typer(help="Translate on a Dask cluster: try one on this computer.", no_args_is_help=True)
 
@@ -29,9 +28,9 @@ def local_command(
     except ClusterError as exc:
         raise fail(str(exc)) from None
     address = cluster.scheduler_address
-    console.print(f"Dask cluster with {plural(workers, 'worker')} at {escape(address)}", highlight=False)
+    console.print(f"Dask cluster with {plural(workers, 'worker')} at {shown(address)}", highlight=False)
     console.print(
-        f"In another window: pressroom build --cluster {escape(address)}\nPress Ctrl+C to stop the cluster.",
+        f"In another window: pressroom build --cluster {shown(address)}\nPress Ctrl+C to stop the cluster.",
         highlight=False,
     )
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops it as Ctrl+C does

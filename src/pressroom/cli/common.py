@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from pressroom.config import ConfigError, Settings, load_settings
 from pressroom.qa.glossary import GLOSSARY_FILE
+from pressroom.text import clean
 
 console = Console()
 errors = Console(stderr=True)
@@ -53,10 +54,21 @@ ReleasesOption = Annotated[Path, typer.Option("--releases", help="Folder with th
 OutputOption = Annotated[Path, typer.Option("--output", help="Output folder.")]
 
 
+def shown(value: object) -> str:
+    """Any text from outside (a file name, a package name, a message quoting a file) as rich
+    may print it: markup escaped, control and direction characters removed (pressroom.text)."""
+    return escape(clean(str(value)))
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``Error: message`` (markup escaped) and return the exit to raise."""
-    errors.print(f"[bold red]Error:[/] {escape(message)}", highlight=False)
+    errors.print(f"[bold red]Error:[/] {shown(message)}", highlight=False)
     return typer.Exit(code)
+
+
+def note(message: str) -> None:
+    """Print ``! note message`` on stderr: something was recovered or guessed."""
+    errors.print(f"[yellow]! note[/] {shown(message)}", highlight=False)
 
 
 def settings_or_exit(config: Path | None) -> Settings:

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from pressroom.cli.common import ConfigOption, ModelsDir, console, errors, fail, models_dir_or_default, settings_or_exit
+from pressroom.cli.common import ConfigOption, ModelsDir, console, errors, fail, models_dir_or_default, settings_or_exit, shown
 from pressroom.config import Settings
 
 models_app = typer.Typer(help="Install, add and list translation models (Argos packages, OPUS-MT, M2M100, NLLB).", no_args_is_help=True)
@@ -32,7 +31,8 @@ def models_install(
     config: ConfigOption = None,
 ) -> None:
     """Install model packages from files or from the Argos package index (needs internet)."""
-    from pressroom.packages import PackageError, install_file, install_from_index
+    from pressroom.install import install_file, install_from_index
+    from pressroom.packages import PackageError
 
     target_dir = models_dir_or_default(models_dir)
     sources = list(sources or [])
@@ -47,17 +47,17 @@ def models_install(
                 package = install_file(Path(source), target_dir)
             elif ":" in source:
                 from_code, _, to_code = source.partition(":")
-                with console.status(f"Downloading {escape(from_code)}→{escape(to_code)} from the Argos package index…"):
+                with console.status(f"Downloading {shown(from_code)}→{shown(to_code)} from the Argos package index…"):
                     package = install_from_index(from_code, to_code, target_dir, index)
             else:
                 raise PackageError(f"'{source}' is neither an .argosmodel file nor a pair like de:en")
         except PackageError as exc:
             failures += 1
-            errors.print(f"[bold red]✗[/] {escape(source)}: {escape(str(exc).removeprefix(f'{source}: '))}", highlight=False)
+            errors.print(f"[bold red]✗[/] {shown(source)}: {shown(str(exc).removeprefix(f'{source}: '))}", highlight=False)
             continue
         label = " [yellow](DEMO placeholder)[/]" if package.demo else ""
         described = f"{package.name} {package.version} ({package.from_code}→{package.to_code}) in {package.path}"
-        console.print(f"[green]✓[/] installed {escape(described)}{label}", highlight=False)
+        console.print(f"[green]✓[/] installed {shown(described)}{label}", highlight=False)
     if failures:
         raise typer.Exit(2)
 
@@ -76,18 +76,18 @@ def models_add(
 
     target_dir = models_dir_or_default(models_dir)
     try:
-        with console.status(f"Checking and copying {escape(str(folder))}…"):
+        with console.status(f"Checking and copying {shown(folder)}…"):
             model = add_model(folder, target_dir, name=name, kind=kind, licence=licence)
     except PackageError as exc:
         raise fail(str(exc)) from None
     console.print(
-        f"[green]✓[/] added {escape(model.name)} ({escape(model.family.title)}, {escape(model.languages_text())}, "
-        f"{size_text(model.size)}, licence {escape(model.licence_text())}) in {escape(str(model.path))}",
+        f"[green]✓[/] added {shown(model.name)} ({shown(model.family.title)}, {shown(model.languages_text())}, "
+        f"{size_text(model.size)}, licence {shown(model.licence_text())}) in {shown(model.path)}",
         highlight=False,
     )
     if model.non_commercial:
         console.print("[yellow]! Its licence allows non-commercial use only.[/]", highlight=False)
-    console.print(f"Use it for a language with [models] in pressroom.toml, e.g. ko = \"{escape(model.name)}\".", highlight=False)
+    console.print(f"Use it for a language with [models] in pressroom.toml, e.g. ko = \"{shown(model.name)}\".", highlight=False)
 
 
 @models_app.command("check")
@@ -99,7 +99,7 @@ def models_check(models_dir: ModelsDir = None, config: ConfigOption = None) -> N
     if missing:
         pairs = " ".join(f"{s}:{t}" for s, t in missing)
         raise fail(f"Models missing in {folder}: {pairs}. Install them with 'pressroom models install {pairs}' or from .argosmodel files.")
-    console.print(f"[green]✓[/] models for {settings.source_language}→{', '.join(settings.languages)} are installed in {escape(str(folder))}", highlight=False)
+    console.print(f"[green]✓[/] models for {settings.source_language}→{', '.join(settings.languages)} are installed in {shown(folder)}", highlight=False)
 
 
 @models_app.command("list")
@@ -110,19 +110,19 @@ def models_list(models_dir: ModelsDir = None, config: ConfigOption = None) -> No
     folder = models_dir_or_default(models_dir)
     settings = settings_or_exit(config)
     models, problems = list_models(folder)
-    table = Table(title=escape(f"Models in {folder}"))
+    table = Table(title=shown(f"Models in {folder}"))
     for column in ("Name", "Kind", "Languages", "Size", "Licence"):
         table.add_column(column)
     for model in models:
         kind = model.family.title + (" [yellow](DEMO placeholder)[/]" if model.demo else "")
-        licence = escape(model.licence_text())
+        licence = model.licence_text()
         table.add_row(
-            escape(model.label), kind, escape(model.languages_text([settings.source_language, *settings.languages])),
-            size_text(model.size), f"[yellow]{licence}[/]" if model.non_commercial else licence,
+            shown(model.label), kind, shown(model.languages_text([settings.source_language, *settings.languages])),
+            size_text(model.size), f"[yellow]{shown(licence)}[/]" if model.non_commercial else shown(licence),
         )
     console.print(table)
     for problem in problems:
-        errors.print(f"[bold red]✗[/] {escape(str(problem))}", highlight=False)
+        errors.print(f"[bold red]✗[/] {shown(problem)}", highlight=False)
     if not models:
         console.print(
             "No models installed. Run 'pressroom models install de:en en:ko', 'pressroom models install FILE.argosmodel' "

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
-from pressroom.cli.common import console, errors, fail, plural
+from pressroom.cli.common import console, errors, fail, note, plural, shown
 
 review_app = typer.Typer(help="Export translations for human review and import the corrections.", no_args_is_help=True)
 
@@ -35,12 +34,13 @@ def review_export(
     langs = [t.strip() for t in to.split(",") if t.strip()] if to else None
     try:
         paths = export_reviews(
-            output, output / STATE_DIR, out, release=release, langs=langs, as_docx=as_docx, document_order=document_order
+            output, output / STATE_DIR, out, release=release, langs=langs, as_docx=as_docx, document_order=document_order,
+            note=note,
         )
     except (ReviewError, RecordsError) as exc:
         raise fail(str(exc)) from None
     for path in paths:
-        console.print(f"[green]✓[/] {escape(str(path))}", highlight=False)
+        console.print(f"[green]✓[/] {shown(path)}", highlight=False)
     console.print(f"{plural(len(paths), 'review file')}. Edit the translations, then run: pressroom review import FILE...", highlight=False)
 
 
@@ -56,14 +56,14 @@ def review_import(
     from pressroom.review.workflow import import_reviews
 
     try:
-        outcomes, problems = import_reviews(output / STATE_DIR, files, reviewer or getpass.getuser())
+        outcomes, problems = import_reviews(output / STATE_DIR, files, reviewer or getpass.getuser(), note=note)
     except RecordsError as exc:
         raise fail(str(exc)) from None
     for outcome in outcomes:
         approved = f"{outcome.path}: {plural(outcome.approved, 'segment')} of {outcome.release} ({outcome.lang}) approved"
-        console.print(f"[green]✓[/] {escape(approved)}", highlight=False)
+        console.print(f"[green]✓[/] {shown(approved)}", highlight=False)
     for problem in problems:
-        errors.print(f"[bold red]✗[/] {escape(str(problem))} — nothing from this file was stored.", highlight=False)
+        errors.print(f"[bold red]✗[/] {shown(problem)} — nothing from this file was stored.", highlight=False)
     if outcomes:
         console.print("Run 'pressroom build' to publish the corrections.")
     if problems:

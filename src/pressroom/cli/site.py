@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.markup import escape
 
 from pressroom.cli.common import (
     ConfigOption,
@@ -22,6 +21,7 @@ from pressroom.cli.common import (
     plural,
     print_json,
     settings_or_exit,
+    shown,
     ui,
 )
 from pressroom.serve import DEFAULT_HOST, DEFAULT_PORT, PreviewServer
@@ -40,7 +40,7 @@ def init_command(
     except OSError as exc:
         raise fail(f"Cannot create files in {folder}: {exc.strerror or exc}") from None
     for path in created:
-        console.print(f"[green]✓[/] created {escape(str(path))}", highlight=False)
+        console.print(f"[green]✓[/] created {shown(path)}", highlight=False)
     go = f"cd {folder}, then " if folder != Path(".") else ""
     console.print(
         f"Next: {go}set site_url and organisation in pressroom.toml, write your first release "
@@ -71,7 +71,7 @@ def new_command(
         raise fail(str(exc)) from None
     except OSError as exc:
         raise fail(f"Cannot write to {releases}: {exc.strerror or exc}") from None
-    console.print(f"[green]✓[/] created {escape(str(path))}", highlight=False)
+    console.print(f"[green]✓[/] created {shown(path)}", highlight=False)
     console.print("Write the text into it, then run 'pressroom build'.", highlight=False)
 
 
@@ -119,7 +119,7 @@ def serve_command(
     console.print(f"Serving {output}/ at {server.url}", markup=False, highlight=False, soft_wrap=True)
     console.print(f"Links to {settings.base_url} lead here while you look. Press Ctrl+C to stop.", markup=False, highlight=False, soft_wrap=True)
     if bind not in ("127.0.0.1", "localhost", "::1"):
-        errors.print(f"[yellow]! note[/] listening on {escape(bind)}: other computers on the network can see these unpublished pages.", highlight=False)
+        errors.print(f"[yellow]! note[/] listening on {shown(bind)}: other computers on the network can see these unpublished pages.", highlight=False)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -149,11 +149,11 @@ def theme_copy(config: ConfigOption = None) -> None:
     folder = Path(settings_or_exit(config).theme)
     copied, kept = copy_default_theme(folder)
     for path in copied:
-        console.print(f"[green]✓[/] {escape(str(path))}", highlight=False)
+        console.print(f"[green]✓[/] {shown(path)}", highlight=False)
     for path in kept:
-        console.print(f"[yellow]![/] {escape(str(path))} exists; kept as it is", highlight=False)
+        console.print(f"[yellow]![/] {shown(path)} exists; kept as it is", highlight=False)
     console.print(
-        f"{plural(len(copied), 'file')} copied into {escape(str(folder))}/. Edit them, then 'pressroom build'; "
+        f"{plural(len(copied), 'file')} copied into {shown(folder)}/. Edit them, then 'pressroom build'; "
         "delete a file to go back to the default one.",
         highlight=False,
     )

@@ -13,7 +13,8 @@ import tempfile
 from pathlib import Path
 
 from pressroom.config import Settings
-from pressroom.packages import install_file, list_packages
+from pressroom.install import install_file
+from pressroom.packages import list_packages
 
 DEMO_OUTPUT = "demo-output"
 DEMO_MODELS = ".pressroom/demo-models"

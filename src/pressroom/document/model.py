@@ -235,6 +235,7 @@ class Release:
     tags: list[str] = field(default_factory=list)
     date_precision: DatePrecision = "minute"
     warnings: list[str] = field(default_factory=list)
+    bidi_removed: int = 0  # text direction controls the reader removed (pressroom.text)
 
     def translatable_texts(self) -> list[Text]:
         """Title, kicker, summary and every block's texts in a fixed order: the unit of

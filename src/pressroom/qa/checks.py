@@ -52,6 +52,7 @@ CHECKS: dict[str, Check] = {
         Check("repeated-words", ERROR, "Words repeat in a loop, a typical machine-translation failure."),
         Check("unbalanced-marks", WARNING, "Brackets or quotation marks are not closed, or differ from the original."),
         Check("translated-in-pieces", WARNING, "The model lost a protected name or term, so the sentence was translated in parts around it; the wording may be stilted."),
+        Check("direction-controls", WARNING, "The original holds invisible text direction controls (U+202E and the like), which can make text display in another order than it is written; they were removed. Check the original."),
         Check("low-confidence", WARNING, "The model was unsure of this translation (its confidence is below the 'low_confidence' setting): read it first."),
         Check("mark-not-placed", WARNING, "Bold, italic or a link could not be placed on the words that translate it: the emphasis was left out of that sentence, the link covers the whole sentence."),
     )
@@ -193,6 +194,19 @@ def check_editions(
     return findings
 
 
+def removed_control_findings(records: Iterable[EditionRecord], removed: Mapping[str, int]) -> list[Finding]:
+    """A ``direction-controls`` finding on the title of each translated edition whose release
+    had direction controls removed by its reader (``removed``: count per release slug)."""
+    findings = []
+    for record in records:
+        count = removed.get(record.release, 0)
+        if count and record.units:
+            title = record.units[0]
+            message = f"{count} text direction control{'s' if count > 1 else ''} removed from the original file."
+            findings.append(Finding(record.release, record.lang, 0, "direction-controls", WARNING, title.source, title.target, message))
+    return findings
+
+
 def review_notes(findings: Iterable[Finding]) -> dict[tuple[str, str], dict[int, list[str]]]:
     """Per edition (lang, release), per segment, the messages a reviewer should see in the DOCX."""
     notes: dict[tuple[str, str], dict[int, list[str]]] = {}
@@ -316,17 +330,22 @@ def _listed(numbers: Sequence[Number], most: int = 8) -> str:
 
 
 def longest_loop(text: str) -> tuple[int, str]:
-    """The most repeats in a row of one word or phrase (up to LOOP_MAX_WORDS words), and the phrase."""
+    """The most repeats in a row of one word or phrase (up to LOOP_MAX_WORDS words), and the phrase.
+
+    One pass per phrase length: ``run[i]`` counts how many words from ``i`` on equal the word
+    ``size`` places before them, so the repeats of the phrase at ``start`` are read off
+    ``run[start + size]`` instead of being counted again for every start (linear in words).
+    """
     words = _WORD.findall(text.casefold())
     best = (1, "")
     for size in range(1, LOOP_MAX_WORDS + 1):
+        run = [0] * (len(words) + 1)
+        for index in range(len(words) - 1, size - 1, -1):
+            run[index] = run[index + 1] + 1 if words[index] == words[index - size] else 0
         for start in range(len(words) - size):
-            phrase = words[start : start + size]
-            repeats = 1
-            while words[start + repeats * size : start + (repeats + 1) * size] == phrase:
-                repeats += 1
+            repeats = 1 + run[start + size] // size
             if repeats > best[0]:
-                best = (repeats, " ".join(phrase))
+                best = (repeats, " ".join(words[start : start + size]))
     return best
 
 

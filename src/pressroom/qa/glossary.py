@@ -18,6 +18,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pressroom.limits import MAX_GLOSSARY_BYTES, MAX_GLOSSARY_ROWS, LimitError, read_regular_file
+from pressroom.text import clean
+
 GLOSSARY_FILE = "glossary.tsv"
 DNT_FILE = "do-not-translate.txt"
 NOTE_COLUMN = "note"
@@ -67,8 +70,12 @@ def _key(text: str) -> str:
 
 
 def _read_lines(path: Path) -> list[str]:
+    """The file's lines as NFC text without control or direction characters (a term with a
+    hidden U+202E would show reversed in every edition)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_GLOSSARY_BYTES)
+    except LimitError as exc:
+        raise GlossaryError(f"{path}: {exc}") from None
     except OSError as exc:
         raise GlossaryError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     try:
@@ -79,7 +86,7 @@ def _read_lines(path: Path) -> list[str]:
             f"{path}, line {line}: not UTF-8 text. Save the file as 'UTF-8' (in Excel: "
             "'Unicode Text' or 'CSV UTF-8', in LibreOffice: character set 'Unicode (UTF-8)')."
         ) from None
-    return [unicodedata.normalize("NFC", line) for line in text.splitlines()]
+    return [clean(unicodedata.normalize("NFC", line)) for line in text.split("\n")]
 
 
 def _header(path: Path, line: str, source_lang: str) -> list[str]:
@@ -130,6 +137,11 @@ def _read_glossary(path: Path, source_lang: str, seen: dict[str, str]) -> tuple[
 
 
 def _add(term: Term, terms: list[Term], seen: dict[str, str], path: Path, number: int) -> None:
+    if len(seen) >= MAX_GLOSSARY_ROWS:
+        raise GlossaryError(
+            f"{path}, line {number}: more than {MAX_GLOSSARY_ROWS:,} terms in the glossary and the "
+            "do-not-translate list together; split off what this office does not need"
+        )
     if not term.source:
         raise GlossaryError(f"{path}, line {number}: the term in the first column is empty")
     key = _key(term.source)

@@ -22,6 +22,7 @@ numerals and fractions written as words are not read.
 from __future__ import annotations
 
 import re
+from collections import Counter, deque
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -162,7 +163,8 @@ def extract_numbers(text: str, lang: str) -> list[Number]:
 
 def _hours(hour: Decimal, text: str, start: int, end: int) -> set[Decimal]:
     """An hour, plus 12 when "p.m." follows or "오후" precedes it."""
-    afternoon = _AFTERNOON_AFTER.match(text, end) or _AFTERNOON_BEFORE.search(text, 0, start)
+    # "오후 " is at most three characters: look only there, not through the whole text before.
+    afternoon = _AFTERNOON_AFTER.match(text, end) or _AFTERNOON_BEFORE.search(text, max(0, start - 3), start)
     return {hour, hour + 12} if afternoon and hour < 12 else {hour}
 
 
@@ -172,27 +174,98 @@ def compare_numbers(
     """Numbers of the source with no match in the target, and target numbers not in the source.
 
     Matching is one to one (a maximum bipartite matching), so "5 und 5" needs two fives.
+    Numbers with the same candidate values are interchangeable, so the matching runs on those
+    groups with their counts (a maximum flow): a segment of ten thousand equal numbers is one
+    group, not a graph of a hundred million edges.
     """
     wanted = extract_numbers(source, source_lang)
     offered = extract_numbers(target, target_lang)
-    match_of: dict[int, int] = {}  # offered index -> wanted index
+    matched_wanted, matched_offered = _matched_counts(Counter(n.values for n in wanted), Counter(n.values for n in offered))
+    return _unmatched(wanted, matched_wanted), _unmatched(offered, matched_offered)
 
-    def assign(w: int, seen: set[int]) -> bool:
-        for o, number in enumerate(offered):
-            if o in seen or not wanted[w].values & number.values:
-                continue
-            seen.add(o)
-            if o not in match_of or assign(match_of[o], seen):
-                match_of[o] = w
-                return True
-        return False
 
-    for w in range(len(wanted)):
-        assign(w, set())
-    matched = set(match_of.values())
-    missing = [n for w, n in enumerate(wanted) if w not in matched]
-    extra = [n for o, n in enumerate(offered) if o not in match_of]
-    return missing, extra
+_Node = tuple[str, frozenset[str]]
+
+
+def _matched_counts(supply: Counter[frozenset[str]], demand: Counter[frozenset[str]]) -> tuple[Counter[frozenset[str]], Counter[frozenset[str]]]:
+    """How many numbers of each group on either side a maximum matching uses (Edmonds-Karp on
+    groups: source → wanted group → offered group sharing a value → sink)."""
+    source: _Node = ("source", frozenset())
+    sink: _Node = ("sink", frozenset())
+    residual: Counter[tuple[_Node, _Node]] = Counter()
+    links: dict[_Node, list[_Node]] = {}
+
+    def edge(a: _Node, b: _Node, capacity: int) -> None:
+        residual[(a, b)] += capacity
+        links.setdefault(a, []).append(b)
+        links.setdefault(b, []).append(a)
+
+    by_value: dict[str, list[frozenset[str]]] = {}
+    for values in demand:
+        edge(("offered", values), sink, demand[values])
+        for value in values:
+            by_value.setdefault(value, []).append(values)
+    for values in supply:
+        edge(source, ("wanted", values), supply[values])
+        # equal groups first: in a good translation every number finds its twin at once
+        partners = [values] if values in demand else []
+        partners += [o for value in sorted(values) for o in by_value.get(value, []) if o != values]
+        for partner in dict.fromkeys(partners):
+            edge(("wanted", values), ("offered", partner), supply[values])
+    for values in supply:  # greedy first (equal groups before others): usually that is all
+        for partner in links[("wanted", values)]:
+            _push(source, ("wanted", values), partner, sink, residual)
+    while path := _shortest_path(source, sink, links, residual):
+        amount = min(residual[(a, b)] for a, b in zip(path, path[1:]))
+        for a, b in zip(path, path[1:]):
+            residual[(a, b)] -= amount
+            residual[(b, a)] += amount
+    used_wanted = Counter({values: residual[(("wanted", values), source)] for values in supply})
+    used_offered = Counter({values: residual[(sink, ("offered", values))] for values in demand})
+    return used_wanted, used_offered
+
+
+def _push(source: _Node, wanted: _Node, offered: _Node, sink: _Node, residual: Counter[tuple[_Node, _Node]]) -> None:
+    """Send as much as fits along source → wanted → offered → sink."""
+    if offered[0] != "offered":
+        return
+    amount = min(residual[(source, wanted)], residual[(wanted, offered)], residual[(offered, sink)])
+    for a, b in ((source, wanted), (wanted, offered), (offered, sink)):
+        residual[(a, b)] -= amount
+        residual[(b, a)] += amount
+
+
+def _shortest_path(
+    start: _Node, goal: _Node, links: dict[_Node, list[_Node]], residual: Counter[tuple[_Node, _Node]]
+) -> list[_Node] | None:
+    """A shortest path from ``start`` to ``goal`` over edges with capacity left, or None."""
+    came_from: dict[_Node, _Node] = {start: start}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for following in links.get(node, []):
+            if following not in came_from and residual[(node, following)] > 0:
+                came_from[following] = node
+                if following == goal:
+                    path = [goal]
+                    while path[-1] != start:
+                        path.append(came_from[path[-1]])
+                    return path[::-1]
+                queue.append(following)
+    return None
+
+
+def _unmatched(numbers: list[Number], matched: Counter[frozenset[str]]) -> list[Number]:
+    """The numbers a matching left over, in text order: the first ones of each group are the
+    matched ones."""
+    left = Counter(matched)
+    unmatched = []
+    for number in numbers:
+        if left[number.values] > 0:
+            left[number.values] -= 1
+        else:
+            unmatched.append(number)
+    return unmatched
 
 
 # What a table cell may hold besides digits and punctuation and still need no translation: unit

@@ -42,11 +42,15 @@ Names (do-not-translate entries) match exactly, case-sensitively, as whole words
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import ahocorasick
+
 from pressroom.qa.glossary import Glossary, Term
+from pressroom.text import clean
 from pressroom.translate.alignment import Edit, compose, from_moves, identity, moved_words, substitute
 from pressroom.translate.base import Alignment, Engine
 from pressroom.translate.corpus import CorpusTranslator, Progress
@@ -66,9 +70,12 @@ AUTO_PATTERNS: dict[str, re.Pattern[str]] = {
         + r"|(?<![\w@./-])(?:[a-z0-9-]+\.)+(?:de|com|org|net|eu|info|io|gov|edu|kr)(?:/[^\s<>\"„“”«»]*"
         + _TRAIL + r")?(?![\w-])"
     ),
+    # Digit groups are taken whole (possessive) and only a separator starts a new one: the
+    # same numbers as "(?:[ /-]?\d{2,})+", without the exponential ways of splitting a long
+    # run of digits ("0" and 47 more, then a letter) into groups.
     "phone number": re.compile(
         r"(?<![\w+])(?:\+\d{1,3}[ ]?(?:\(0\)[ ]?)?\d{2,5}|\(0\d{2,5}\)|0\d{2,5})"
-        r"(?:[ /-]?\d{2,})+(?:-\d{1,6})?(?![\w])"
+        r"[ /-]?\d{2,}+(?:[ /-]\d{2,}+)*(?:-\d{1,6})?(?![\w])"
     ),
     "hashtag": re.compile(r"(?<![\w&#])#[^\W\d_]\w*"),
     "handle": re.compile(r"(?<![\w.@])@[A-Za-z0-9_]{2,}(?![\w@])"),
@@ -153,10 +160,8 @@ class Protector:
         self.glossary = glossary or Glossary()
 
     @cached_property
-    def _matchers(self) -> list[tuple[Term, re.Pattern[str], bool]]:
-        """(term, pattern, compound-capable) per entry, longest term first so it wins overlaps."""
-        terms = sorted(self.glossary.terms, key=lambda t: len(t.source), reverse=True)
-        return [(term, *_term_pattern(term)) for term in terms]
+    def _terms(self) -> TermIndex:
+        return TermIndex(self.glossary.terms)
 
     def spans(self, text: str, source_lang: str) -> list[Span]:
         """The protected spans of ``text`` in order (what :meth:`mask` replaces)."""
@@ -186,15 +191,96 @@ class Protector:
                 if kind == "phone number" and sum(c.isdigit() for c in match.group()) < _MIN_PHONE_DIGITS:
                     continue
                 found.append(_Candidate(match.start(), match.end(), (0, priority), Span(kind, match.group())))
-        glossary_language = source_lang == self.glossary.source_lang
-        for order, (term, pattern, compound) in enumerate(self._matchers):
-            if term.keep_everywhere or glossary_language:
-                found += _term_candidates(text, term, pattern, compound, (1, order))
+        found += self._terms.candidates(text, source_lang == self.glossary.source_lang)
+        taken = bytearray(len(text))  # characters an accepted span covers: one look per candidate
         accepted: list[_Candidate] = []
         for candidate in sorted(found, key=lambda c: c.rank):
-            if all(candidate.end <= other.start or candidate.start >= other.end for other in accepted):
+            if taken.find(1, candidate.start, candidate.end) < 0:
+                taken[candidate.start : candidate.end] = b"\x01" * (candidate.end - candidate.start)
                 accepted.append(candidate)
         return sorted(accepted, key=lambda c: c.start)
+
+
+class TermIndex:
+    """Every glossary term and name found in one pass over a text, whatever their number.
+
+    An Aho-Corasick automaton over each term's first word (lower-cased) finds where terms may
+    start; only there is the term's own pattern tried, with the same rules as before (inflected
+    forms, compounds, exact names), and it is compiled on first use. A glossary of 100,000
+    rows costs the time of one scan plus the terms that really occur.
+    """
+
+    def __init__(self, terms: Sequence[Term]) -> None:
+        self.terms = sorted(terms, key=lambda t: len(t.source), reverse=True)  # longest wins
+        self._patterns: dict[int, tuple[re.Pattern[str], bool]] = {}
+        keys: dict[str, list[int]] = {}
+        for order, term in enumerate(self.terms):
+            keys.setdefault(_fold(term.source.split()[0]), []).append(order)
+        self._automaton = ahocorasick.Automaton()
+        for key, orders in keys.items():
+            self._automaton.add_word(key, (len(key), orders))
+        if keys:
+            self._automaton.make_automaton()
+
+    def candidates(self, text: str, glossary_language: bool) -> list[_Candidate]:
+        """Glossary terms (when ``text`` is in the glossary's language) and names in ``text``,
+        each term's matches as ``re.finditer`` would give them."""
+        if not self.terms:
+            return []
+        runs: list[tuple[int, int]] | None = None
+        anchors: set[tuple[int, int]] = set()
+        for end, (length, orders) in self._automaton.iter(_fold(text)):
+            begin = end - length + 1
+            for order in orders:
+                if not (glossary_language or self.terms[order].keep_everywhere):
+                    continue
+                pattern, compound = self._pattern(order)
+                if compound:  # a compound pattern starts where the hyphenated word does
+                    runs = runs if runs is not None else [m.span() for m in _RUN.finditer(text)]
+                    begin_of_run = runs[bisect_right(runs, (begin, len(text))) - 1][0]
+                    anchors.add((order, begin_of_run))
+                else:
+                    anchors.add((order, begin))
+        found: list[_Candidate] = []
+        last_end: dict[int, int] = {}
+        for order, anchor in sorted(anchors):
+            if anchor < last_end.get(order, 0):
+                continue  # inside the previous match of the same term, as finditer skips it
+            pattern, compound = self._pattern(order)
+            match = pattern.match(text, anchor)
+            if match is None:
+                continue
+            last_end[order] = match.end()
+            candidate = _term_candidate(match, self.terms[order], compound, (1, order))
+            if candidate is not None:
+                found.append(candidate)
+        return found
+
+    def _pattern(self, order: int) -> tuple[re.Pattern[str], bool]:
+        if order not in self._patterns:
+            self._patterns[order] = _term_pattern(self.terms[order])
+        return self._patterns[order]
+
+
+# Runs of word characters and hyphens: where a compound term's match may begin.
+_RUN = re.compile(r"[\w-]+")
+
+
+class _LowerTable(dict[int, int | str]):
+    """str.translate table: each character lower-cased when that keeps it one character, so
+    positions in the folded text are positions in the text."""
+
+    def __missing__(self, code: int) -> int | str:
+        lowered = chr(code).lower()
+        self[code] = value = lowered if len(lowered) == 1 else code
+        return value
+
+
+_LOWER = _LowerTable()
+
+
+def _fold(text: str) -> str:
+    return text.translate(_LOWER)
 
 
 def _term_pattern(term: Term) -> tuple[re.Pattern[str], bool]:
@@ -218,26 +304,22 @@ def _term_pattern(term: Term) -> tuple[re.Pattern[str], bool]:
     )
 
 
-def _term_candidates(
-    text: str, term: Term, pattern: re.Pattern[str], compound: bool, rank: tuple[int, int]
-) -> list[_Candidate]:
+def _term_candidate(match: re.Match[str], term: Term, compound: bool, rank: tuple[int, int]) -> _Candidate | None:
+    """The protected span of one match of a term's pattern, or None when the match is no use."""
     kind = "name" if term.keep_everywhere else "glossary term"
     if not compound:
-        return [_Candidate(m.start(), m.end(), rank, Span(kind, m.group(), term)) for m in pattern.finditer(text)]
-    found = []
-    for match in pattern.finditer(text):
-        head, written, tail = match.group("head"), match.group("term"), match.group("tail") or ""
-        joined = bool(head) and not head.endswith("-")
-        if joined and (len(head) < _MIN_COMPOUND_PART + 1 or not head[0].isupper()):
-            continue  # "Vermessen" is no compound of "Messe"
-        if written[0] != term.source[0] and not joined:
-            continue  # a lower-case first letter only inside a compound
-        # A part joined without a hyphen is split off with one ("Stadtbahnhaltestelle" →
-        # "Stadtbahn-⟦1⟧", "Gemeinderatssitzung" → "⟦1⟧-Sitzung"); a hyphen already separates.
-        start = match.start() if joined else match.start("term")
-        end = match.end("term") if tail.startswith("-") else match.end()
-        found.append(_Candidate(start, end, rank, Span(kind, written, term), head + "-" if joined else "", _joined_tail(tail)))
-    return found
+        return _Candidate(match.start(), match.end(), rank, Span(kind, match.group(), term))
+    head, written, tail = match.group("head"), match.group("term"), match.group("tail") or ""
+    joined = bool(head) and not head.endswith("-")
+    if joined and (len(head) < _MIN_COMPOUND_PART + 1 or not head[0].isupper()):
+        return None  # "Vermessen" is no compound of "Messe"
+    if written[0] != term.source[0] and not joined:
+        return None  # a lower-case first letter only inside a compound
+    # A part joined without a hyphen is split off with one ("Stadtbahnhaltestelle" →
+    # "Stadtbahn-⟦1⟧", "Gemeinderatssitzung" → "⟦1⟧-Sitzung"); a hyphen already separates.
+    start = match.start() if joined else match.start("term")
+    end = match.end("term") if tail.startswith("-") else match.end()
+    return _Candidate(start, end, rank, Span(kind, written, term), head + "-" if joined else "", _joined_tail(tail))
 
 
 def _joined_tail(tail: str) -> str:
@@ -401,7 +483,9 @@ def _translation(
     alignment: Alignment | None,
 ) -> Translation:
     """The restored translation of ``sentence``, with its alignment carried from the masked
-    words to the sentence's own and from the placeholders to the restored values."""
+    words to the sentence's own and from the placeholders to the restored values. Model output
+    is text from outside too: controls and direction marks go before anything is placed."""
+    output = clean(output)
     text, edits, places = mask.restored(output, lang)
     if alignment is not None:
         masking = from_moves(moved_words(sentence, mask.text, mask.edits))

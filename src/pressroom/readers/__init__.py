@@ -9,6 +9,7 @@ read, so finding the release files costs nothing more than listing a folder.
 from __future__ import annotations
 
 import importlib
+import os
 from pathlib import Path
 
 from pressroom.config import Settings
@@ -34,8 +35,14 @@ _READERS = {
 }
 
 
-def read_release(path: Path, settings: Settings) -> Release:
-    """Read one release file with the reader for its suffix."""
+def read_release(path: Path, settings: Settings, folder: Path | None = None) -> Release:
+    """Read one release file with the reader for its suffix.
+
+    With ``folder`` (the releases folder), a link is followed only to a file inside it: a link
+    to ``/etc/passwd`` or any file elsewhere would publish that file in every language.
+    """
+    if folder is not None:
+        _check_inside(path, folder)
     where = _READERS.get(path.suffix.lower())
     if where is None:
         hint = "; save it as .docx" if path.suffix.lower() == ".doc" else ""
@@ -53,15 +60,35 @@ def find_releases(folder: Path) -> list[Path]:
 
     Skips hidden files and folders, editor and Word temporary files (``~$foo.docx``,
     ``.#foo.md``, ``#foo.md#``) and files of other kinds, so an open document in Word never
-    turns into a broken release.
+    turns into a broken release. Linked folders are not entered; links to files are listed,
+    so that :func:`read_release` can name those that lead out of ``folder``.
     """
     if not folder.is_dir():
         raise ReaderError(f"{folder}: folder not found")
     found = []
-    for path in folder.rglob("*"):
-        relative = path.relative_to(folder).parts
-        if any(part.startswith((".", "~", "#")) for part in relative):
-            continue
-        if path.suffix.lower() in SUPPORTED_SUFFIXES and path.is_file():
-            found.append(path)
+    for root, dirs, names in os.walk(folder):  # followlinks=False
+        dirs[:] = [name for name in dirs if not name.startswith(_SKIPPED)]
+        for name in names:
+            path = Path(root) / name
+            if name.startswith(_SKIPPED) or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path.is_file() or path.is_symlink():
+                found.append(path)
     return sorted(found)
+
+
+_SKIPPED = (".", "~", "#")
+
+
+def _check_inside(path: Path, folder: Path) -> None:
+    """A ReaderError unless ``path`` is a regular file that stays inside ``folder``."""
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise ReaderError(
+            f"{path}: is a link to {target}, outside the releases folder; only files inside "
+            f"{folder} are published (copy the file there instead of linking to it)"
+        )
+    if not target.is_file():
+        raise ReaderError(f"{path}: is a link to {target}, which is not a file")

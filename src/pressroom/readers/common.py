@@ -23,7 +23,9 @@ from pressroom.document.model import (
     Quote,
     Release,
 )
-from pressroom.slug import slugify
+from pressroom.limits import MAX_RELEASE_CHARS, MAX_RELEASE_SEGMENTS
+from pressroom.slug import RESERVED_SLUGS, slugify
+from pressroom.text import Hygiene
 
 
 class ReaderError(Exception):
@@ -60,11 +62,17 @@ def clean_inline(text: str) -> str:
     return re.sub(r"[ \t\n\r\f\v]+", " ", text).strip(" ")
 
 
+# Characters looked at before a full stop: longer than any abbreviation, so the time per
+# candidate is fixed and a text of 200,000 "A. A. A." stays linear.
+_ABBREVIATION_LOOKBACK = 32
+
+
 def first_sentence(text: str) -> str:
     """The first sentence, not fooled by 'Dr.', 'z. B.', initials or '24. Juli'."""
     for match in _SENTENCE_END.finditer(text):
-        before = text[: match.start() + 1]
-        if before.endswith(".") and _is_abbreviation(before[:-1]):
+        dot = match.start()
+        before = text[max(0, dot - _ABBREVIATION_LOOKBACK) : dot]
+        if text[dot] == "." and _is_abbreviation(before):
             continue
         return text[: match.end()].strip()
     return text.strip()
@@ -246,16 +254,24 @@ def build_release(
     matter) goes after it. Without a ``date_precision``, a date at midnight is taken to state
     the day only.
     """
-    title = clean_inline(title)
-    summary, blocks = _without_repeated_lead(clean_inline(summary), blocks)
+    hygiene = Hygiene()  # what a reader let through: Word's properties, direction controls
+    title = clean_inline(hygiene.clean(title))
+    kicker = hygiene.clean(kicker)
+    tags = [tag for tag in (hygiene.clean(tag).strip() for tag in tags or []) if tag]
+    blocks = [hygiene.clean_value(block) for block in blocks]
+    summary, blocks = _without_repeated_lead(clean_inline(hygiene.clean(summary)), blocks)
     if contact is not None and (contact.lines or contact.table):
-        blocks.append(contact)
+        blocks.append(hygiene.clean_value(contact))
     if not title:
         raise ReaderError(f"{path}: has no title")
+    lines = [line.text for line in contact.lines] if contact is not None else []
+    texts = [title, summary, kicker, *tags, *lines, *(text.text for block in blocks for text in block.texts())]
+    _check_size(path, 2 + len(blocks), texts)
+    warnings += hygiene.warnings()
     if not blocks:
         warnings.append("no text below the title")
     return Release(
-        slug=slugify(slug) if slug.strip() else slugify(title),
+        slug=_slug(path, slug, title),
         title=title,
         date=date,
         blocks=blocks,
@@ -263,7 +279,41 @@ def build_release(
         kicker=clean_inline(kicker),
         lang=lang,
         summary=summary,
-        tags=tags or [],
+        tags=tags,
         date_precision=date_precision or ("day" if (date.hour, date.minute) == (0, 0) else "minute"),
         warnings=warnings,
+        bidi_removed=hygiene.bidi,
     )
+
+
+def _check_size(path: Path, segments: int, texts: list[str]) -> None:
+    """Refuse a release over the bounds of :mod:`pressroom.limits`, whatever its format."""
+    if segments > MAX_RELEASE_SEGMENTS:
+        raise ReaderError(
+            f"{path}: has {segments:,} paragraphs, headings and list items; the limit for a "
+            f"press release is {MAX_RELEASE_SEGMENTS:,}"
+        )
+    characters = sum(len(text) for text in texts)
+    if characters > MAX_RELEASE_CHARS:
+        raise ReaderError(
+            f"{path}: has {characters:,} characters of text; the limit for a press release is "
+            f"{MAX_RELEASE_CHARS:,}"
+        )
+
+
+def _slug(path: Path, given: str, title: str) -> str:
+    """The release's slug: the given one, else one made from the title.
+
+    A slug may not take the name of a file or folder the site writes itself (``index``,
+    ``rss``, ``tags`` …): a given one is refused, one made from the title gets a suffix.
+    """
+    if not given.strip():
+        slug = slugify(title)
+        return f"{slug}-release" if slug in RESERVED_SLUGS else slug
+    slug = slugify(given)
+    if slug in RESERVED_SLUGS:
+        raise ReaderError(
+            f"{path}: 'slug: {given}' is the name of a page the site writes itself "
+            f"({', '.join(sorted(RESERVED_SLUGS))} are taken); give the release another slug"
+        )
+    return slug

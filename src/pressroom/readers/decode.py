@@ -9,24 +9,15 @@ with ``\\n`` line ends here, once, so the format readers only see clean text.
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 from pathlib import Path
 
+from pressroom.limits import MAX_RELEASE_BYTES, MAX_RELEASE_CHARS, LimitError, read_regular_file
 from pressroom.readers.common import ReaderError
+from pressroom.text import invisible_warning, remove_invisible
 
-MAX_RELEASE_BYTES = 2_000_000
-"""Largest .md/.txt file read. A press release is a few kilobytes; anything this big is a
-wrong file (a log, a data export) that would only waste translation time."""
+__all__ = ["MAX_RELEASE_BYTES", "decode_bytes", "invisible_warning", "read_text_file", "remove_invisible"]
 
-# XML 1.0 forbids C0 controls except tab/newline (and CR, already normalised away), U+FFFE/FFFF
-# and lone surrogates. Zero-width characters, the BOM and soft hyphens are invisible but split
-# words for the translation model. A zero-width joiner after a symbol is part of an emoji
-# ("👩‍💻" is 👩 ZWJ 💻) and stays; after a letter, a space or at the start it goes.
-_INVISIBLE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff\u200b\u200c\u2060\ufeff\u00ad]"
-    r"|(?<![^\w\s])\u200d"
-)
 # Word writes a manual line break as VT, a non-breaking hyphen as 0x1E and an optional hyphen as
 # 0x1F into text it exports or copies: they stand for a space, a hyphen and nothing, so text
 # from Word neither runs words together nor looks like binary data.
@@ -51,14 +42,9 @@ _BOMS = (
 def read_text_file(path: Path) -> tuple[str, list[str]]:
     """Read and decode ``path``; returns the clean text and the warnings to show the user."""
     try:
-        size = path.stat().st_size
-        if size > MAX_RELEASE_BYTES:
-            raise ReaderError(
-                f"{path}: is too large for a press release ({size / 1e6:.1f} MB, "
-                f"{size:,} bytes); the limit is {MAX_RELEASE_BYTES / 1e6:.1f} MB "
-                f"({MAX_RELEASE_BYTES:,} bytes)"
-            )
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_RELEASE_BYTES, purpose="for a press release")
+    except LimitError as exc:
+        raise ReaderError(f"{path}: {exc}") from None
     except OSError as exc:
         raise ReaderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return decode_bytes(data, path)
@@ -79,19 +65,12 @@ def decode_bytes(data: bytes, path: Path) -> tuple[str, list[str]]:
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     if not text.strip():
         raise ReaderError(f"{path}: is empty")
+    if len(text) > MAX_RELEASE_CHARS:
+        raise ReaderError(
+            f"{path}: has {len(text):,} characters of text; the limit for a press release is "
+            f"{MAX_RELEASE_CHARS:,}"
+        )
     return text, warnings
-
-
-def remove_invisible(text: str) -> tuple[str, int]:
-    """Drop characters that are invalid in XML or invisible; returns the text and how many."""
-    cleaned, count = _INVISIBLE.subn("", text)
-    return cleaned, count
-
-
-def invisible_warning(count: int) -> str:
-    """The warning for removed characters: says how many, so the author can look for them."""
-    plural = "s" if count > 1 else ""
-    return f"removed {count} invisible or control character{plural} (such as zero-width spaces)"
 
 
 def _decode(data: bytes, path: Path, warnings: list[str]) -> str:

@@ -10,17 +10,19 @@ file's properties say when the file was made, never when the release was issued.
 
 from __future__ import annotations
 
+import io
 import zipfile
 import zlib
 from pathlib import Path
 
 import docx
 from docx.document import Document
-from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.exceptions import OpcError, PackageNotFoundError
 from lxml import etree
 
 from pressroom.config import Settings
 from pressroom.document.model import Block, DatePrecision, Heading, Paragraph, Release
+from pressroom.limits import MAX_DOCX_BYTES, LimitError, check_word_file, read_regular_file
 from pressroom.readers.common import (
     ReaderError,
     build_release,
@@ -39,6 +41,8 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 ZIP_MAGIC = b"PK\x03\x04"
 
 # What python-docx raises for a truncated zip, a zip without Word parts or broken XML.
+# Well-formed XML in the wrong shape (a renamed root, a part where another is expected) makes
+# python-docx fail on attribute and index lookups: found by fuzzing (tests/test_fuzz_inputs.py).
 _DAMAGED = (
     zipfile.BadZipFile,
     zlib.error,
@@ -46,7 +50,12 @@ _DAMAGED = (
     KeyError,
     ValueError,
     PackageNotFoundError,
+    OpcError,
     etree.XMLSyntaxError,
+    AttributeError,
+    TypeError,
+    IndexError,
+    NotImplementedError,
 )
 
 
@@ -87,21 +96,25 @@ def read_docx_release(path: Path, settings: Settings) -> Release:
 
 def _open(path: Path) -> Document:
     try:
-        with path.open("rb") as handle:
-            head = handle.read(len(ZIP_MAGIC))
+        data = read_regular_file(path, MAX_DOCX_BYTES, purpose="for a press release")
+    except LimitError as exc:
+        raise ReaderError(f"{path}: {exc}") from None
     except OSError as exc:
         raise ReaderError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if not head:
+    if not data:
         raise ReaderError(f"{path}: is empty")
-    if head.startswith(OLE2_MAGIC):
+    if data.startswith(OLE2_MAGIC):
         raise ReaderError(
             f"{path}: is password-protected or not a Word .docx file; "
             "save it again as .docx without a password"
         )
-    if not head.startswith(ZIP_MAGIC):
+    if not data.startswith(ZIP_MAGIC):
         raise _damaged(path)
     try:
-        return docx.Document(str(path))
+        check_word_file(data)
+        return docx.Document(io.BytesIO(data))
+    except LimitError as exc:
+        raise ReaderError(f"{path}: {exc}") from None
     except _DAMAGED:
         raise _damaged(path) from None
 

@@ -18,6 +18,7 @@ import yaml
 
 from pressroom.config import Settings
 from pressroom.document.model import Block, DatePrecision, Dateline, Heading, Release
+from pressroom.limits import MAX_FRONT_MATTER_DEPTH
 from pressroom.readers.common import (
     ReaderError,
     build_release,
@@ -36,9 +37,36 @@ KNOWN_KEYS = ("title", "date", "slug", "summary", "tags", "contact", "lang")
 _LANG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 
 
+class _Refused(yaml.YAMLError):
+    """Front matter YAML that is valid but not accepted (aliases, deep nesting)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
 class _DatesAsText(yaml.SafeLoader):
     """Safe YAML that leaves dates as text, so every date goes through one parser and an
-    impossible date ('2025-02-30') gets the same plain message as any other bad date."""
+    impossible date ('2025-02-30') gets the same plain message as any other bad date.
+
+    Anchors and aliases (``&a``, ``*a``) are refused: front matter never needs them, and a few
+    hundred bytes of nested aliases expand to gigabytes. Nesting is bounded too, because the
+    composer recurses once per level.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused("uses YAML anchors or aliases (& or *), which are not accepted", event.start_mark)
+        if self._depth >= MAX_FRONT_MATTER_DEPTH:
+            raise _Refused(f"is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep", event.start_mark)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _DatesAsText.yaml_implicit_resolvers = {
@@ -135,6 +163,11 @@ def _front_matter(text: str, path: Path) -> tuple[dict[Any, Any], str]:
         if mark is not None:
             line = blank_lines + start.count("\n", 0, bounds[0].end()) + mark.line + 1
             where = f" on line {line}"
+        if isinstance(exc, _Refused):
+            raise ReaderError(
+                f"{path}: the front matter (between the '---' lines) {problem}{where}; "
+                "write each value out in full"
+            ) from None
         raise ReaderError(
             f"{path}: the front matter (between the '---' lines) is not valid YAML{where}: "
             f"{problem}. Check for a missing space after a colon, a stray quote mark, or a "

@@ -16,12 +16,8 @@ from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileEr
 from docx.image.image import Image as ImageHeader
 
 from pressroom.document.model import Image
+from pressroom.limits import MAX_PICTURE_BYTES, MAX_PICTURE_SIDE
 
-MAX_PICTURE_BYTES = 20_000_000
-"""Largest picture taken into a release. A press photo for the web is well under 5 MB; a
-print-resolution original stays below this. Anything larger is refused by name."""
-MAX_PICTURE_SIDE = 20_000
-"""Largest width or height in pixels: a header claiming more is a damaged or hostile file."""
 MEDIA_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF"}
 PICTURE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif")
 """How picture files are usually named: the up-to-date check watches them beside releases."""

@@ -16,7 +16,9 @@ from linkify_it import LinkifyIt
 from pressroom.document.inline import Mark, MarkKind, Text
 
 _LINKIFY = LinkifyIt()
-_ADDRESS_WORD = re.compile(r"[^\s<>\"„“]*(?:@|://|www\.)[^\s<>\"„“]*", re.IGNORECASE)
+# Starts only where a word starts: tried from every character of a long word without spaces
+# ("|---|---|…"), the pattern would scan to its end each time (quadratic).
+_ADDRESS_WORD = re.compile(r"(?<![^\s<>\"„“])[^\s<>\"„“]*(?:@|://|www\.)[^\s<>\"„“]*", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")  # not the no-break space: it keeps "z. B." together
 
 

@@ -17,12 +17,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import docx
+from docx.document import Document
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
+from docx.opc.exceptions import OpcError
 from lxml import etree
 from translate.storage import xliff
 from translate.storage.placeables import StringElem
@@ -31,7 +34,9 @@ from translate.storage.placeables import xliff as placeables
 from pressroom.config import LANGUAGE_NAMES
 from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.document.model import Table
+from pressroom.limits import MAX_REVIEW_UNITS, LimitError, check_word_file
 from pressroom.readers.wordml import read_word_body
+from pressroom.text import Hygiene, clean
 from pressroom.translate.marks import merged as merged_marks
 from pressroom.writers.docx import rich_runs
 from pressroom.writers.labels import xml_safe
@@ -44,6 +49,14 @@ _HEADER = ("#", "Status")
 # XLIFF 1.2 ctype values of the <g> elements that carry marks (user-defined ones start with x-).
 CTYPES = {MarkKind.BOLD: "bold", MarkKind.ITALIC: "italic", MarkKind.LINK: "link", MarkKind.CODE: "x-code"}
 KINDS = {ctype: kind for kind, ctype in CTYPES.items()}
+
+
+# What python-docx raises for a damaged or foreign Word file; well-formed XML in the wrong
+# shape fails on attribute and index lookups (found by fuzzing, tests/test_fuzz_inputs.py).
+_DAMAGED = (
+    zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OpcError, etree.XMLSyntaxError,
+    NotImplementedError, AttributeError, TypeError, IndexError,
+)
 
 
 class ReviewError(ValueError):
@@ -121,14 +134,16 @@ def read_xliff(data: bytes, name: str) -> ReviewFile:
     if len(files) != 1:
         raise ReviewError(f"{name}: expected one release per XLIFF file, found {len(files)}")
     units = []
+    seen: set[int] = set()
     for item in store.unit_iter():
         raw_id = (item.getid() or "").rpartition("\x04")[2]
-        if not raw_id.isdigit():
-            raise ReviewError(f"{name}: a unit has the id '{raw_id}', not a segment number")
+        if not _segment_number(raw_id):
+            raise ReviewError(f"{name}: a unit has the id '{_quoted(raw_id)}', not a segment number")
+        _check_new(int(raw_id), seen, name)
         state = item.get_state_n()
-        source, source_tags = _marked(item.rich_source, {})
+        source, source_tags = _cleaned(*_marked(item.rich_source, {}))
         kinds = {number: kind for _, _, kind, number in source_tags}
-        target, target_tags = _marked(item.rich_target if item.target is not None else [], kinds)
+        target, target_tags = _cleaned(*_marked(item.rich_target if item.target is not None else [], kinds))
         units.append(
             ReviewUnit(
                 index=int(raw_id),
@@ -138,7 +153,34 @@ def read_xliff(data: bytes, name: str) -> ReviewFile:
                 links=tuple(sorted((s, e, n) for s, e, k, n in target_tags if k is MarkKind.LINK)),
             )
         )
-    return ReviewFile(files[0], store.getsourcelanguage() or "", store.gettargetlanguage() or "", units)
+    language = (clean(store.getsourcelanguage() or ""), clean(store.gettargetlanguage() or ""))
+    return ReviewFile(clean(files[0]), *language, units)
+
+
+def _cleaned(text: str, tags: list[tuple[int, int, MarkKind, int]]) -> tuple[str, list[tuple[int, int, MarkKind, int]]]:
+    """A unit's text without control and direction characters, its tags moved along."""
+    kept, moved = Hygiene().clean_mapped(text)
+    return kept, [(moved(start), moved(end), kind, number) for start, end, kind, number in tags]
+
+
+def _segment_number(text: str) -> bool:
+    """An id that is a segment number: ASCII digits only ("²" is a digit to Python, not to int)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
+
+
+def _quoted(text: str) -> str:
+    """Text from a review file as a message may quote it: cleaned and short."""
+    shown = " ".join(clean(text).split())
+    return shown if len(shown) <= 40 else shown[:39] + "…"
+
+
+def _check_new(index: int, seen: set[int], name: str) -> None:
+    """Refuse a segment that came before, or more units than a release has segments."""
+    if index in seen:
+        raise ReviewError(f"{name}: segment {index} appears more than once; export a fresh review file")
+    if len(seen) >= MAX_REVIEW_UNITS:
+        raise ReviewError(f"{name}: more than {MAX_REVIEW_UNITS:,} units; a release has at most that many segments")
+    seen.add(index)
 
 
 def _target_numbers(source: Text, target: Text) -> list[int]:
@@ -254,9 +296,17 @@ def write_review_docx(review: ReviewFile) -> bytes:
 def read_review_docx(data: bytes, name: str) -> ReviewFile:
     """Parse a review DOCX written by :func:`write_review_docx` and edited in Word."""
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:
-        raise ReviewError(f"{name}: not a readable Word .docx file ({exc})") from None
+        check_word_file(data)
+        return _review_table(docx.Document(io.BytesIO(data)), name)
+    except LimitError as exc:
+        raise ReviewError(f"{name}: {exc}") from None
+    except ReviewError:
+        raise
+    except _DAMAGED as exc:
+        raise ReviewError(f"{name}: not a readable Word .docx file ({_quoted(str(exc))})") from None
+
+
+def _review_table(document: Document, name: str) -> ReviewFile:
     prefix, _, rest = (document.core_properties.identifier or "").partition(":")
     release, _, langs = rest.partition(":")
     source_lang, _, target_lang = langs.partition(":")
@@ -264,18 +314,23 @@ def read_review_docx(data: bytes, name: str) -> ReviewFile:
         raise ReviewError(f"{name}: not a pressroom review document (export one with 'pressroom review export --docx')")
     # Read as the Word reader reads a release: runs with bold and italic, hyperlinks with
     # their addresses, and a reviewer's tracked insertions (not the deletions) count.
-    table = next(block for block in read_word_body(document).blocks if isinstance(block, Table))
+    table = next((block for block in read_word_body(document).blocks if isinstance(block, Table)), None)
+    if table is None:
+        raise ReviewError(f"{name}: the review table is missing (export a fresh file with 'pressroom review export --docx')")
     units = []
+    seen: set[int] = set()
+    hygiene = Hygiene()
     for row in table.rows[1:]:
-        if len(row) < 4 or not row[0].text.text.strip().isdigit():
+        if len(row) < 4 or not _segment_number(row[0].text.text.strip()):
             raise ReviewError(f"{name}: the review table was changed (a row without its segment number)")
+        _check_new(int(row[0].text.text.strip()), seen, name)
         status = row[3].text.text.partition("\n")[0].strip().lower()
         units.append(
             ReviewUnit(
                 index=int(row[0].text.text.strip()),
-                source=row[1].text,
-                target=row[2].text,
+                source=hygiene.clean_marked(row[1].text),
+                target=hygiene.clean_marked(row[2].text),
                 approved=status in APPROVED_WORDS,
             )
         )
-    return ReviewFile(release, source_lang, target_lang, units)
+    return ReviewFile(clean(release), clean(source_lang), clean(target_lang), units)

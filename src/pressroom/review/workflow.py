@@ -15,12 +15,13 @@ on import.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from pressroom.atomic import atomic_write_bytes
 from pressroom.document.inline import Mark, MarkKind, Text
+from pressroom.limits import MAX_REVIEW_FILE_BYTES, LimitError, read_regular_file
 from pressroom.qa.checks import EditionRecord, Finding, Unit, review_notes
 from pressroom.qa.report import REPORT_JSON, load_records
 from pressroom.review.exchange import (
@@ -96,9 +97,12 @@ def export_reviews(
     langs: Sequence[str] | None = None,
     as_docx: bool = False,
     document_order: bool = False,
+    note: Callable[[str], None] = lambda text: None,
 ) -> list[Path]:
     """Write ``dest/<lang>/<slug>.xlf`` (or ``.review.docx``) per published translated edition,
-    least sure first (module docstring) unless ``document_order``; the paths in that order."""
+    least sure first (module docstring) unless ``document_order``; the paths in that order.
+    ``note`` hears about a damaged reviews store that had to be restored (:mod:`pressroom.review.store`).
+    """
     records = [
         r for r in load_records(state_dir) if (release is None or r.release == release) and (not langs or r.lang in langs)
     ]
@@ -122,12 +126,16 @@ def export_reviews(
             written.append(path)
     finally:
         approvals.close()
+    if approvals.recovered:
+        note(f"{approvals.path}: {approvals.recovered}")
     return written
 
 
 def _read(path: Path) -> ReviewFile:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_REVIEW_FILE_BYTES)
+    except LimitError as exc:
+        raise ReviewError(f"{path}: {exc}") from None
     except OSError as exc:
         raise ReviewError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if path.suffix.lower() in XLIFF_SUFFIXES:
@@ -173,8 +181,14 @@ def _with_links(unit: ReviewUnit, current: Unit) -> Text:
     return Text(unit.target.text, unit.target.marks + tuple(links))
 
 
-def import_reviews(state_dir: Path, paths: Sequence[Path], reviewer: str) -> tuple[list[ImportOutcome], list[ReviewError]]:
-    """Store the approvals of every valid file; an invalid file is reported and changes nothing."""
+def import_reviews(
+    state_dir: Path, paths: Sequence[Path], reviewer: str, note: Callable[[str], None] = lambda text: None
+) -> tuple[list[ImportOutcome], list[ReviewError]]:
+    """Store the approvals of every valid file; an invalid file is reported and changes nothing.
+
+    The store is backed up afterwards, so the approvals are safe before the next build; ``note``
+    hears about a damaged store that had to be restored.
+    """
     records = {(r.release, r.lang): r for r in load_records(state_dir)}
     approvals = Approvals(state_dir / REVIEWS_FILE)
     outcomes, problems = [], []
@@ -188,6 +202,10 @@ def import_reviews(state_dir: Path, paths: Sequence[Path], reviewer: str) -> tup
                 continue
             approvals.approve(corrections, reviewer, path.name)
             outcomes.append(ImportOutcome(path, review.release, review.target_lang, len(corrections)))
+        if outcomes:
+            approvals.back_up()
     finally:
         approvals.close()
+    if approvals.recovered:
+        note(f"{approvals.path}: {approvals.recovered}")
     return outcomes, problems

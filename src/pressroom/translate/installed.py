@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pressroom.atomic import atomic_write_text
+from pressroom.limits import MAX_METADATA_BYTES, load_json, read_regular_file
 from pressroom.packages import HASH_CACHE_FILE, ModelPackage, PackageError, content_hash, list_packages
 from pressroom.translate.families import Coverage, Family, FamilyError, family, recognise
 
@@ -168,7 +169,7 @@ def add_model(
         }
         atomic_write_text(copy / METADATA, json.dumps(metadata, indent=2, ensure_ascii=False) + "\n")
         model = _load_added(copy, metadata)
-        _translate_once(model, folder)
+        translate_once(model, folder)
         retired = staging / ".replaced"
         if target.exists():
             os.replace(target, retired)
@@ -203,7 +204,7 @@ def _family_of(folder: Path, kind: str | None) -> Family:
         raise PackageError(str(exc)) from None
 
 
-def _translate_once(model: InstalledModel, folder: Path) -> None:
+def translate_once(model: InstalledModel, folder: Path) -> None:
     """Load the copy with CTranslate2 and translate one sentence, so a broken model is refused now."""
     from pressroom.config import TranslationSettings
     from pressroom.translate.base import TranslationError
@@ -276,8 +277,8 @@ def _model_files(folder: Path) -> list[Path]:
 
 
 def _read_metadata(folder: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((folder / METADATA).read_text(encoding="utf-8"))
+    try:  # bounded: a 300 MB or deeply nested metadata.json is no model's (pressroom.limits)
+        data = load_json(read_regular_file(folder / METADATA, MAX_METADATA_BYTES), METADATA)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     return data if isinstance(data, dict) else None

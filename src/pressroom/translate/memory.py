@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 
+from pressroom.sqlitefiles import RecoveringDatabase
 from pressroom.translate.base import Alignment, Engine, Hypothesis
 
 SCHEMA_VERSION = 3
@@ -79,31 +79,37 @@ def normalise(sentence: str) -> str:
     return " ".join(unicodedata.normalize("NFC", sentence).split())
 
 
-class TranslationMemory:
-    """Stored translations keyed by (engine identity, normalised source sentence)."""
+class TranslationMemory(RecoveringDatabase):
+    """Stored translations keyed by (engine identity, normalised source sentence).
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        self._db = sqlite3.connect(path, timeout=30, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+    A damaged memory is moved aside and started anew (:mod:`pressroom.sqlitefiles`): it only
+    saves time, so the build goes on and translates those sentences again.
+    """
+
+    what_is_lost = "a new one was started: sentences are translated again"
+
+    def _setup(self, db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise sqlite3.DatabaseError(
-                f"{path} was written by a newer pressroom (schema {version})"
+                f"{self.path} was written by a newer pressroom (schema {version})"
             )
-        with write_transaction(self._db):
+        with write_transaction(db):
             for step in range(version, SCHEMA_VERSION) if version else ():
                 for statement in _UPGRADE[step]:
-                    self._db.execute(statement)
-            self._db.execute(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    db.execute(statement)
+            db.execute(_SCHEMA)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def lookup(self, engine_identity: str, sentences: Iterable[str]) -> dict[str, Hypothesis]:
         """Known translations of ``sentences`` (normalised) for this engine; an alignment
         written before engines gave any is None (unknown)."""
         keys = list({normalise(s) for s in sentences})
+        return self._guarded(lambda: self._lookup(engine_identity, keys))
+
+    def _lookup(self, engine_identity: str, keys: list[str]) -> dict[str, Hypothesis]:
         found: dict[str, Hypothesis] = {}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
@@ -120,20 +126,19 @@ class TranslationMemory:
     def store(self, engine: Engine, pairs: Sequence[tuple[str, Hypothesis]]) -> None:
         """Add translations in one transaction (all of them or none)."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with write_transaction(self._db):
-            self._db.executemany(
-                "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        engine.identity, normalise(s), h.text, engine.source, engine.target,
-                        now, h.score, alignment_text(h.alignment or ()), h.alignment is not None,
-                    )
-                    for s, h in pairs
-                ],
+        rows = [
+            (
+                engine.identity, normalise(s), h.text, engine.source, engine.target,
+                now, h.score, alignment_text(h.alignment or ()), h.alignment is not None,
             )
+            for s, h in pairs
+        ]  # fmt: skip
+
+        def insert() -> None:
+            with write_transaction(self._db):
+                self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+        self._guarded(insert)
 
     def count(self) -> int:
-        return self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
-
-    def close(self) -> None:
-        self._db.close()
+        return self._guarded(lambda: self._db.execute("SELECT COUNT(*) FROM translations").fetchone()[0])
