@@ -199,7 +199,9 @@ def publish_plans(
     changes.note_findings(made, findings)
     review = review_notes(findings) if settings.review_marks else {}
     languages = _languages(settings, options)
-    return publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous, glossary)
+    return publish.write_editions(
+        made, languages, settings, options, now, result, reporter, review, state, previous, glossary, context.shaping
+    )
 
 
 def _languages(settings: Settings, options: BuildOptions) -> list[str]:

@@ -29,6 +29,7 @@ from pressroom.qa.glossary import Glossary
 from pressroom.writers.docx import write_bilingual_docx, write_docx
 from pressroom.writers.links import EDITION_EXTENSIONS, edition_files, edition_url, output_path
 from pressroom.writers.media import media_path, pictures, write_media
+from pressroom.writers.memo import OutputMemo
 from pressroom.writers.search import SearchIndexError
 from pressroom.writers.site import publish_site
 from pressroom.writers.theme import ThemeError
@@ -46,13 +47,15 @@ def write_editions(
     state: PublishState,
     previous: Mapping[tuple[str, str], Built],
     glossary: Glossary | None = None,
+    shaping: str = "",
 ) -> list[Built]:
     """Publish this build's editions; returns those it published (in ``made``'s order).
 
     ``previous`` is what the state held before this build. ``review`` holds quality-check
     messages per (language, slug) and segment, written into the DOCX as comments when
     ``settings.review_marks`` is on. Tags are named through ``glossary`` where pressroom.toml's
-    tag table has no name.
+    tag table has no name. ``shaping`` (the build context's) salts the keys of list pages
+    and feeds, so a changed template or setting writes them all again.
     """
     output_dir = options.output_dir
     for item in made:
@@ -72,10 +75,14 @@ def write_editions(
     try:
         gone = _remove_unlisted(state, listed, previous, options)
         sizes = {lang: {e.slug: edition_files(output_dir, e, False)[0].stat().st_size for e in eds} for lang, eds in listed.items()}  # [0]: the DOCX
+        fingerprints = {key: built.fingerprint for key, built in previous.items()}
+        fingerprints.update({(item.built.lang, item.built.slug): item.built.fingerprint for item in published})
+        memo = OutputMemo(output_dir, state.outputs(), shaping, fingerprints)
         publish_site(
             listed, output_dir, settings, docx_sizes=sizes, in_feeds=in_feeds, glossary=glossary,
-            pages=pages, search=bool(pages or gone),
+            pages=pages, memo=memo,
         )  # fmt: skip
+        state.remember_outputs(memo.written)
         for item in published:
             if item.changed:
                 item.built.files = files_signature(edition_files(output_dir, item.built.edition, options.bilingual))

@@ -9,6 +9,9 @@
   instead of translating, checking and rendering it again; feeds and indexes list it from here;
   a release whose file is broken today (half-saved, bad YAML) stays listed with what
   subscribers already have.
+- ``outputs``: the key of each list page, feed and sitemap as last written, with its size and
+  time stamp (:mod:`pressroom.writers.memo`), so a list whose entries did not change is not
+  rendered again.
 - ``reads``: each release file as last read (its key: content, time stamp, reading settings),
   so an unchanged file is neither parsed nor language-detected again.
 
@@ -56,6 +59,12 @@ CREATE TABLE IF NOT EXISTS built (
     PRIMARY KEY (lang, slug)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS built_by_source ON built (source);
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT NOT NULL PRIMARY KEY,
+    key TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reads (
     source TEXT NOT NULL PRIMARY KEY,
     key TEXT NOT NULL,
@@ -285,6 +294,25 @@ class PublishState(RecoveringDatabase):
                 self._db.executemany("DELETE FROM built WHERE lang = ? AND slug = ?", gone)
 
         self._guarded(delete)
+
+    def outputs(self) -> dict[str, tuple[str, int, int]]:
+        """``path -> (key, size, mtime_ns)`` of every site file written through the memo."""
+        if not self._exists():
+            return {}
+        rows = self._guarded(lambda: self._db.execute("SELECT path, key, size, mtime FROM outputs").fetchall())
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def remember_outputs(self, written: Mapping[str, tuple[str, int, int]]) -> None:
+        """Record the keys of files this build wrote (after they are written)."""
+        rows = [(path, *stamp) for path, stamp in written.items()]
+        if not rows:
+            return
+
+        def insert() -> None:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", rows)
+
+        self._guarded(insert)
 
     def all_built(self) -> dict[tuple[str, str], Built]:
         """Every published edition by ``(lang, slug)``."""
