@@ -78,11 +78,15 @@ def write_editions(
         fingerprints = {key: built.fingerprint for key, built in previous.items()}
         fingerprints.update({(item.built.lang, item.built.slug): item.built.fingerprint for item in published})
         memo = OutputMemo(output_dir, state.outputs(), shaping, fingerprints)
+        others: dict[str, list[Edition]] = {}  # languages this build does not make stay searchable
+        for built in previous.values():
+            if built.lang not in listed:
+                others.setdefault(built.lang, []).append(built.edition)
         publish_site(
             listed, output_dir, settings, docx_sizes=sizes, in_feeds=in_feeds, glossary=glossary,
-            pages=pages, memo=memo,
+            pages=pages, memo=memo, also_searched=others,
         )  # fmt: skip
-        state.remember_outputs(memo.written)
+        state.remember_outputs(memo.written, memo.removed)
         for item in published:
             if item.changed:
                 item.built.files = files_signature(edition_files(output_dir, item.built.edition, options.bilingual))

@@ -16,12 +16,14 @@ again, with the current glossary, without translating anything.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from pressroom import __version__
 from pressroom.atomic import atomic_write_text
 from pressroom.config import Settings
 from pressroom.document.inline import Text
@@ -33,6 +35,7 @@ REPORT_HTML = "qa-report.html"
 RECORDS_FILE = "qa-segments.json"
 RECORDS_VERSION = 1
 SEGMENT_NAMES = {0: "Title", 1: "Kicker", 2: "Summary"}
+PART_TEMPLATE = "qa-report-edition.html"
 
 class RecordsError(ValueError):
     """The stored segments of the last build are missing or unreadable; the message says what to do."""
@@ -56,10 +59,12 @@ def write_report(
     *,
     settings: Settings | None = None,
     demo: bool = False,
+    parts: ReportParts | None = None,
 ) -> None:
     """Write ``qa-report.json`` and ``qa-report.html`` into ``output_dir`` atomically.
 
     Neither holds the time of the run: a build that changes nothing leaves the files as they were.
+    ``parts`` holds each edition's section of the HTML report as an earlier build rendered it.
     """
     errors, warnings = counts(findings)
     data = {
@@ -77,16 +82,43 @@ def write_report(
             for r in records
         ],
     }
-    atomic_write_text(output_dir / REPORT_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    atomic_write_text(output_dir / REPORT_HTML, _html(findings, records, settings or Settings(), demo))
+    # One line: json's C encoder (an indented dump runs in Python, seconds for a large site).
+    atomic_write_text(output_dir / REPORT_JSON, json.dumps(data, ensure_ascii=False) + "\n")
+    atomic_write_text(output_dir / REPORT_HTML, _html(findings, records, settings or Settings(), demo, parts))
 
 
 def _rounded(score: float | None) -> float | None:
     return None if score is None else round(score, 3)
 
 
-def _html(findings: Sequence[Finding], records: Sequence[EditionRecord], settings: Settings, demo: bool) -> str:
+class ReportParts:
+    """Each edition's section of the HTML report, by a key of everything it shows and the
+    template that renders it: an edit renders one section again, the others are taken as an
+    earlier build rendered them (the publish state keeps them between builds)."""
+
+    def __init__(self, stored: Mapping[str, str] | None = None) -> None:
+        self.stored = dict(stored or {})
+        self.used: dict[str, str] = {}
+
+    def get(self, shown: object, render: Callable[[], str]) -> str:
+        """The section for ``shown`` (hashed by its ``repr``), rendered only when not stored."""
+        key = hashlib.sha256(repr(shown).encode("utf-8", "surrogatepass")).hexdigest()
+        if key not in self.used:
+            self.used[key] = self.stored[key] if key in self.stored else render()
+        return self.used[key]
+
+    @property
+    def new(self) -> dict[str, str]:
+        """The sections rendered in this build."""
+        return {key: html for key, html in self.used.items() if key not in self.stored}
+
+
+def _html(
+    findings: Sequence[Finding], records: Sequence[EditionRecord], settings: Settings, demo: bool, parts: ReportParts | None = None
+) -> str:
     """The report through the theme: editions with errors first, then by release and language."""
+    from markupsafe import Markup
+
     from pressroom.writers.theme import Theme
 
     errors, warnings = counts(findings)
@@ -109,12 +141,20 @@ def _html(findings: Sequence[Finding], records: Sequence[EditionRecord], setting
         groups.append(
             {"title": xml_safe(titles.get((release, lang), release)), "lang": lang, "release": release, "href": f"{lang}/{release}.html", "rows": rows}
         )
-    return Theme(settings).render(
+    theme = Theme(settings)
+    parts = parts if parts is not None else ReportParts()
+    template = theme.env.loader.get_source(theme.env, PART_TEMPLATE)[0] if theme.env.loader else ""
+    sections = [
+        Markup(parts.get((__version__, template, group), lambda group=group: theme.render(PART_TEMPLATE, group=group)))  # noqa: S704 - rendered with autoescape
+        for group in groups
+    ]
+    return theme.render(
         "qa-report.html",
         lang="en",
         errors=errors,
         warnings=warnings,
         checked=len(records),
+        parts=sections,
         groups=groups,
         records=records,
         checks=list(CHECKS.values()),
@@ -140,14 +180,16 @@ def publish_report(
     *,
     settings: Settings | None = None,
     demo: bool = False,
+    parts: ReportParts | None = None,
 ) -> list[Finding]:
     """Report on the editions that were published (``published``: slugs per language), store
-    their segments for ``pressroom qa``, and return their findings."""
+    their segments for ``pressroom qa``, and return their findings. ``parts``: see
+    :func:`write_report`."""
     shown = {(lang, slug) for lang, slugs in published.items() for slug in slugs}
     kept = [r for r in records if (r.lang, r.release) in shown]
     kept_findings = [f for f in findings if (f.lang, f.release) in shown]
     save_records(kept, state_dir)
-    write_report(kept_findings, kept, output_dir, settings=settings, demo=demo)
+    write_report(kept_findings, kept, output_dir, settings=settings, demo=demo, parts=parts)
     return kept_findings
 
 

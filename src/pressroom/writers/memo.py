@@ -42,7 +42,9 @@ class OutputMemo:
         self.salt = salt
         self.editions = dict(editions or {})
         self.written: dict[str, Stamp] = {}
+        self.removed: list[str] = []
         self.skipped = 0
+        self._visited: set[str] = set()
 
     def edition_key(self, lang: str, slug: str) -> str | None:
         """The fingerprint of a listed edition; None where this build does not know it."""
@@ -73,6 +75,7 @@ class OutputMemo:
     def stale(self, path: Path, shown: object) -> str | None:
         """None when ``path`` is fresh for ``shown``; otherwise the key to :meth:`record` once
         it is written ("" when ``shown`` is None: nothing is recorded)."""
+        self._visited.add(self._name(path))
         key = "" if shown is None else self._key(shown)
         if key and self.fresh(path, key):
             self.skipped += 1
@@ -84,6 +87,16 @@ class OutputMemo:
         if key:
             stat = path.stat()
             self.written[self._name(path)] = (key, stat.st_size, stat.st_mtime_ns)
+
+    def remove_unvisited(self, keep: Callable[[str], bool]) -> list[str]:
+        """Delete the files written by an earlier build that this build neither wrote nor found
+        fresh (the page of a tag no release carries any more, an archive year that emptied),
+        except those ``keep`` names (the lists of a language this build does not make)."""
+        for name in sorted(set(self.stored) - self._visited):
+            if not keep(name):
+                (self.root / name).unlink(missing_ok=True)
+                self.removed.append(name)
+        return self.removed
 
     def _key(self, shown: object) -> str:
         return hashlib.sha256(repr((self.salt, shown)).encode("utf-8", "surrogatepass")).hexdigest()

@@ -65,6 +65,7 @@ def shard_path(output_dir: Path, shard: str) -> Path:
 
 def write_search_shard(output_dir: Path, shard: str, pages: Sequence[Path]) -> None:
     """Index ``pages`` (release pages under ``output_dir``) into ``output_dir/pagefind/<shard>/``."""
+    output_dir = output_dir.resolve()  # the pages' paths are resolved
     staging = output_dir / _STAGING / shard
     shutil.rmtree(staging, ignore_errors=True)
     site, index = staging / "site", staging / "index"

@@ -19,7 +19,7 @@ from pressroom.writers.indexes import write_indexes
 from pressroom.writers.legal import write_legal_pages
 from pressroom.writers.memo import OutputMemo
 from pressroom.writers.pages import Site, write_release_pages
-from pressroom.writers.links import SEARCH_DIR, output_path
+from pressroom.writers.links import SEARCH_DIR, STATIC_DIR, output_path
 from pressroom.writers.search import (
     SearchIndex,
     describe,
@@ -76,7 +76,7 @@ def _write_release_pages(
     pages: Collection[tuple[str, str]] | None,
 ) -> dict[str, list[Entry]]:
     """Theme files, legal pages and the release pages named in ``pages``; returns the entries."""
-    site.theme.copy_static(output_dir)
+    site.theme.copy_static(output_dir, site.memo)
     write_legal_pages(output_dir, site)
     if not site.tags:
         site.tags = collect_tags(Entry.of(e) for editions in editions_by_lang.values() for e in editions)
@@ -95,6 +95,7 @@ def publish_site(
     glossary: Glossary | None = None,
     pages: Collection[tuple[str, str]] | None = None,
     memo: OutputMemo | None = None,
+    also_searched: Mapping[str, Sequence[Edition]] | None = None,
 ) -> SearchIndex | None:
     """Everything a build publishes besides the DOCX files. ``in_feeds`` narrows what the feeds
     carry (``--require-review`` keeps unreviewed translations out of them).
@@ -102,15 +103,17 @@ def publish_site(
     ``editions_by_lang`` is every edition the site lists (an incremental build gives the
     unchanged ones from its publish state); ``pages`` names the ``(lang, slug)`` release pages
     to write (None: all). With a ``memo``, a list page, feed, sitemap or search shard whose
-    content did not change is not written again. Returns the search index when a shard was
-    made again (None when every shard was kept).
+    content did not change is not written again, and one it wrote before that this build does
+    not (a tag no release carries any more) is removed. ``also_searched`` are the published
+    editions of languages this build does not make (``--to``), whose pages stay in the search
+    shards. Returns the search index when a shard was made again (None when all were kept).
 
     The search shards are made after the release pages they read and before the search pages
     that name them; shards no longer named go last."""
     site = make_site(editions_by_lang, settings, glossary, memo)
     entries = _write_release_pages(editions_by_lang, output_dir, site, pages)
     discard_staging(output_dir)
-    site.search_shards, indexed = _index_shards(editions_by_lang, output_dir, memo)
+    site.search_shards, indexed = _index_shards({**(also_searched or {}), **editions_by_lang}, output_dir, memo)
     write_indexes(entries, output_dir, site)
     in_feeds = in_feeds if in_feeds is not None else editions_by_lang
     for lang, editions in in_feeds.items():
@@ -125,9 +128,11 @@ def publish_site(
                     chosen, lang, output_dir / lang, settings, docx_sizes=sizes, channel=channel, theme=site.theme, memo=memo
                 )
     write_sitemap(entries, output_dir, settings, site.tags, memo)
-    write_robots(output_dir, settings)
+    write_robots(output_dir, settings, memo)
     remove_other_shards(output_dir, site.search_shards)
     discard_staging(output_dir)
+    if memo:
+        memo.remove_unvisited(lambda name: "/" in name and name.split("/")[0] not in (*site.languages, STATIC_DIR, SEARCH_DIR))
     return describe(output_dir / SEARCH_DIR) if indexed else None
 
 

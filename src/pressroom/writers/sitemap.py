@@ -12,7 +12,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from pressroom.atomic import atomic_write_text
 from pressroom.config import Settings
 from pressroom.writers.entries import Entry, Tag, entries_by_tag
 from pressroom.writers.links import (
@@ -89,7 +88,7 @@ def _xml(urls: Sequence[tuple[str, datetime | None, Mapping[str, str]]]) -> byte
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_robots(output_dir: Path, settings: Settings) -> None:
+def write_robots(output_dir: Path, settings: Settings, memo: OutputMemo | None = None) -> None:
     """Allow everything except the build's hidden state, and name the sitemap."""
-    text = f"User-agent: *\nDisallow: /.pressroom/\n\nSitemap: {page_url(settings, SITEMAP_FILE)}\n"
-    atomic_write_text(contained_path(output_dir, ROBOTS_FILE), text)
+    data = f"User-agent: *\nDisallow: /.pressroom/\n\nSitemap: {page_url(settings, SITEMAP_FILE)}\n".encode()
+    write_file(memo, contained_path(output_dir, ROBOTS_FILE), lambda: data, lambda: data)
