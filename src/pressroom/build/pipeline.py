@@ -146,7 +146,7 @@ def _stages(
         plans = plan.plan_editions(releases, _languages(settings, options), settings, engines, result, reporter)
         result.demo = plan.refuse_unwanted_demo(plans, options)
         published = publish_plans(plans, settings, options, glossary, state, result, reporter, now, runner)
-        parts = ReportParts(state.report_parts())
+        parts = ReportParts(state.report_parts(), {(built.lang, built.slug): built.fingerprint for built in published})
         try:
             findings, records = checked_editions(published)
             result.findings = publish_report(

@@ -20,6 +20,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -92,17 +93,25 @@ def _rounded(score: float | None) -> float | None:
 
 
 class ReportParts:
-    """Each edition's section of the HTML report, by a key of everything it shows and the
-    template that renders it: an edit renders one section again, the others are taken as an
-    earlier build rendered them (the publish state keeps them between builds)."""
+    """Each edition's section of the HTML report, kept between builds (the publish state keeps
+    them) so that an edit renders one section again and takes the others as they were.
 
-    def __init__(self, stored: Mapping[str, str] | None = None) -> None:
+    A section is keyed by the edition's fingerprint (``editions``: ``(lang, slug)`` to what the
+    build knows the edition is, its checked record and the context of glossary and settings
+    included, which decide its findings), the section template and pressroom's version. An
+    edition without a fingerprint is rendered every time."""
+
+    def __init__(self, stored: Mapping[str, str] | None = None, editions: Mapping[tuple[str, str], str] | None = None) -> None:
         self.stored = dict(stored or {})
+        self.editions = dict(editions or {})
         self.used: dict[str, str] = {}
 
-    def get(self, shown: object, render: Callable[[], str]) -> str:
-        """The section for ``shown`` (hashed by its ``repr``), rendered only when not stored."""
-        key = hashlib.sha256(repr(shown).encode("utf-8", "surrogatepass")).hexdigest()
+    def get(self, lang: str, slug: str, salt: str, render: Callable[[], str]) -> str:
+        """The section of edition ``(lang, slug)``, rendered only when not stored."""
+        fingerprint = self.editions.get((lang, slug))
+        if fingerprint is None:
+            return render()
+        key = hashlib.sha256(f"{salt}\0{fingerprint}".encode()).hexdigest()
         if key not in self.used:
             self.used[key] = self.stored[key] if key in self.stored else render()
         return self.used[key]
@@ -122,32 +131,23 @@ def _html(
     from pressroom.writers.theme import Theme
 
     errors, warnings = counts(findings)
-    by_edition: dict[tuple[str, str], dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    by_edition: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    has_error: set[tuple[str, str]] = set()
     for finding in findings:
-        by_edition[(finding.release, finding.lang)][finding.segment].append(finding)
+        by_edition[(finding.release, finding.lang)].append(finding)
+        if finding.severity == ERROR:
+            has_error.add((finding.release, finding.lang))
     titles = {(r.release, r.lang): r.title for r in records}
-    order = sorted(by_edition, key=lambda key: (not any(f.severity == ERROR for s in by_edition[key].values() for f in s), key))
-    groups = []
-    for release, lang in order:
-        rows = []
-        for index in sorted(by_edition[(release, lang)]):
-            items = sorted(by_edition[(release, lang)][index], key=lambda f: f.severity != ERROR)
-            rows.append(
-                {
-                    "part": segment_name(index), "source": xml_safe(items[0].source), "target": xml_safe(items[0].target),
-                    "findings": items, "confidence": items[0].confidence,
-                }
-            )
-        groups.append(
-            {"title": xml_safe(titles.get((release, lang), release)), "lang": lang, "release": release, "href": f"{lang}/{release}.html", "rows": rows}
-        )
     theme = Theme(settings)
     parts = parts if parts is not None else ReportParts()
-    template = theme.env.loader.get_source(theme.env, PART_TEMPLATE)[0] if theme.env.loader else ""
-    sections = [
-        Markup(parts.get((__version__, template, group), lambda group=group: theme.render(PART_TEMPLATE, group=group)))  # noqa: S704 - rendered with autoescape
-        for group in groups
-    ]
+    salt = __version__ + (theme.env.loader.get_source(theme.env, PART_TEMPLATE)[0] if theme.env.loader else "")
+
+    def section(release: str, lang: str) -> str:
+        group = _group(release, lang, titles.get((release, lang), release), by_edition[(release, lang)])
+        return theme.render(PART_TEMPLATE, group=group)
+
+    order = sorted(by_edition, key=lambda key: (key not in has_error, key))
+    sections = [Markup(parts.get(lang, release, salt, partial(section, release, lang))) for release, lang in order]  # noqa: S704 - rendered with autoescape
     return theme.render(
         "qa-report.html",
         lang="en",
@@ -155,12 +155,28 @@ def _html(
         warnings=warnings,
         checked=len(records),
         parts=sections,
-        groups=groups,
         records=records,
         checks=list(CHECKS.values()),
         demo=demo,
         demo_banner=DEMO_SITE_BANNER,
     )
+
+
+def _group(release: str, lang: str, title: str, findings: Sequence[Finding]) -> dict[str, Any]:
+    """What the section of one edition shows: its flagged segments in order, errors first."""
+    by_segment: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_segment[finding.segment].append(finding)
+    rows = []
+    for index in sorted(by_segment):
+        items = sorted(by_segment[index], key=lambda f: f.severity != ERROR)
+        rows.append(
+            {
+                "part": segment_name(index), "source": xml_safe(items[0].source), "target": xml_safe(items[0].target),
+                "findings": items, "confidence": items[0].confidence,
+            }
+        )
+    return {"title": xml_safe(title), "lang": lang, "release": release, "href": f"{lang}/{release}.html", "rows": rows}
 
 
 def was_demo(output_dir: Path) -> bool:
