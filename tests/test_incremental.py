@@ -157,11 +157,14 @@ def test_a_deleted_or_changed_output_file_is_written_again(site: Path, monkeypat
     calls = Calls(monkeypatch)
     (site / "output" / "ko" / f"{SLUGS[0]}.docx").unlink()
     (site / "output" / "de" / f"{SLUGS[1]}.html").write_text("edited by hand", encoding="utf-8")
+    (site / "output" / "en" / "rss.xml").write_text("edited by hand", encoding="utf-8")  # a list the memo knows
+    (site / "output" / "sitemap.xml").unlink()
     result = _build(site)
     assert set(calls.docx) == {("ko", SLUGS[0]), ("de", SLUGS[1])}
     assert result.rebuilt == {"de": [SLUGS[1]], "en": [], "ko": [SLUGS[0]]}
     assert (site / "output" / "ko" / f"{SLUGS[0]}.docx").is_file()
     assert "edited by hand" not in (site / "output" / "de" / f"{SLUGS[1]}.html").read_text(encoding="utf-8")
+    assert _listed(site, "en")["rss.xml"] == sorted(SLUGS) and (site / "output" / "sitemap.xml").is_file()
 
 
 def test_a_removed_release_leaves_every_list_and_its_files_go(site: Path) -> None:

@@ -5,8 +5,9 @@ published.
 The order keeps every file complete and the next build correct wherever a build is killed
 (each file is written atomically): the changed editions' DOCX first; then the files of editions
 no longer published are deleted (so the search index, which reads the pages on disk, never
-finds them); then the website (changed release pages, every list, feed, sitemap and the search
-index); then the publish state records the changed editions and forgets the removed ones. A
+finds them); then the website (changed release pages, the search shards and lists, feeds and
+sitemap whose content changed: :mod:`pressroom.writers.memo`, whose keys the state records
+next); then the publish state records the changed editions and forgets the removed ones. A
 build killed before that renders the changed editions again and deletes the removed ones again.
 
 A release whose file fails in this build keeps its last published editions in the lists (a
