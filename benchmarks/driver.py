@@ -149,12 +149,12 @@ def main() -> None:
                 runs[name].append(one_build(work, work / name.replace(" ", "-"), address, name == "on the driver"))
     if published(work / "on-the-driver") != published(work / "on-the-workers"):
         raise SystemExit("the two builds published different files")
-    print("failed:", *best["on the driver"]["failed"], sep="\n  ")
     best = {name: min(found, key=lambda run: run["cpu_s"]) for name, found in runs.items()}
     measured = {"releases": args.releases, "best": best, "runs": runs}
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "driver.json").write_text(json.dumps(measured, indent=2), encoding="utf-8")
     n = args.releases
+    print("failed in both builds:", *best["on the driver"]["failed"], sep="\n  ")
     print(f"{n} releases ({len(best['on the driver']['failed'])} failed in both), driver CPU ms per release, least of {args.rounds}:")
     print("| stage | per-edition work on the driver | on the workers |\n|---|---|---|")
     for _, _, stage in STAGES:
