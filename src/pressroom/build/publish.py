@@ -124,10 +124,11 @@ def _write_docx_files(
     for count, (index, rendered) in enumerate(runner.map(per_edition.render_edition, settings, jobs), 1):
         reporter.advance("Writing editions", count, len(jobs))
         edition = jobs[index].edition
+        if edition.slug in broken:  # another edition of its release failed: one problem is enough
+            continue
         if rendered.problem:
             broken.add(edition.slug)
             note_problem(result.failed, reporter, edition.release.source_path, rendered.problem, True)
-        if edition.slug in broken:
             continue
         path = output_path(options.output_dir, edition.lang, edition.slug, "docx")
         try:

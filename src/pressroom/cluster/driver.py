@@ -4,9 +4,11 @@ The corpus translator (:mod:`pressroom.translate.corpus`) keeps deciding what is
 and in which chunks; :class:`ClusterChunks` only runs those chunks on the workers of a Dask
 cluster instead of in this process. Each chunk is one Dask task; results come back
 ``as_completed`` and go into the translation memory at once, here, on the driver, which also
-keeps the publish state and writes every output. Dask itself does the rest: a worker that dies
-mid-chunk is replaced (by its nanny) and the chunk runs again elsewhere; a new worker gets the
-engines' plugin when it joins.
+keeps the publish state and writes every output. After translation, :meth:`ClusterChunks.map`
+runs the per-edition checks and rendering (:mod:`pressroom.build.per_edition`) on the workers
+the same way, one task per edition. Dask itself does the rest: a worker that dies mid-task is
+replaced (by its nanny) and the task runs again elsewhere; a new worker gets the engines'
+plugin when it joins.
 """
 
 from __future__ import annotations
