@@ -31,7 +31,7 @@ from pressroom.readers.common import (
     with_body_heading_levels,
 )
 from pressroom.readers.contacts import gather_contacts
-from pressroom.readers.datelines import place_datelines
+from pressroom.readers.datelines import above_title, place_datelines
 from pressroom.readers.decode import invisible_warning
 from pressroom.readers.text import looks_like_headline
 from pressroom.readers.wordml import read_word_body
@@ -75,6 +75,7 @@ def read_docx_release(path: Path, settings: Settings) -> Release:
     if not blocks and not title:
         raise ReaderError(f"{path}: is empty")
     blocks, stated = place_datelines(blocks)
+    blocks = above_title(blocks, body.title_at)
     if not title and not any(block.texts() for block in blocks):
         raise ReaderError(f"{path}: has no title and no text besides the date")
     if not title:

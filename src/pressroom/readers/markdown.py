@@ -27,7 +27,7 @@ from pressroom.readers.common import (
     with_body_heading_levels,
 )
 from pressroom.readers.contacts import contact_from_text, gather_contacts
-from pressroom.readers.datelines import parse_date, place_datelines
+from pressroom.readers.datelines import above_title, parse_date, place_datelines
 from pressroom.readers.decode import read_text_file
 from pressroom.readers.mdbody import markdown_line, read_markdown_body
 from pressroom.readers.pictures import PictureError
@@ -138,7 +138,7 @@ def _title(given: str, blocks: list[Block]) -> tuple[str, list[Block]]:
     text = clean_inline(headline.text.text)
     if given and text.casefold() != given.casefold():
         return given, blocks
-    return given or text, blocks[:first] + blocks[first + 1 :]
+    return given or text, above_title(blocks[:first], first) + blocks[first + 1 :]
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict[Any, Any], str]:
