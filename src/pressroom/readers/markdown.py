@@ -23,7 +23,7 @@ from pressroom.readers.common import (
     ReaderError,
     build_release,
     clean_inline,
-    mtime_date,
+    stated_date,
     with_body_heading_levels,
 )
 from pressroom.readers.contacts import contact_from_text, gather_contacts
@@ -104,10 +104,8 @@ def read_markdown_release(path: Path, settings: Settings) -> Release:
     precision: DatePrecision | None = None
     if _text(meta.get("date")):
         date = parse_date(meta["date"], settings.zone, path)
-    elif stated is not None:
-        date, precision = stated[0].replace(tzinfo=settings.zone), stated[1]
     else:
-        date = mtime_date(path, settings.zone, warnings)
+        date, precision = stated_date(stated, path, settings.zone, warnings)
     return build_release(
         path,
         title=title,
