@@ -89,8 +89,10 @@ def local_output(site: Path, synthetic_packages: dict[str, Path], tmp_path_facto
 
 
 def _build(site: Path, models: Path, output: Path, cluster: str | None = None, reporter: object = None) -> BuildResult:
-    settings = Settings()
-    options = BuildOptions(releases_dir=site / "releases", output_dir=output, allow_demo=True, cluster=cluster)
+    """A first build; the DOCX carry the checks' findings as comments, and review editions are
+    written too, so that everything the workers render is compared."""
+    settings = Settings(review_marks=True)
+    options = BuildOptions(releases_dir=site / "releases", output_dir=output, allow_demo=True, cluster=cluster, bilingual=True)
     return build(settings, options, ModelEngines(models, settings.translation), reporter, now=NOW)  # type: ignore[arg-type]
 
 
@@ -105,7 +107,8 @@ def _published(output: Path) -> dict[str, object]:
         if path.suffix == ".docx":
             document = docx.Document(str(path))
             cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-            found[name] = [p.text for p in document.paragraphs] + cells
+            comments = [comment.text for comment in document.comments]
+            found[name] = [p.text for p in document.paragraphs] + cells + comments
         elif path.suffix == ".json":  # Pagefind writes its languages in any order, local builds too
             found[name] = json.loads(path.read_bytes())
         else:  # pages, feeds, reports, search index, media as they are
@@ -119,12 +122,15 @@ def test_a_cluster_build_publishes_exactly_what_a_local_build_does(
     with get_task_stream(client) as stream:
         result = _build(site, models_dir, tmp_path / "output", cluster.scheduler_address)
     assert not result.failed
-    workers = {task["worker"] for task in stream.data if str(task["key"]).startswith("pressroom-translate")}
-    assert len(workers) == 2, "both workers translated"
+    for kind in ("pressroom-translate", "pressroom-check_record", "pressroom-render_edition"):
+        workers = {task["worker"] for task in stream.data if str(task["key"]).startswith(kind)}
+        assert len(workers) == 2, f"both workers ran {kind} tasks"
     assert sum(s.translated for s in result.engines) > 4 * CHUNK
     published, expected = _published(tmp_path / "output"), _published(local_output)
     assert sorted(published) == sorted(expected)
-    assert any(name.endswith(".docx") for name in published) and "en/rss.xml" in published
+    assert any(name.endswith(".bilingual.docx") for name in published) and "en/rss.xml" in published
+    assert json.loads((local_output / "qa-report.json").read_bytes()), "the checks found something to compare"
+    assert any(published[name][-1] for name in published if name.endswith(".docx")), "findings as DOCX comments"
     for name in expected:
         assert published[name] == expected[name], name
     # the driver's memory has every translation: a second cluster build translates nothing
@@ -134,13 +140,15 @@ def test_a_cluster_build_publishes_exactly_what_a_local_build_does(
 
 
 class _KillFirstTranslatingWorker(WorkerPlugin):
-    """SIGKILLs the worker process that first starts a translation chunk, once per cluster."""
+    """SIGKILLs the worker process that first starts a task whose key begins with ``kind``
+    (a translation chunk unless told), once per cluster."""
 
-    def __init__(self, marker: str) -> None:
+    def __init__(self, marker: str, kind: str = "pressroom-translate") -> None:
         self.marker = marker
+        self.kind = kind
 
     def transition(self, key: object, start: str, finish: str, **kwargs: object) -> None:
-        if finish == "executing" and str(key).startswith("pressroom-translate"):
+        if finish == "executing" and str(key).startswith(self.kind):
             try:
                 os.close(os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
             except FileExistsError:
@@ -163,6 +171,40 @@ def test_a_worker_killed_mid_chunk_leaves_a_complete_and_correct_build(
     assert _published(tmp_path / "output") == _published(local_output)
     client.wait_for_workers(2, timeout=60)
     assert len(pids - set(client.run(os.getpid).values())) == 1, "the killed worker was replaced"
+
+
+def test_a_worker_killed_mid_render_leaves_a_complete_and_correct_build(
+    site: Path, models_dir: Path, local_output: Path, cluster: LocalCluster, client: Client, tmp_path: Path
+) -> None:
+    marker = tmp_path / "killed"
+    pids = set(client.run(os.getpid).values())
+    client.register_plugin(_KillFirstTranslatingWorker(str(marker), "pressroom-render_edition-"), name="kill-render")
+    try:
+        result = _build(site, models_dir, tmp_path / "output", cluster.scheduler_address)
+    finally:
+        client.unregister_worker_plugin("kill-render")
+    assert marker.exists(), "a worker was killed while it rendered a DOCX"
+    assert not result.failed
+    assert _published(tmp_path / "output") == _published(local_output)
+    client.wait_for_workers(2, timeout=60)
+    assert len(pids - set(client.run(os.getpid).values())) == 1, "the killed worker was replaced"
+
+
+def _power(exponent: int, base: int) -> int:
+    return base**exponent
+
+
+def test_map_on_the_cluster_gives_every_item_once_however_many_wait(cluster: LocalCluster) -> None:
+    from pressroom.cluster.driver import TASKS_PER_THREAD, ClusterChunks
+    from pressroom.translate.corpus import LocalChunks
+
+    runner = ClusterChunks(cluster.scheduler_address)
+    try:
+        items = list(range(TASKS_PER_THREAD * 2 * 3 + 1))  # three windows of two threads, and one
+        done = list(runner.map(_power, 2, items))
+    finally:
+        runner.close()
+    assert sorted(done) == list(LocalChunks().map(_power, 2, items)) == [(i, i * i) for i in items]
 
 
 def test_ctrl_c_cancels_the_chunks_on_the_cluster_and_keeps_those_translated(

@@ -22,7 +22,7 @@ import feedparser
 import pytest
 from engines import StaticEngines, TaggingEngine
 
-from pressroom.build import fingerprint, plan, publish
+from pressroom.build import fingerprint, per_edition, plan
 from pressroom.build.pipeline import build
 from pressroom.build.types import STATE_DIR, BuildOptions, BuildResult
 from pressroom.config import Settings
@@ -67,7 +67,7 @@ class Calls:
         self.pages: Counter[tuple[str, str]] = Counter()
         self.checked: Counter[tuple[str, str]] = Counter()
         self.read: Counter[str] = Counter()
-        monkeypatch.setattr(publish, "write_docx", self._wrap(publish.write_docx, lambda e, *a, **k: self.docx.update([(e.lang, e.slug)])))
+        monkeypatch.setattr(per_edition, "render_docx", self._wrap(per_edition.render_docx, lambda e, *a, **k: self.docx.update([(e.lang, e.slug)])))
         monkeypatch.setattr(pages, "release_context", self._wrap(pages.release_context, lambda e, *a, **k: self.pages.update([(e.lang, e.slug)])))
         monkeypatch.setattr(plan, "read_release", self._wrap(plan.read_release, lambda path, *a, **k: self.read.update([path.name])))
         real_check = checks.check_editions

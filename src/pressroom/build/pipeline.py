@@ -182,7 +182,8 @@ def publish_plans(
     edition now published."""
     from pressroom.build import changes, publish, stages
     from pressroom.build.fingerprint import BuildContext
-    from pressroom.qa.checks import check_editions, removed_control_findings, review_notes
+    from pressroom.build.per_edition import CheckSettings, check_all
+    from pressroom.qa.checks import removed_control_findings, review_notes
     from pressroom.qa.protect import Protector
     from pressroom.review.store import approvals_digest
 
@@ -196,13 +197,13 @@ def publish_plans(
     made = changes.compare_editions(editions, records, plans, work, previous, context, options)
     changed = {(item.built.lang, item.built.slug) for item in made if item.changed}
     checked = [r for r in records if (r.lang, r.release) in changed]
-    findings = check_editions(checked, protector, settings.pivot_language, settings.low_confidence)
+    findings = check_all(checked, CheckSettings(protector, settings.pivot_language, settings.low_confidence), runner)
     findings += removed_control_findings(checked, {p.release.slug: p.release.bidi_removed for p in work.stale})
     changes.note_findings(made, findings)
     review = review_notes(findings) if settings.review_marks else {}
     languages = _languages(settings, options)
     return publish.write_editions(
-        made, languages, settings, options, now, result, reporter, review, state, previous, glossary, context.shaping
+        made, languages, settings, options, now, result, reporter, review, state, previous, glossary, runner, context.shaping
     )
 
 

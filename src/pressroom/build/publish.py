@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from pressroom.atomic import atomic_write_bytes
+from pressroom.build import per_edition
 from pressroom.build.fingerprint import files_signature, source_key
 from pressroom.build.changes import Made
 from pressroom.build.state import Built, PublishState
@@ -27,7 +29,7 @@ from pressroom.build.types import BuildError, BuildOptions, BuildResult, Reporte
 from pressroom.config import Settings
 from pressroom.document.model import Edition
 from pressroom.qa.glossary import Glossary
-from pressroom.writers.docx import write_bilingual_docx, write_docx
+from pressroom.translate.corpus import ChunkRunner, LocalChunks
 from pressroom.writers.links import EDITION_EXTENSIONS, edition_files, edition_url, output_path
 from pressroom.writers.media import media_path, pictures, write_media
 from pressroom.writers.memo import OutputMemo
@@ -48,6 +50,7 @@ def write_editions(
     state: PublishState,
     previous: Mapping[tuple[str, str], Built],
     glossary: Glossary | None = None,
+    runner: ChunkRunner | None = None,
     shaping: str = "",
 ) -> list[Built]:
     """Publish this build's editions; returns those it published (in ``made``'s order).
@@ -55,15 +58,16 @@ def write_editions(
     ``previous`` is what the state held before this build. ``review`` holds quality-check
     messages per (language, slug) and segment, written into the DOCX as comments when
     ``settings.review_marks`` is on. Tags are named through ``glossary`` where pressroom.toml's
-    tag table has no name. ``shaping`` (the build context's) salts the keys of list pages
-    and feeds, so a changed template or setting writes them all again.
+    tag table has no name. ``runner`` renders the DOCX files (here unless a cluster's is given).
+    ``shaping`` (the build context's) salts the keys of list pages and feeds, so a changed
+    template or setting writes them all again.
     """
     output_dir = options.output_dir
     for item in made:
         if item.built.edition.updated is None:  # a stored edition keeps its time
             state.stamp(item.built.edition, now)
     changed = [item.built for item in made if item.changed]
-    broken = _write_docx_files(changed, settings, options, result, reporter, review)
+    broken = _write_docx_files(changed, settings, options, result, reporter, review, runner or LocalChunks())
     published = [item for item in made if item.built.slug not in broken]
     listed: dict[str, list[Edition]] = {lang: [] for lang in languages}
     for item in published:
@@ -114,31 +118,39 @@ def _write_docx_files(
     result: BuildResult,
     reporter: Reporter,
     review: Mapping[tuple[str, str], Mapping[int, Sequence[str]]],
+    runner: ChunkRunner,
 ) -> set[str]:
-    """The DOCX (and review edition) of each changed edition; returns the slugs of releases
-    whose content could not be written (all their editions are then left out)."""
+    """The DOCX (and review edition) of each changed edition, rendered where ``runner`` runs
+    its tasks and written here as each comes back; returns the slugs of releases whose content
+    could not be rendered (all their editions are then left out)."""
     broken: set[str] = set()
-    reporter.stage("Writing editions", len(changed))
-    for index, built in enumerate(changed, 1):
-        reporter.advance("Writing editions", index, len(changed))
-        edition = built.edition
-        if edition.slug in broken:
+    jobs = [
+        per_edition.RenderJob(
+            built.edition,
+            edition_url(settings, built.edition.release.lang, built.edition.slug, "html"),
+            review.get((built.lang, built.slug)),
+            options.bilingual,
+        )
+        for built in changed
+    ]
+    reporter.stage("Writing editions", len(jobs))
+    for count, (index, rendered) in enumerate(runner.map(per_edition.render_edition, settings, jobs), 1):
+        reporter.advance("Writing editions", count, len(jobs))
+        edition = jobs[index].edition
+        if edition.slug in broken:  # another edition of its release failed: one problem is enough
             continue
-        original = edition_url(settings, edition.release.lang, edition.slug, "html")
+        if rendered.problem:
+            broken.add(edition.slug)
+            note_problem(result.failed, reporter, edition.release.source_path, rendered.problem, True)
+            continue
         path = output_path(options.output_dir, edition.lang, edition.slug, "docx")
         try:
             write_media(edition.blocks, options.output_dir)
-            write_docx(edition, path, settings, original_url=original, review_notes=review.get((edition.lang, edition.slug)))
-            if options.bilingual and edition.machine_translated:
-                side_by_side = output_path(options.output_dir, edition.lang, edition.slug, "bilingual.docx")
-                write_bilingual_docx(edition, side_by_side, settings, original_url=original)
+            atomic_write_bytes(path, rendered.docx)
+            if rendered.bilingual is not None:
+                atomic_write_bytes(output_path(options.output_dir, edition.lang, edition.slug, "bilingual.docx"), rendered.bilingual)
         except OSError as exc:
             raise BuildError(f"Cannot write {path}: {exc.strerror or exc}") from None
-        except Exception as exc:  # noqa: BLE001 - one release's bad content must not stop the rest
-            broken.add(edition.slug)
-            note_problem(
-                result.failed, reporter, edition.release.source_path, f"its {edition.lang} DOCX could not be written: {exc}", True
-            )
     return broken
 
 

@@ -4,9 +4,11 @@ The corpus translator (:mod:`pressroom.translate.corpus`) keeps deciding what is
 and in which chunks; :class:`ClusterChunks` only runs those chunks on the workers of a Dask
 cluster instead of in this process. Each chunk is one Dask task; results come back
 ``as_completed`` and go into the translation memory at once, here, on the driver, which also
-keeps the publish state and writes every output. Dask itself does the rest: a worker that dies
-mid-chunk is replaced (by its nanny) and the chunk runs again elsewhere; a new worker gets the
-engines' plugin when it joins.
+keeps the publish state and writes every output. After translation, :meth:`ClusterChunks.map`
+runs the per-edition checks and rendering (:mod:`pressroom.build.per_edition`) on the workers
+the same way, one task per edition. Dask itself does the rest: a worker that dies mid-task is
+replaced (by its nanny) and the task runs again elsewhere; a new worker gets the engines'
+plugin when it joins.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING
+import uuid
+from collections.abc import Callable, Generator, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from pressroom.translate.base import Engine, Hypothesis, TranslationError
 
@@ -26,6 +29,14 @@ if TYPE_CHECKING:
 
 INSTALL_HINT = "Cluster builds need Dask's distributed package: pip install 'pressroom[cluster]'"
 STOPPED = "Nothing was published; what was published before is unchanged."
+# Per-edition tasks (checks, rendering) on the cluster at once, per worker thread: enough to
+# keep every thread busy while results travel back, few enough that the editions waiting to
+# be sent stay on the driver instead of all being copied into the scheduler at once.
+TASKS_PER_THREAD = 4
+
+Shared = TypeVar("Shared")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 class ClusterError(Exception):
@@ -117,6 +128,53 @@ class ClusterChunks:
             if pending:
                 self.client.cancel(list(pending))
 
+    def map(
+        self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
+    ) -> Generator[tuple[int, Result], None, None]:
+        """One task per item on the workers, at most :data:`TASKS_PER_THREAD` per worker thread
+        at a time, each yielded with its index as it is done. ``shared`` is sent once, as a
+        task of its own (which Dask runs again should every worker holding it die), and copied
+        to every worker. Stopped early, the tasks not yet done are cancelled."""
+        from distributed import as_completed
+
+        if not items:
+            return
+        self._workers()
+        run = uuid.uuid4().hex[:12]
+        name = getattr(function, "__name__", "task")
+        common = self.client.submit(_value, shared, key=f"pressroom-{name}-shared-{run}", pure=False)
+        self.client.replicate([common])  # on every worker: Dask sends a task where its inputs are
+        window = TASKS_PER_THREAD * max(1, sum(self.client.nthreads().values()))
+        indices: dict[object, int] = {}
+
+        def submit(index: int) -> object:
+            future = self.client.submit(
+                function, common, items[index], key=f"pressroom-{name}-{run}-{index}", priority=-index, pure=False
+            )
+            indices[future] = index
+            return future
+
+        waiting = iter(range(len(items)))
+        done = as_completed([submit(index) for _, index in zip(range(window), waiting)], loop=self.client.loop)
+        try:
+            for future in done:
+                index = indices.pop(future)
+                try:
+                    result = future.result()
+                except Exception as exc:  # a KilledWorker after repeated deaths, a bug in the task
+                    raise ClusterError(
+                        f"A worker of the cluster at {self.address} failed on {name}: {_first_line(exc)}. The build "
+                        "stopped before the website and the publish state were updated; build again."
+                    ) from exc
+                following = next(waiting, None)
+                if following is not None:
+                    done.add(submit(following))
+                yield index, result
+        finally:
+            if indices:
+                self.client.cancel(list(indices))
+            self.client.cancel([common])
+
     def close(self) -> None:
         """Disconnect; the workers keep their models for the next build."""
         self.client.close()
@@ -145,6 +203,11 @@ def _recipe(engine: Engine) -> EngineRecipe:
         raise ClusterError(f"The engine {engine.identity} does not translate with an installed model, so it cannot run on a cluster")
     model = dataclasses.replace(model, path=model.path.resolve())
     return EngineRecipe(model, model.identity(), engine.source, engine.target, settings, engine.identity)
+
+
+def _value(shared: Shared) -> Shared:
+    """The task that holds what every task of a :meth:`ClusterChunks.map` shares."""
+    return shared
 
 
 def _digest(identity: str, chunk: list[str]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from pressroom.translate.base import Engine, Hypothesis
 from pressroom.translate.memory import TranslationMemory, normalise
@@ -29,6 +29,10 @@ Progress = Callable[[Engine, int, int], None]
 
 # A chunk of sentences and the engine's hypotheses for it, in the same order.
 ChunkResult = tuple[list[str], list[Hypothesis]]
+
+Shared = TypeVar("Shared")
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 class ChunkRunner(Protocol):
@@ -47,6 +51,14 @@ class ChunkRunner(Protocol):
         """Each chunk with its hypotheses, as each is done (in any order)."""
         ...
 
+    def map(
+        self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
+    ) -> Generator[tuple[int, Result], None, None]:
+        """``(index, function(shared, items[index]))`` for every item, as each is done (in any
+        order): the per-edition work after translation (checks, rendering), which depends on
+        nothing but its arguments. ``function`` must be importable where it runs."""
+        ...
+
 
 class LocalChunks:
     """Chunks translated in this process, in order, by the engine itself."""
@@ -57,6 +69,13 @@ class LocalChunks:
     def run(self, engine: Engine, chunks: list[list[str]]) -> Generator[ChunkResult, None, None]:
         for chunk in chunks:
             yield chunk, engine.translate_batch(chunk)
+
+    def map(
+        self, function: Callable[[Shared, Item], Result], shared: Shared, items: Sequence[Item]
+    ) -> Generator[tuple[int, Result], None, None]:
+        """One item after another, here, each when the caller asks for it."""
+        for index, item in enumerate(items):
+            yield index, function(shared, item)
 
 
 @dataclass
@@ -95,7 +114,7 @@ class CorpusTranslator:
         aligned: Collection[str] = (),
     ) -> dict[str, Hypothesis]:
         """Map each sentence to its translation through every engine of ``route`` in turn
-        (the last engine's hypothesis; :class:`pressroom.qa.protect.ProtectedTranslator`
+        (the last engine's hypothesis; :class:`pressroom.translate.protected.ProtectedTranslator`
         goes hop by hop where it needs each one).
 
         ``pieces``: the texts are parts of sentences re-sent after a lost placeholder; they
