@@ -43,7 +43,6 @@ class OutputMemo:
         self.editions = dict(editions or {})
         self.written: dict[str, Stamp] = {}
         self.removed: list[str] = []
-        self.skipped = 0
         self._visited: set[str] = set()
 
     def edition_key(self, lang: str, slug: str) -> str | None:
@@ -78,7 +77,6 @@ class OutputMemo:
         self._visited.add(self._name(path))
         key = "" if shown is None else self._key(shown)
         if key and self.fresh(path, key):
-            self.skipped += 1
             return None
         return key
 
