@@ -19,7 +19,7 @@ import pytest
 from indexserver import send_bytes, serve_routes
 from typer.testing import CliRunner
 
-from pressroom import install
+from pressroom import download, install
 from pressroom.cli.app import app
 from pressroom.config import TranslationSettings
 from pressroom.install import install_file, install_from_index
@@ -135,7 +135,7 @@ def _trickle(handler: BaseHTTPRequestHandler) -> None:
 def test_endless_and_trickling_downloads_stop_and_leave_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An endless body filled the disk; one byte every two seconds never ended, and the kill
     left a .download-* file nothing removed."""
-    monkeypatch.setattr(install, "MAX_PACKAGE_BYTES", 5_000_000)
+    monkeypatch.setattr(download, "MAX_PACKAGE_BYTES", 5_000_000)
     models = tmp_path / "models"
     routes = {"endless.argosmodel": _endless, "slow.argosmodel": _trickle}
     with serve_routes(routes) as base:
@@ -161,7 +161,7 @@ def test_a_killed_install_leaves_staging_that_the_next_install_removes(tmp_path:
 
 def test_an_endless_or_deeply_nested_index_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An endless index.json was read into memory (1.2 GB); nested JSON hit a recursion error."""
-    monkeypatch.setattr(install, "MAX_INDEX_BYTES", 1_000_000)
+    monkeypatch.setattr(download, "MAX_INDEX_BYTES", 1_000_000)
     routes = {"endless.json": _endless, "deep.json": send_bytes(b"[" * 100_000 + b"]" * 100_000), "deep2.json": send_bytes(b"[" * 40 + b"]" * 40)}
     with serve_routes(routes) as base:
         with pytest.raises(PackageError, match=r"endless\.json: it is larger than the limit of 1\.0 MB"):

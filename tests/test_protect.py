@@ -16,9 +16,9 @@ from pressroom.config import Settings
 from pressroom.build.pipeline import build
 from pressroom.build.types import BuildOptions
 from pressroom.qa.glossary import DNT_FILE, Glossary, Term, load_glossary
-from pressroom.qa.protect import AUTO_PATTERNS, Protector, ProtectedTranslator, repair_placeholders
+from pressroom.qa.protect import AUTO_PATTERNS, Protector, repair_placeholders
+from pressroom.translate.protected import ProtectedTranslator
 from pressroom.translate.corpus import CorpusTranslator
-from pressroom.translate.memory import TranslationMemory
 from pressroom.translate.routing import ModelEngines
 from pressroom.translate.base import Hypothesis
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import docx
 import pytest
-from engines import StaticEngines, TaggingEngine
+from engines import StaticEngines
 from typer.testing import CliRunner
 
 from pressroom.cli.app import app

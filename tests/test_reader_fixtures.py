@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from blocks import OL, H, L, P, block, body, contact_text, kind_of, plain
 
 from pressroom.config import Settings

@@ -130,3 +130,36 @@ def test_the_rich_corpus_keeps_links_tables_and_emphasis_in_every_edition(tmp_pa
             shutil.copyfile(path, releases / path.name)
             os.utime(releases / path.name, (BEFORE.timestamp(), BEFORE.timestamp()))  # undated: not embargoed
     _build_and_check(releases, tmp_path, engine)
+
+
+DATELINE_FIRST = """\
+Berlin, Montag, 30.06.2025, 08:35 Uhr
+
+# Räubertrio gesucht
+
+Die Polizei sucht drei Tatverdächtige. Hinweise nimmt jede Dienststelle entgegen.
+
+Potsdam, 30.06.2025
+
+Ein zweiter Ort steht im Text.
+"""
+
+
+def test_a_dateline_above_the_headline_stays_above_it_in_every_edition(tmp_path: Path) -> None:
+    """A police report puts "Berlin, Montag, …" above its headline: every page and Word file
+    shows it there, and a dateline further down stays where it is."""
+    releases = tmp_path / "releases"
+    releases.mkdir()
+    (releases / "fahndung.md").write_text(DATELINE_FIRST, encoding="utf-8")
+    output = tmp_path / "output"
+    result = build(Settings(), BuildOptions(releases, output), StaticEngines(TaggingEngine("de", "en"), TaggingEngine("en", "ko")), now=NOW)
+    assert result.exit_code == 0, result.failed
+    for lang in LANGUAGES:
+        article = html.fromstring((output / lang / "raeubertrio-gesucht.html").read_bytes()).find(".//article")
+        order = [(e.tag, e.get("class")) for e in article if e.tag in ("h1", "p") and e.get("class") in (None, "dateline")]
+        assert order[0] == ("p", "dateline") and order[1] == ("h1", None), (lang, order)
+        assert "30" in article[0].text_content() and ("p", "dateline") in order[2:], (lang, order)  # Potsdam: below
+        paragraphs = [p for p in docx.Document(str(output / lang / "raeubertrio-gesucht.docx")).paragraphs if p.text.strip()]
+        where = {name: next(i for i, p in enumerate(paragraphs) if p.text.startswith(name)) for name in ("Berlin", "Potsdam")}
+        title = next(i for i, p in enumerate(paragraphs) if p.style.name == "Title")
+        assert where["Berlin"] < title < where["Potsdam"], (lang, [p.text for p in paragraphs])

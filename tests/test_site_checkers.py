@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from checkers import CHROMIUM_FLAGS, VNU_JAR, chromium, java
 from engines import StaticEngines, TaggingEngine
-from lxml import etree
 from shared_dir import CORPUS
 from test_writers_docx import BERLIN
 from test_writers_feeds import atom_problems, rss_problems

@@ -12,7 +12,6 @@ from blocks import OL, L, Q, kind_of
 from test_writers_docx import BERLIN, BLOCKS, EN_TEXTS, make_editions, make_release, translated
 
 from pressroom.config import Settings
-from pressroom.document.inline import Text
 from pressroom.document.model import Edition
 from pressroom.writers.docx import write_docx
 from pressroom.writers.links import edition_url, output_path

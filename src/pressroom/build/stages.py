@@ -15,7 +15,8 @@ from pressroom.document.model import Edition
 from pressroom.qa.checks import EditionRecord, Unit
 from pressroom.qa.glossary import Term
 from pressroom.qa.numbers import figures_only
-from pressroom.qa.protect import ProtectedTranslator, Protector, Translation
+from pressroom.qa.protect import Protector
+from pressroom.translate.protected import ProtectedTranslator, Translation
 from pressroom.review.store import REVIEWS_FILE, Approval, Approvals
 from pressroom.segment import split_sentences
 from pressroom.translate.base import Engine, TranslationError

@@ -42,8 +42,11 @@ def block_to_data(block: Block) -> dict[str, Any]:
                 "width": image.width, "height": image.height,
             }  # fmt: skip
             return {"kind": block.kind, "image": picture, "caption": caption.to_data(), "alt": alt, "title": title}
-        case Dateline(line=line, place=place, weekday=weekday, date=date, time=time):
-            return {"kind": block.kind, "line": line, "place": place, "weekday": weekday, "date": date, "time": time}
+        case Dateline(line=line, place=place, weekday=weekday, date=date, time=time, above_title=above):
+            return {
+                "kind": block.kind, "line": line, "place": place, "weekday": weekday, "date": date, "time": time,
+                "above_title": above,
+            }  # fmt: skip
         case Contact(label=label, lines=lines, table=table):
             return {
                 "kind": block.kind, "label": label, "lines": [line.to_data() for line in lines],
@@ -70,7 +73,7 @@ def block_from_data(data: dict[str, Any]) -> Block:
         image = Image(b"", picture["media_type"], picture["name"], picture["width"], picture["height"], picture["digest"])
         return Figure(image, Text.from_data(data["caption"]), data["alt"], data["title"])
     if kind == Dateline.kind:
-        return Dateline(data["line"], data["place"], data["weekday"], data["date"], data["time"])
+        return Dateline(data["line"], data["place"], data["weekday"], data["date"], data["time"], data.get("above_title", False))
     if kind == Contact.kind:
         table = _table(data["table"]) if data["table"] else None
         return Contact(data["label"], tuple(Text.from_data(line) for line in data["lines"]), table)

@@ -167,6 +167,8 @@ class Dateline:
     ``line`` is the line as written; the parts are what each edition writes in its own
     language: ``weekday`` as written, ``date`` in ISO form as far as stated ("2024-03-12",
     "2023-03", "2011"), ``time`` as "14:30". A part not stated is empty, never invented.
+    ``above_title``: the release states it above its headline (a police report's "Berlin,
+    Montag, 30.06.2025, 08:35 Uhr" first): every edition shows it there too.
     """
 
     kind: ClassVar[str] = "dateline"
@@ -175,6 +177,7 @@ class Dateline:
     weekday: str = ""
     date: str = ""
     time: str = ""
+    above_title: bool = False
 
     def texts(self) -> tuple[Text, ...]:
         return ()

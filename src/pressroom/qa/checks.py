@@ -24,7 +24,8 @@ from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.document.model import review_status
 from pressroom.langid import reads_as
 from pressroom.qa.numbers import Number, compare_numbers, figures_only
-from pressroom.qa.protect import Protector, Span, Translation
+from pressroom.qa.protect import Protector, Span
+from pressroom.translate.protected import Translation
 
 ERROR, WARNING = "error", "warning"
 DEFAULT_LOW_CONFIDENCE = Settings.low_confidence  # the setting's documented default
@@ -95,7 +96,7 @@ class Unit:
 
     ``in_pieces`` lists the sentences (indices into ``sentences``) translated in pieces
     because the model lost a placeholder. ``scores`` holds each sentence's confidence (the
-    model's mean log-probability per token, :class:`pressroom.qa.protect.Translation`), None
+    model's mean log-probability per token, :class:`pressroom.translate.protected.Translation`), None
     where no model was asked; empty for a human-approved segment. ``source_marks`` and
     ``target_marks`` are the segment's marks (bold, links…) over ``source`` and ``target``;
     ``marks_not_placed`` says which source marks could not be placed on the translation

@@ -21,9 +21,9 @@ Routes through a pivot language (de→en→ko) keep the placeholders across both
 them after each hop, so the English step never has to guess which English words were a term;
 the Korean edition gets the Korean approved term.
 
-Each translation also says where every protected span ended up (:class:`Anchor`) and which
-source words became which target words (the engines' alignments, carried across masking,
-placeholder repair, the pivot hop and restoring), so marks on the source can be placed
+:mod:`pressroom.translate.protected` puts an engine behind this masking and restoring; each
+translation there also says where every protected span ended up and which source words
+became which target words, so marks on the source can be placed
 (:mod:`pressroom.translate.marks`).
 
 The translation memory stores what the engines saw: masked sentences and pieces. Changing an
@@ -43,20 +43,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 
 import ahocorasick
 
 from pressroom.qa.glossary import Glossary, Term
-from pressroom.text import clean
-from pressroom.translate.alignment import Edit, compose, from_moves, identity, moved_words, substitute
-from pressroom.translate.base import Alignment, Engine
-from pressroom.translate.corpus import CorpusTranslator, Progress
+from pressroom.translate.alignment import Edit, substitute
 
 OPEN, CLOSE = "⟦", "⟧"
-_CANONICAL = re.compile(r"⟦(\d+)⟧")
+CANONICAL = re.compile(r"⟦(\d+)⟧")  # a placeholder as written
 # Placeholders as models alter them: spaces inside, one bracket lost, ASCII brackets.
 _LOOSE = re.compile(
     r"⟦\s*(?P<a>\d{1,3})(?:\s*⟧)?|(?<![\d.,])(?P<b>\d{1,3})\s*⟧|\[\[?\s*(?P<c>\d{1,3})\s*\]\]?"
@@ -130,8 +127,8 @@ class Masked:
         (span number → (start, end) in the restored text)."""
         if not self.spans:
             return translated, (), {}
-        text, edits = substitute(_CANONICAL, lambda m: self._value(int(m.group(1)), lang, m.group()), translated)
-        numbers = [int(m.group(1)) for m in _CANONICAL.finditer(translated) if 0 < int(m.group(1)) <= len(self.spans)]
+        text, edits = substitute(CANONICAL, lambda m: self._value(int(m.group(1)), lang, m.group()), translated)
+        numbers = [int(m.group(1)) for m in CANONICAL.finditer(translated) if 0 < int(m.group(1)) <= len(self.spans)]
         places: dict[int, tuple[int, int]] = {}
         shift = 0
         for number, edit in zip(numbers, edits):
@@ -334,17 +331,17 @@ def placeholder(number: int) -> str:
 
 def placeholder_count(text: str) -> int:
     """How many canonical placeholders a masked text has."""
-    return len(_CANONICAL.findall(text))
+    return len(CANONICAL.findall(text))
 
 
 def repair_placeholders(output: str, source: str) -> str | None:
     """``output`` with every placeholder of ``source`` once, in canonical form; None if that
     cannot be had (one dropped, doubled or invented)."""
-    repaired = _repaired(output, source)
+    repaired = repair_with_edits(output, source)
     return repaired[0] if repaired else None
 
 
-def _repaired(output: str, source: str) -> tuple[str, tuple[Edit, ...]] | None:
+def repair_with_edits(output: str, source: str) -> tuple[str, tuple[Edit, ...]] | None:
     """:func:`repair_placeholders` with the edits it made."""
     count = placeholder_count(source)
 
@@ -355,160 +352,10 @@ def _repaired(output: str, source: str) -> tuple[str, tuple[Edit, ...]] | None:
         return placeholder(number) if 0 < number <= count else match.group()
 
     fixed, edits = substitute(_LOOSE, canonical, output)
-    numbers = [int(n) for n in _CANONICAL.findall(fixed)]
+    numbers = [int(n) for n in CANONICAL.findall(fixed)]
     return (fixed, edits) if sorted(numbers) == list(range(1, count + 1)) else None
 
 
 def strip_placeholders(text: str) -> str:
     """Text without anything placeholder-like (a piece must not bring in a stray one)."""
     return " ".join(_LOOSE.sub(" ", text).split())
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """Where a protected span stands in the source sentence and where its value stands in the
-    translation (character ranges): a mark on the span rides on it."""
-
-    source: tuple[int, int]
-    target: tuple[int, int]
-
-
-@dataclass(frozen=True)
-class Translation:
-    """A sentence's translation along a route, restored for the route's target language.
-
-    ``in_pieces``: the model lost a placeholder at some hop, so the text between protected
-    spans was translated piece by piece; reviewers should read it. ``score``: the engines'
-    confidence (mean log-probability per token) of the least sure hop, None where no model
-    was asked (a sentence of names only) or the engines give no score. ``alignment`` links
-    the words of the source sentence to those of ``text`` (None where an engine gave none or
-    the sentence was translated in pieces); ``anchors`` place each protected span.
-    """
-
-    text: str
-    in_pieces: bool = False
-    score: float | None = None
-    alignment: Alignment | None = None
-    anchors: tuple[Anchor, ...] = ()
-
-
-@dataclass
-class _Hop:
-    outputs: dict[str, str] = field(default_factory=dict)
-    scores: dict[str, float | None] = field(default_factory=dict)
-    in_pieces: set[str] = field(default_factory=set)
-    alignments: dict[str, Alignment | None] = field(default_factory=dict)
-
-
-class ProtectedTranslator:
-    """A :class:`CorpusTranslator` behind masking, placeholder repair and restoring."""
-
-    def __init__(self, corpus: CorpusTranslator, protector: Protector) -> None:
-        self.corpus = corpus
-        self.protector = protector
-
-    def translate(
-        self,
-        route: Sequence[Engine],
-        sentences: Sequence[str],
-        progress: Progress | None = None,
-        *,
-        aligned: Collection[str] = (),
-    ) -> dict[str, Translation]:
-        """Each sentence's translation through every engine of ``route``, spans restored.
-
-        ``aligned``: the sentences whose word alignment is needed (see
-        :meth:`CorpusTranslator.translate`); the others get one where it is at hand.
-        """
-        masks = {s: self.protector.mask(s, route[0].source) for s in dict.fromkeys(sentences)}
-        current = {m.text: m.text for m in masks.values()}
-        scores: dict[str, list[float]] = {m: [] for m in current}
-        alignments: dict[str, Alignment | None] = {m: identity(len(m.split())) for m in current}
-        needed = {masks[s].text for s in aligned if s in masks}
-        in_pieces: set[str] = set()
-        for engine in route:
-            hop = self._hop(engine, list(dict.fromkeys(current.values())), progress, {current[m] for m in needed})
-            in_pieces |= {m for m, text in current.items() if text in hop.in_pieces}
-            for masked, text in current.items():
-                if hop.scores.get(text) is not None:
-                    scores[masked].append(hop.scores[text])
-                so_far, step = alignments[masked], hop.alignments.get(text)
-                alignments[masked] = compose(so_far, step) if so_far is not None and step is not None else None
-            current = {m: hop.outputs[text] for m, text in current.items()}
-        target = route[-1].target
-        return {
-            s: _translation(s, mask, current[mask.text], target, mask.text in in_pieces, scores[mask.text], alignments[mask.text])
-            for s, mask in masks.items()
-        }
-
-    def _hop(self, engine: Engine, inputs: list[str], progress: Progress | None, aligned: Collection[str]) -> _Hop:
-        """One engine step; outputs keep every placeholder, repaired or rebuilt from pieces."""
-        # Only names, addresses and punctuation ("⟦1⟧", "⟦1⟧, ⟦2⟧"): nothing for a model to do.
-        kept = [t for t in inputs if placeholder_count(t) and not _translatable(_CANONICAL.sub("", t))]
-        hop = _Hop({t: t for t in kept}, alignments={t: identity(len(t.split())) for t in kept})
-        raw = self.corpus.translate([engine], [t for t in inputs if t not in hop.outputs], progress, aligned=aligned)
-        for text, hypothesis in raw.items():
-            repaired = _repaired(hypothesis.text, text) if placeholder_count(text) else (hypothesis.text, ())
-            if repaired is None:
-                hop.in_pieces.add(text)
-                continue
-            fixed, edits = repaired
-            hop.outputs[text] = fixed
-            hop.scores[text] = hypothesis.score
-            if hypothesis.alignment:
-                moves = moved_words(hypothesis.text, fixed, edits)
-                hop.alignments[text] = compose(hypothesis.alignment, from_moves(moves))
-        if hop.in_pieces:
-            parts = {text: _CANONICAL_SPLIT.split(text) for text in hop.in_pieces}
-            pieces = [p.strip() for split in parts.values() for p in split[::2] if _translatable(p)]
-            done = self.corpus.translate([engine], pieces, pieces=True)
-            for text, split in parts.items():
-                hop.outputs[text] = _reassemble(split, lambda piece: strip_placeholders(done[piece].text))
-                piece_scores = [done[p.strip()].score for p in split[::2] if _translatable(p)]
-                known = [score for score in piece_scores if score is not None]
-                hop.scores[text] = sum(known) / len(known) if known else None
-        return hop
-
-
-_CANONICAL_SPLIT = re.compile(r"(⟦\d+⟧)")
-
-
-def _translation(
-    sentence: str,
-    mask: Masked,
-    output: str,
-    lang: str,
-    in_pieces: bool,
-    scores: list[float],
-    alignment: Alignment | None,
-) -> Translation:
-    """The restored translation of ``sentence``, with its alignment carried from the masked
-    words to the sentence's own and from the placeholders to the restored values. Model output
-    is text from outside too: controls and direction marks go before anything is placed."""
-    output = clean(output)
-    text, edits, places = mask.restored(output, lang)
-    if alignment is not None:
-        masking = from_moves(moved_words(sentence, mask.text, mask.edits))
-        restoring = from_moves(moved_words(output, text, edits))
-        alignment = compose(compose(masking, alignment), restoring)
-    anchors = tuple(
-        Anchor((edit.start, edit.end), places[number]) for number, edit in enumerate(mask.edits, 1) if number in places
-    )
-    return Translation(text, in_pieces, min(scores, default=None), None if in_pieces else alignment, anchors)
-
-
-def _translatable(piece: str) -> bool:
-    return any(ch.isalpha() for ch in piece)
-
-
-def _reassemble(split: list[str], translated: Callable[[str], str]) -> str:
-    """Pieces (even indices) translated, placeholders (odd) kept, the source's spacing kept."""
-    out = []
-    for index, part in enumerate(split):
-        if index % 2 or not _translatable(part):
-            out.append(part)
-            continue
-        lead = part[: len(part) - len(part.lstrip())]
-        trail = part[len(part.rstrip()) :]
-        out.append(lead + translated(part.strip()) + trail)
-    return "".join(out)

@@ -54,6 +54,16 @@ def mtime_date(path: Path, zone: ZoneInfo, warnings: list[str]) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=zone)
 
 
+def stated_date(
+    stated: tuple[datetime, DatePrecision] | None, path: Path, zone: ZoneInfo, warnings: list[str]
+) -> tuple[datetime, DatePrecision | None]:
+    """The date the text states (a dateline, a "Stand:" line) with its precision, in ``zone``;
+    else the file's modification time (:func:`mtime_date`)."""
+    if stated is not None:
+        return stated[0].replace(tzinfo=zone), stated[1]
+    return mtime_date(path, zone, warnings), None
+
+
 def clean_inline(text: str) -> str:
     """Block text on one line: runs of spaces, tabs and line breaks become one space.
 

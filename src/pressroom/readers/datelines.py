@@ -16,7 +16,7 @@ stated stays empty: nothing is ever completed or invented.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -158,6 +158,15 @@ def place_datelines(blocks: list[Block]) -> tuple[list[Block], tuple[datetime, D
         stands = (stand_date(block.text.text) for block in blocks if isinstance(block, Paragraph))
         stated = next((stand for stand in stands if stand), None)
     return result, stated
+
+
+def above_title(blocks: list[Block], headline_at: int) -> list[Block]:
+    """The blocks with every dateline before ``headline_at`` (where the release's headline
+    stood among them) marked to be shown above the headline, as the release shows it."""
+    return [
+        replace(block, above_title=True) if isinstance(block, Dateline) and index < headline_at else block
+        for index, block in enumerate(blocks)
+    ]
 
 
 def parse_date(value: Any, zone: ZoneInfo, path: Path) -> datetime:

@@ -21,17 +21,17 @@ from docx.opc.exceptions import OpcError, PackageNotFoundError
 from lxml import etree
 
 from pressroom.config import Settings
-from pressroom.document.model import Block, DatePrecision, Heading, Paragraph, Release
+from pressroom.document.model import Block, Heading, Paragraph, Release
 from pressroom.limits import MAX_DOCX_BYTES, LimitError, check_word_file, read_regular_file
 from pressroom.readers.common import (
     ReaderError,
     build_release,
-    mtime_date,
+    stated_date,
     title_from_lead,
     with_body_heading_levels,
 )
 from pressroom.readers.contacts import gather_contacts
-from pressroom.readers.datelines import place_datelines
+from pressroom.readers.datelines import above_title, place_datelines
 from pressroom.readers.decode import invisible_warning
 from pressroom.readers.text import looks_like_headline
 from pressroom.readers.wordml import read_word_body
@@ -75,15 +75,12 @@ def read_docx_release(path: Path, settings: Settings) -> Release:
     if not blocks and not title:
         raise ReaderError(f"{path}: is empty")
     blocks, stated = place_datelines(blocks)
+    blocks = above_title(blocks, body.title_at)
     if not title and not any(block.texts() for block in blocks):
         raise ReaderError(f"{path}: has no title and no text besides the date")
     if not title:
         title, blocks = _title(blocks, core_title, warnings)
-    precision: DatePrecision | None = None
-    if stated is not None:
-        date, precision = stated[0].replace(tzinfo=settings.zone), stated[1]
-    else:
-        date = mtime_date(path, settings.zone, warnings)
+    date, precision = stated_date(stated, path, settings.zone, warnings)
     return build_release(
         path,
         title=title,

@@ -23,11 +23,11 @@ from pressroom.readers.common import (
     ReaderError,
     build_release,
     clean_inline,
-    mtime_date,
+    stated_date,
     with_body_heading_levels,
 )
 from pressroom.readers.contacts import contact_from_text, gather_contacts
-from pressroom.readers.datelines import parse_date, place_datelines
+from pressroom.readers.datelines import above_title, parse_date, place_datelines
 from pressroom.readers.decode import read_text_file
 from pressroom.readers.mdbody import markdown_line, read_markdown_body
 from pressroom.readers.pictures import PictureError
@@ -104,10 +104,8 @@ def read_markdown_release(path: Path, settings: Settings) -> Release:
     precision: DatePrecision | None = None
     if _text(meta.get("date")):
         date = parse_date(meta["date"], settings.zone, path)
-    elif stated is not None:
-        date, precision = stated[0].replace(tzinfo=settings.zone), stated[1]
     else:
-        date = mtime_date(path, settings.zone, warnings)
+        date, precision = stated_date(stated, path, settings.zone, warnings)
     return build_release(
         path,
         title=title,
@@ -138,7 +136,7 @@ def _title(given: str, blocks: list[Block]) -> tuple[str, list[Block]]:
     text = clean_inline(headline.text.text)
     if given and text.casefold() != given.casefold():
         return given, blocks
-    return given or text, blocks[:first] + blocks[first + 1 :]
+    return given or text, above_title(blocks[:first], first) + blocks[first + 1 :]
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict[Any, Any], str]:

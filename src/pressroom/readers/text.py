@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pressroom.config import Settings
 from pressroom.document.inline import Text
-from pressroom.document.model import Block, Contact, DatePrecision, Paragraph, Release, Table
+from pressroom.document.model import Block, Contact, Release, Table
 from pressroom.readers.common import (
     HEADING,
     LIST_ITEM,
@@ -28,7 +28,7 @@ from pressroom.readers.common import (
     build_release,
     clean_inline,
     finish_blocks,
-    mtime_date,
+    stated_date,
     title_from_lead,
 )
 from pressroom.readers.contacts import RESPONSIBLE_LABEL, contact_block, is_contact_header, starts_contact
@@ -86,11 +86,7 @@ def read_text_release(path: Path, settings: Settings) -> Release:
             "no headline on the first line; the title was made from the first sentence "
             "(put the headline on the first line)"
         )
-    precision: DatePrecision | None = None
-    if stated is not None:
-        date, precision = stated[0].replace(tzinfo=settings.zone), stated[1]
-    else:
-        date = mtime_date(path, settings.zone, warnings)
+    date, precision = stated_date(stated, path, settings.zone, warnings)
     return build_release(
         path, title=title, kicker=kicker, date=date, date_precision=precision, blocks=blocks,
         warnings=warnings, contact=contact,

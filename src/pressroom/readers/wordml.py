@@ -39,6 +39,7 @@ class WordBody:
     """What the body gives: the Title-style headline, the blocks, and what had to be left out."""
 
     title: str = ""
+    title_at: int = 0  # how many blocks stand above the title
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     invisible: int = 0
@@ -76,6 +77,7 @@ class _Reader:
         blocks = self.body.blocks
         if style == "title" and not self.body.title:
             self.body.title = text.text
+            self.body.title_at = len(blocks)
         elif style == "caption" and blocks and isinstance(blocks[-1], Figure) and not blocks[-1].caption:
             blocks[-1] = replace(blocks[-1], caption=text)
         else:

@@ -95,7 +95,7 @@ class CorpusTranslator:
         aligned: Collection[str] = (),
     ) -> dict[str, Hypothesis]:
         """Map each sentence to its translation through every engine of ``route`` in turn
-        (the last engine's hypothesis; :class:`pressroom.qa.protect.ProtectedTranslator`
+        (the last engine's hypothesis; :class:`pressroom.translate.protected.ProtectedTranslator`
         goes hop by hop where it needs each one).
 
         ``pieces``: the texts are parts of sentences re-sent after a lost placeholder; they

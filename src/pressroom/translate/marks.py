@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from pressroom.document.inline import Mark, MarkKind, Text
-from pressroom.qa.protect import Anchor, Masked, Translation
+from pressroom.qa.protect import Masked
+from pressroom.translate.protected import Anchor, Translation
 from pressroom.translate.alignment import word_spans
 
 KIND_NAMES = {MarkKind.BOLD: "Bold", MarkKind.ITALIC: "Italic", MarkKind.CODE: "Code", MarkKind.LINK: "The link"}

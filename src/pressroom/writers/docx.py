@@ -49,6 +49,7 @@ from pressroom.document.model import (
     Table,
 )
 from pressroom.writers.labels import (
+    above_title,
     body_blocks,
     dateline_text,
     demo_banner,
@@ -216,6 +217,8 @@ class _Builder:
             self.banner(demo_banner(edition))
         if edition.machine_translated:
             self.notice(mt_notice(edition), original_url)
+        for dateline in above_title(edition.blocks)[0]:
+            self.dateline(self.doc, dateline, edition.release.lang)
         segments = {}
         if edition.kicker:
             segments[1] = self.paragraph(edition.kicker, "Normal")
@@ -224,6 +227,10 @@ class _Builder:
         release = edition.release
         self.paragraph(format_date(release.date, edition.lang, release.date_precision), "Normal")
         return segments
+
+    def dateline(self, container: Container, dateline: Dateline, source_lang: str) -> None:
+        """The dateline as the edition's language writes it, in italics."""
+        self.run(self.new_paragraph(container, "Normal"), dateline_text(dateline, self.lang, source_lang)).italic = True
 
     def save(self, edition: Edition) -> bytes:
         """Core properties set, the document as DOCX bytes, every zip entry stamped with the
@@ -320,8 +327,10 @@ class _Builder:
                 self.table(container, block, record=True)
             case Figure():
                 self.figure(container, block)
-            case Dateline():
-                self.run(self.new_paragraph(container, "Normal"), dateline_text(block, self.lang, source_lang)).italic = True
+            case Dateline(above_title=False):
+                self.dateline(container, block, source_lang)
+            case Dateline():  # shown above the title (front_matter)
+                pass
             case Contact(lines=lines, table=table):
                 self.run(self.new_paragraph(container, "Heading 2"), label(self.lang, "contact"))
                 if lines:

@@ -6,6 +6,7 @@ One table, so a DOCX and the page of the same edition say the same thing in the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from pressroom.config import LANGUAGE_NAMES, Settings
@@ -235,6 +236,13 @@ def body_blocks(edition: Edition, settings: Settings) -> list[Block]:
         lines = tuple(Text(line) for line in settings.contact.strip().splitlines())
         return [*edition.blocks, Contact("", lines)]
     return list(edition.blocks)
+
+
+def above_title(blocks: Sequence[Block]) -> tuple[list[Dateline], list[Block]]:
+    """The datelines a release shows above its headline, and the rest of its blocks: a page
+    and a Word file put the first above the title, as the release does."""
+    above = [block for block in blocks if isinstance(block, Dateline) and block.above_title]
+    return above, [block for block in blocks if not (isinstance(block, Dateline) and block.above_title)]
 
 
 def format_date(moment: datetime, lang: str, precision: DatePrecision = "day") -> str:

@@ -21,6 +21,7 @@ from pressroom.document.model import Block, Edition
 from pressroom.writers.entries import Entry, Tag, tag_slug
 from pressroom.writers.body import body_tree
 from pressroom.writers.labels import (
+    above_title,
     body_blocks,
     demo_banner,
     display_title,
@@ -151,6 +152,7 @@ def release_context(
         if original_title is not None:
             notice.update(original_href=relative(path, source_lang, edition_file(slug, "html")), original_title=original_title)
     tags = [site.tags.get(tag_slug(tag)) or Tag(tag, tag_slug(tag)) for tag in edition.release.tags]
+    above, body = above_title(body_blocks(edition, settings))
     context = site.context(
         lang,
         path,
@@ -165,7 +167,8 @@ def release_context(
         edition=edition,
         heading=display_title(edition),
         notice=notice,
-        body=body_tree(body_blocks(edition, settings)),
+        datelines=above,
+        body=body_tree(body),
         tags=[{"name": tag.name(lang), "href": relative(path, *tag_page(lang, tag.slug))} for tag in tags],
         docx_href=relative(path, lang, edition_file(slug, "docx")),
         docx_mime=DOCX_MIME,
