@@ -173,3 +173,16 @@ def test_findings_are_the_same_over_the_corpus(monkeypatch: pytest.MonkeyPatch) 
     assert len(sentences) > 300
     assert assert_same_findings(records_of(sentences), monkeypatch) > 100
 
+
+
+def test_a_translation_that_cannot_read_as_german_takes_one_trial(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The saving itself: English and Korean settle after langdetect's first of seven trials;
+    German left in the translation still takes all seven (each trial draws one gauss)."""
+    trials: list[int] = []
+    gauss = random.Random.gauss
+    monkeypatch.setattr(random.Random, "gauss", lambda self, *args: (trials.append(1), gauss(self, *args))[1])
+    for text, lang, expected, count in ((HARD[3], "en", None, 1), (HARD[13], "ko", None, 1), (GERMAN[0], "en", "de", 7)):
+        trials.clear()
+        reads_as.cache_clear()
+        assert reads_as(text, FOREIGN[lang], STILL_FOREIGN) == expected
+        assert len(trials) == count, text
