@@ -14,6 +14,7 @@ langdetect's (``tests/test_langid.py`` compares them over the corpus and hard ca
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from typing import Any
 
 # Short texts are unreliable; below this many letters the caller's default language is kept.
@@ -95,19 +96,19 @@ def _profile_row(gram: str) -> Any:
     return np.array(detector_factory._factory.word_lang_prob_map[gram], dtype=np.float64)
 
 
-def _trials(detector: Any, ngrams: list[str], watched: Any, least: float) -> list[float]:
+def _trials(detector: Any, ngrams: list[str], watched: Iterable[int], least: float) -> list[float]:
     """The probability of each ``watched`` language (indices into the profile list), summed
     over the trials exactly as ``Detector._detect_block`` sums it. Stops early, leaving partial
     sums, once none of them can reach ``least`` (0: never)."""
     import numpy as np
 
-    watched = list(watched)
+    indices = list(watched)
     rows: dict[str, int] = {}
     for gram in ngrams:
         rows.setdefault(gram, len(rows))
     table = np.stack([_profile_row(gram) for gram in rows])
     samples = [rows[gram] for gram in ngrams]
-    totals = np.zeros(len(watched))
+    totals = np.zeros(len(indices))
     trials, rng, choose = detector.n_trial, detector.random, detector.random.choice
     start = np.array(detector._init_probability(), dtype=np.float64)
     rng.seed(detector.seed)
@@ -124,7 +125,7 @@ def _trials(detector: Any, ngrams: list[str], watched: Any, least: float) -> lis
             if prob.max() > detector.CONV_THRESHOLD or last >= detector.ITERATION_LIMIT:
                 break
             last, block = last + 5, 5
-        totals += prob[watched] / trials
+        totals += prob[indices] / trials
         left = (trials - 1 - trial) / trials  # the most the remaining trials can add
         if (totals + left < least - _MARGIN).all():
             break
