@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Re-make the README's pictures: docs/front.png (the front page), docs/page.png (a release page)
-# and docs/docx.png (page 1 of a DOCX).
+# Re-make the README's pictures: docs/front.png (the front page), docs/page.png (the whole
+# release page) and docs/docx.png, docs/docx-2.png (pages 1 and 2 of its DOCX).
 #   bash docs/screenshots.sh
 # The editions come from the test suite's deterministic tagging engine (tests/engines.py), which
 # "translates" by prefixing each sentence with its language (<en>Satz.), so the pictures show the
@@ -34,11 +34,12 @@ PY
 SLUG=neckarpark-eroeffnung
 FLAGS="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --hide-scrollbars --user-data-dir=$WORK/profile"
 chromium $FLAGS --window-size=1000,900 --screenshot="$WORK/front.png" "file://$WORK/output/index.html" 2>/dev/null
-chromium $FLAGS --window-size=900,1000 --screenshot="$WORK/page.png" "file://$WORK/output/en/$SLUG.html" 2>/dev/null
+chromium $FLAGS --window-size=900,2300 --screenshot="$WORK/page.png" "file://$WORK/output/en/$SLUG.html" 2>/dev/null
 cp "$WORK/front.png" "$WORK/page.png" docs/
 if command -v soffice >/dev/null && command -v pdftoppm >/dev/null; then
     soffice --headless --convert-to pdf --outdir "$WORK" "$WORK/output/en/$SLUG.docx" >/dev/null
     pdftoppm -r 60 -f 1 -l 1 -singlefile -png "$WORK/$SLUG.pdf" "$WORK/docx"
-    cp "$WORK/docx.png" docs/
+    pdftoppm -r 60 -f 2 -l 2 -singlefile -png "$WORK/$SLUG.pdf" "$WORK/docx-2"
+    cp "$WORK/docx.png" "$WORK/docx-2.png" docs/
 fi
 ls -l docs/*.png
