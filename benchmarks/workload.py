@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import shutil
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,9 @@ _SYNONYM = re.compile(
 _ORDINAL_DAY = re.compile(r"\b([1-9]|[12]\d|3[01])\.(?=\s*(?:bis\b|[A-ZÄÖÜ][a-zäöü]+\b))")
 
 
+_PICTURES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
 def source_releases() -> list[Path]:
     """The real releases every benchmark copy is made from (corpus first, then releases/)."""
     corpus = sorted(CORPUS.glob("[0-9]*.txt"))
@@ -148,6 +152,7 @@ def write_releases(out_dir: Path, count: int) -> list[Path]:
         k = index // len(sources)
         target = out_dir / f"{index:03d}-{source.stem}{source.suffix}"
         text = source.read_text(encoding="utf-8-sig")
+        _copy_pictures(source, text, k, out_dir)
         if source.suffix == ".md":
             post = frontmatter.loads(variant(text, k))
             if k:
@@ -165,6 +170,14 @@ def write_releases(out_dir: Path, count: int) -> list[Path]:
             target.write_text("\n".join(lines), encoding="utf-8")
         written.append(target)
     return written
+
+
+def _copy_pictures(source: Path, text: str, k: int, out_dir: Path) -> None:
+    """The pictures ``text`` names, copied beside copy ``k`` of it under the names that copy
+    gives them (a release's pictures lie beside it; a date in a picture's name moves too)."""
+    for picture in source.parent.iterdir():
+        if picture.suffix.lower() in _PICTURES and picture.name in text:
+            shutil.copyfile(picture, out_dir / variant(picture.name, k))
 
 
 @dataclass

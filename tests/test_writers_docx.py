@@ -21,7 +21,8 @@ from lxml import etree
 from pressroom.config import Settings
 from pressroom.document.inline import Text
 from pressroom.document.model import Contact, Edition, Release
-from pressroom.writers.docx import render_bilingual_docx, render_docx, write_docx
+from pressroom.writers.docx import render_docx, write_docx
+from pressroom.writers.docx_review import render_bilingual_docx
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOSTILE = "<script>alert(1)</script> ]]> &amp; Ende"

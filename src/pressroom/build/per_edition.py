@@ -19,7 +19,8 @@ from pressroom.qa import checks
 from pressroom.qa.checks import EditionRecord, Finding
 from pressroom.qa.protect import Protector
 from pressroom.translate.corpus import ChunkRunner
-from pressroom.writers.docx import render_bilingual_docx, render_docx
+from pressroom.writers.docx import render_docx
+from pressroom.writers.docx_review import render_bilingual_docx
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pressroom.config import Settings
 from pressroom.document.inline import Mark, MarkKind, Text
 from pressroom.document.model import review_status
-from pressroom.langid import detect_language
+from pressroom.langid import reads_as
 from pressroom.qa.numbers import Number, compare_numbers, figures_only
 from pressroom.qa.protect import Protector, Span
 from pressroom.translate.protected import Translation
@@ -64,6 +64,7 @@ CHECKS: dict[str, Check] = {
 LENGTH_FACTORS = {"de": 1.0, "en": 0.9, "ko": 0.45}
 MIN_RATIO, MAX_RATIO = 0.5, 2.2  # relative to the expected length
 MIN_LENGTH_CHECKED = 20  # characters; shorter sentences vary too much
+STILL_FOREIGN = 0.9  # how sure language detection must be that a translation is still in the original
 LOOP_REPEATS = 3  # the same word or phrase this many times in a row is a loop
 LOOP_MAX_WORDS = 4
 _WORD = re.compile(r"\w+")
@@ -279,10 +280,9 @@ def _untranslated(source: str, target: str, context: CheckContext, verbatim: Seq
         return ""  # only names, addresses, numbers or units: nothing to translate
     if _normal(source) == _normal(target):
         return "came back unchanged."
-    lang, probability = detect_language(_without(target, spans, context.lang), context.lang)
-    if lang in context.foreign and probability >= 0.9:
-        return f"still reads as '{lang}' after translation."
-    return ""
+    # Detection stops as soon as the text cannot read as a foreign language (pressroom.langid).
+    lang = reads_as(_without(target, spans, context.lang), context.foreign, STILL_FOREIGN)
+    return f"still reads as '{lang}' after translation." if lang else ""
 
 
 def _normal(text: str) -> str:

@@ -38,7 +38,7 @@ from pressroom.limits import MAX_REVIEW_UNITS, LimitError, check_word_file
 from pressroom.readers.wordml import read_word_body
 from pressroom.text import Hygiene, clean
 from pressroom.translate.marks import merged as merged_marks
-from pressroom.writers.docx import rich_runs
+from pressroom.writers.docx_runs import rich_runs
 from pressroom.writers.labels import xml_safe
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:1.2"

@@ -3,7 +3,8 @@
 Styles instead of direct formatting (editors restyle the whole document in one go, screen
 readers and the navigation pane see headings), language tags on every run (spell checking and
 hyphenation in the right language, the right East Asian font for Korean), core properties for
-document management systems, and page numbers as a field Word keeps up to date.
+document management systems (:mod:`pressroom.writers.docx_package`), and page numbers as a
+field Word keeps up to date.
 
 An edition's DOCX is byte-identical whenever its content is: every time in it (core
 properties, review comments, the zip entries' time stamps) is the edition's own, never the
@@ -12,29 +13,26 @@ clock's, so a publish step that copies changed files copies only those.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from copy import deepcopy
-from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
-from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.image.exceptions import UnrecognizedImageError
-from docx.shared import Mm, RGBColor
+from docx.shared import Mm
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from pressroom.atomic import atomic_write_bytes
-from pressroom.config import LANGUAGE_NAMES, Settings
+from pressroom.config import Settings
 from pressroom.document.inline import Text
 from pressroom.document.model import (
     Block,
@@ -48,6 +46,8 @@ from pressroom.document.model import (
     Quote,
     Table,
 )
+from pressroom.writers.docx_package import edition_time, restamped, set_core_properties, utc
+from pressroom.writers.docx_runs import hyperlink, rich_runs
 from pressroom.writers.labels import (
     above_title,
     body_blocks,
@@ -66,10 +66,7 @@ LIST_STYLES = {False: ("List Bullet", "List Bullet 2", "List Bullet 3"), True: (
 TABLE_STYLE = "Table Grid"
 PICTURE_WIDTH = Mm(150)  # the text width of an A4 page with Word's default margins
 ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
-HYPERLINK_BLUE = RGBColor(0x05, 0x63, 0xC1)
-CODE_FONT = "Consolas"  # verbatim text (the code mark)
 REVIEW_AUTHOR = "pressroom quality check"
-CORE_PROPERTY_LIMIT = 255  # python-docx refuses longer core property values
 
 PAGE_FIELD = f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
 
@@ -104,7 +101,7 @@ def render_docx(
     3… blocks) become Word comments on the segments' paragraphs, for reviewers; None for the
     public edition.
     """
-    document = _Builder.new(edition.lang, settings)
+    document = DocxBuilder.new(edition.lang, settings)
     segments = document.front_matter(edition, original_url)
     if edition.summary:
         segments[2] = document.paragraph(edition.summary, "Subtitle")
@@ -113,65 +110,18 @@ def render_docx(
     for index, messages in sorted((review_notes or {}).items()):
         if index in segments and segments[index].runs:
             comment = document.doc.add_comment(segments[index].runs, xml_safe("\n".join(messages)), author=REVIEW_AUTHOR, initials="QA")
-            comment._comment_elm.date = _utc(_edition_time(edition))  # python-docx stamps the clock
+            comment._comment_elm.date = utc(edition_time(edition))  # python-docx stamps the clock
     return document.save(edition)
 
 
-def write_bilingual_docx(
-    edition: Edition, path: Path, settings: Settings, *, original_url: str | None = None
-) -> None:
-    """Write the review edition of a translated ``edition`` to ``path`` atomically."""
-    atomic_write_bytes(path, render_bilingual_docx(edition, settings, original_url=original_url))
-
-
-def render_bilingual_docx(
-    edition: Edition, settings: Settings, *, original_url: str | None = None
-) -> bytes:
-    """Original and translation side by side, one table row per translated block, for proofreading.
-
-    A reviewer compares each paragraph with its source without scrolling between two files;
-    every cell is tagged with its own language, so Word checks each column's spelling in it.
-    """
-    release = edition.release
-    document = _Builder.new(edition.lang, settings)
-    source = document.in_language(release.lang)
-    document.front_matter(edition, original_url)
-    document.paragraph(label(edition.lang, "review_edition"), "Subtitle")
-    table = document.doc.add_table(rows=1, cols=2)
-    table.style = document.doc.styles["Table Grid"]
-    header = table.rows[0]
-    header._tr.get_or_add_trPr().append(_on("w:tblHeader"))  # repeated on every page
-    for builder, cell in zip((source, document), header.cells):
-        builder.run(cell.paragraphs[0], LANGUAGE_NAMES.get(builder.lang, builder.lang)).bold = True
-    rows = [("Heading 1", release.title, display_title(edition))]
-    if release.kicker or edition.kicker:
-        rows.insert(0, ("Normal", release.kicker, edition.kicker))
-    if release.summary or edition.summary:
-        rows.append(("Subtitle", release.summary, edition.summary))
-    for style, left, right in rows:
-        cells = table.add_row().cells
-        source.fill(cells[0].paragraphs[0], left, style)
-        document.fill(cells[1].paragraphs[0], right, style)
-    # A row per block with something to translate; the rest (contact, dateline) below.
-    pairs = [(left, right) for left, right in zip(release.blocks, edition.blocks) if left.texts()]
-    lefts, rights = [left for left, _ in pairs], [right for _, right in pairs]
-    for left, right, left_num, right_num in zip(lefts, rights, source.list_numbers(lefts), document.list_numbers(rights)):
-        cells = table.add_row().cells
-        source.block(cells[0], left, left_num, release.lang)
-        document.block(cells[1], right, right_num, release.lang)
-    untranslated = [b for b in body_blocks(edition, settings) if not b.texts()]
-    document.blocks(document.doc, untranslated, release.lang)
-    return document.save(edition)
-
-
-def _on(tag: str) -> BaseOxmlElement:
+def switched_on(tag: str) -> BaseOxmlElement:
     """A switched-on Word property element such as ``<w:tblHeader w:val="true"/>``."""
     element = OxmlElement(tag)
     element.set(qn("w:val"), "true")
     return element
 
 
-class _Builder:
+class DocxBuilder:
     """Appends language-tagged paragraphs to one document; holds what every run needs to know."""
 
     def __init__(self, doc: DocumentObject, lang: str, settings: Settings) -> None:
@@ -186,16 +136,16 @@ class _Builder:
         self._style_ids: dict[str, str | None] = {}
 
     @classmethod
-    def new(cls, lang: str, settings: Settings) -> _Builder:
+    def new(cls, lang: str, settings: Settings) -> DocxBuilder:
         """A fresh A4 document in ``lang``: styles tagged, footer with page numbers."""
         builder = cls(Document(), lang, settings)
         builder._tag_styles()
         builder.page_setup()
         return builder
 
-    def in_language(self, lang: str) -> _Builder:
+    def in_language(self, lang: str) -> DocxBuilder:
         """A builder for runs in another language in the same document (the review edition)."""
-        return _Builder(self.doc, lang, self.settings)
+        return DocxBuilder(self.doc, lang, self.settings)
 
     def _tag_styles(self) -> None:
         """Language (and for Korean the East Asian font) on the defaults every style inherits."""
@@ -235,10 +185,10 @@ class _Builder:
     def save(self, edition: Edition) -> bytes:
         """Core properties set, the document as DOCX bytes, every zip entry stamped with the
         edition's time (python-docx stamps the clock's)."""
-        _set_core_properties(self.doc, edition, self.settings)
+        set_core_properties(self.doc, edition, self.settings)
         buffer = BytesIO()
         self.doc.save(buffer)
-        return _restamped(buffer.getvalue(), _edition_time(edition))
+        return restamped(buffer.getvalue(), edition_time(edition))
 
     def run(self, paragraph: Paragraph, text: str) -> Run:
         """A run tagged with the edition's language (and East Asian font), not only via style."""
@@ -374,7 +324,7 @@ class _Builder:
                     self.text_paragraphs.append(paragraph)
                 column = last_column + 1
         for header in word.rows[: table.header_rows]:
-            header._tr.get_or_add_trPr().append(_on("w:tblHeader"))
+            header._tr.get_or_add_trPr().append(switched_on("w:tblHeader"))
         # Which parts of the style apply: python-docx claims a header row and a header column
         # for every table; a table has a header row only where the release has one.
         look = word._tbl.tblPr.find(qn("w:tblLook"))
@@ -449,80 +399,3 @@ class _Builder:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.run(paragraph, f"{self.settings.organisation} · ")
         paragraph._p.append(parse_xml(PAGE_FIELD))
-
-
-def plain_run(paragraph: Paragraph, text: str) -> Run:
-    """A run with nothing but its text (XML-safe)."""
-    return paragraph.add_run(xml_safe(text))
-
-
-def hyperlink(paragraph: Paragraph, url: str, text: str, add_run: Callable[[Paragraph, str], Run] = plain_run) -> Run:
-    """A real Word hyperlink (w:hyperlink with an external relationship) around one run."""
-    url = xml_safe(url)
-    link = OxmlElement("w:hyperlink")
-    r_id = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
-    link.set(qn("r:id"), r_id)
-    run = add_run(paragraph, text)
-    run.font.underline = True
-    run.font.color.rgb = HYPERLINK_BLUE
-    link.append(run._r)  # moves the run from the paragraph into the link
-    paragraph._p.append(link)
-    return run
-
-
-def rich_runs(
-    paragraph: Paragraph, text: Text, add_run: Callable[[Paragraph, str], Run] = plain_run, *, bold: bool = False
-) -> None:
-    """Inline text as runs made by ``add_run``: bold, italic and code as run formatting, links
-    as hyperlinks."""
-    for piece in text.runs():
-        run = hyperlink(paragraph, piece.link, piece.text, add_run) if piece.link else add_run(paragraph, piece.text)
-        if piece.bold or bold:
-            run.bold = True
-        if piece.italic:
-            run.italic = True
-        if piece.code:
-            run.font.name = CODE_FONT
-
-
-def _core_text(text: str) -> str:
-    text = xml_safe(text)
-    if len(text) <= CORE_PROPERTY_LIMIT:
-        return text
-    return text[: CORE_PROPERTY_LIMIT - 1] + "…"
-
-
-def _edition_time(edition: Edition) -> datetime:
-    """When the edition last changed: the time every stamp in its DOCX carries."""
-    return edition.updated or edition.release.date
-
-
-def _restamped(data: bytes, moment: datetime) -> bytes:
-    """The zip archive ``data`` with every entry dated ``moment`` (UTC; zip knows no earlier
-    year than 1980), in the same order and compression."""
-    when = max(_utc(moment), datetime(1980, 1, 1, tzinfo=UTC)).timetuple()[:6]
-    out = BytesIO()
-    with ZipFile(BytesIO(data)) as source, ZipFile(out, "w", ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            target.writestr(ZipInfo(entry.filename, date_time=when), source.read(entry), compress_type=entry.compress_type)
-    return out.getvalue()
-
-
-def _utc(moment: datetime) -> datetime:
-    """python-docx writes the clock time with a "Z" as is, so convert to UTC first."""
-    return moment.astimezone(UTC)
-
-
-def _set_core_properties(doc: DocumentObject, edition: Edition, settings: Settings) -> None:
-    """Metadata for search and document management, replacing python-docx's template values."""
-    properties = doc.core_properties
-    properties.title = _core_text(display_title(edition))
-    properties.author = _core_text(settings.organisation)
-    properties.last_modified_by = _core_text(settings.organisation)
-    properties.language = locale_tag(edition.lang)
-    properties.subject = _core_text(edition.summary)
-    properties.keywords = _core_text(", ".join(edition.release.tags))
-    properties.comments = ""
-    properties.revision = 1
-    properties.created = _utc(edition.release.date)
-    properties.modified = _utc(_edition_time(edition))
