@@ -36,7 +36,7 @@ from workload import REPO, release_texts, source_releases, write_releases
 
 from pressroom.config import Settings
 from pressroom.demo.synthetic import DEFAULT_TRAINING_TEXT, TINY, build_package
-from pressroom.packages import install_file
+from pressroom.install import install_file
 from pressroom.segment import split_sentences
 
 HERE = Path(__file__).resolve().parent
@@ -99,9 +99,14 @@ def run_build(site: Path, models: Path, python: Path = PRESSROOM) -> dict[str, A
     return {"wall_s": wall, "cpu_s": cpu, "load": load, "build_s": summary["seconds"], "peak_rss_mb": peak_mb, "summary": summary}
 
 
+def _release_files(folder: Path) -> list[Path]:
+    """The release files (not the pictures beside them), in the order they were written."""
+    return sorted(path for path in folder.iterdir() if path.suffix in (".md", ".txt", ".docx"))
+
+
 def append_sentence(folder: Path) -> Path:
     """E: one sentence appended to the first long paragraph of the second release."""
-    target = sorted(folder.iterdir())[1]
+    target = _release_files(folder)[1]
     lines = target.read_text(encoding="utf-8").split("\n")
     index = next(i for i, line in enumerate(lines) if len(line) > 200)
     lines[index] = lines[index].rstrip() + EDIT
@@ -118,7 +123,7 @@ def measure(size: int, work: Path, models: Path) -> dict[str, Any]:
         ("first build", lambda: None),
         ("D nothing changed", lambda: None),
         ("E one edit", lambda: append_sentence(site / "releases")),
-        ("R one release removed", lambda: sorted((site / "releases").iterdir())[-1].unlink()),
+        ("R one release removed", lambda: _release_files(site / "releases")[-1].unlink()),
     ):
         change()
         rows[name] = run_build(site, models)

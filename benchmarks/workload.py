@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import shutil
 import re
 import shutil
 from dataclasses import dataclass
@@ -158,6 +159,9 @@ def write_releases(out_dir: Path, count: int) -> list[Path]:
                 post["title"] = _follow_up(str(post["title"]), k)
                 post["slug"] = f"{post.get('slug') or source.stem}-{k}"
             target.write_text(frontmatter.dumps(post) + "\n", encoding="utf-8")
+            for picture in source.parent.glob("*.png"):  # the pictures it shows, their dates moved as in its text
+                if picture.name in text:
+                    shutil.copyfile(picture, out_dir / variant(picture.name, k))
         else:
             lines = variant(text, k).split("\n")
             if k:  # the headline is the first line that is not a dateline

@@ -8,6 +8,7 @@ not change must come out byte for byte the same.
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections import Counter
@@ -29,7 +30,9 @@ from pressroom.qa import checks
 from pressroom.review.store import REVIEWS_FILE, Approvals, Correction
 from pressroom.writers import pages
 from pressroom.writers.links import SEARCH_DIR
+from pressroom.qa.report import PART_TEMPLATE
 from pressroom.writers.search import describe
+from pressroom.writers.theme import Theme
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 9, 1, 12, 0, tzinfo=BERLIN)
@@ -135,7 +138,7 @@ def test_a_build_that_must_run_but_finds_nothing_changed_renders_nothing(site: P
     calls = Calls(monkeypatch)
     (site / "output" / "en" / "index.html").unlink()  # the whole build runs again ...
     (site / "build.log").write_text("a log beside the inputs\n", encoding="utf-8")
-    index = site / "output" / SEARCH_DIR / "pagefind-entry.json"
+    index = site / "output" / SEARCH_DIR / "2025-08" / "pagefind-entry.json"  # the releases' month
     indexed = index.stat().st_mtime_ns
     leftover = site / "output" / f".{SEARCH_DIR}.new"  # the half-made index of a killed build
     (leftover / "fragment").mkdir(parents=True)
@@ -154,11 +157,14 @@ def test_a_deleted_or_changed_output_file_is_written_again(site: Path, monkeypat
     calls = Calls(monkeypatch)
     (site / "output" / "ko" / f"{SLUGS[0]}.docx").unlink()
     (site / "output" / "de" / f"{SLUGS[1]}.html").write_text("edited by hand", encoding="utf-8")
+    (site / "output" / "en" / "rss.xml").write_text("edited by hand", encoding="utf-8")  # a list the memo knows
+    (site / "output" / "sitemap.xml").unlink()
     result = _build(site)
     assert set(calls.docx) == {("ko", SLUGS[0]), ("de", SLUGS[1])}
     assert result.rebuilt == {"de": [SLUGS[1]], "en": [], "ko": [SLUGS[0]]}
     assert (site / "output" / "ko" / f"{SLUGS[0]}.docx").is_file()
     assert "edited by hand" not in (site / "output" / "de" / f"{SLUGS[1]}.html").read_text(encoding="utf-8")
+    assert _listed(site, "en")["rss.xml"] == sorted(SLUGS) and (site / "output" / "sitemap.xml").is_file()
 
 
 def test_a_removed_release_leaves_every_list_and_its_files_go(site: Path) -> None:
@@ -176,6 +182,102 @@ def test_a_removed_release_leaves_every_list_and_its_files_go(site: Path) -> Non
     assert gone not in (site / "output" / "qa-report.json").read_text(encoding="utf-8")
     assert gone not in (site / "output" / "sitemap.xml").read_text(encoding="utf-8")
     assert describe(site / "output" / SEARCH_DIR).pages == {lang: 3 for lang in LANGUAGES}
+
+
+JUNE = "---\ntitle: Sommerfest im Park\ndate: 2025-06-14T10:00:00+02:00\ntags: [Kultur]\n---\nDie Stadt lädt zum Sommerfest ein.\n"
+JUNE_SLUG = "sommerfest-im-park"
+
+
+def _site_files(output: Path) -> dict[str, tuple[int, bytes]]:
+    """Every published file (not the state folder) with its modification time and bytes."""
+    return {
+        path.relative_to(output).as_posix(): (path.stat().st_mtime_ns, path.read_bytes())
+        for path in sorted(output.rglob("*"))
+        if path.is_file() and STATE_DIR not in path.relative_to(output).parts
+    }
+
+
+def _contents(output: Path) -> dict[str, object]:
+    """Every published file's bytes; Pagefind's entry files as JSON (it lists languages in any order)."""
+    return {
+        name: json.loads(data) if name.endswith("pagefind-entry.json") else data
+        for name, (_, data) in _site_files(output).items()
+    }
+
+
+def test_an_edit_rewrites_only_the_lists_feeds_and_search_shard_that_show_its_release(site: Path) -> None:
+    (site / "releases" / "r4.md").write_text(JUNE, encoding="utf-8")  # another month, with a tag
+    _build(site)
+    before = _site_files(site / "output")
+    time.sleep(0.05)
+    edited = site / "releases" / "r2.md"
+    edited.write_text(_release(2, "Freibad", " Der Eintritt bleibt frei."), encoding="utf-8")
+    _build(site)
+    after = _site_files(site / "output")
+    rewritten = {name for name in after if before.get(name, (None,))[0] != after[name][0]}
+    slug = SLUGS[2]
+    shard = {name for name in rewritten if name.startswith(f"{SEARCH_DIR}/")}
+    assert shard and all(name.startswith(f"{SEARCH_DIR}/2025-08/") for name in shard)  # the August shard only
+    lists = {"index.html", "sitemap.xml", "qa-report.html", "qa-report.json"}
+    for lang in LANGUAGES:  # the lists that show the edited release (its entry's time moved)
+        lists |= {f"{lang}/{slug}.docx", f"{lang}/{slug}.html", f"{lang}/index.html", f"{lang}/archive/2025.html",
+                  f"{lang}/rss.xml", f"{lang}/atom.xml"}  # fmt: skip
+    assert rewritten - shard == lists
+    # Not rewritten: the June shard, the tag's page and feeds, the search pages, other releases.
+    assert any(name.startswith(f"{SEARCH_DIR}/2025-06/") for name in after)
+    assert any("/tags/" in name for name in after) and "en/search.html" in after and f"en/{JUNE_SLUG}.html" in after
+
+
+def test_an_edit_renders_only_its_editions_sections_of_the_quality_report(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[tuple[str, str]] = []
+    real = Theme.render
+
+    def render(theme: Theme, template: str, **context: Any) -> str:
+        if template == PART_TEMPLATE:
+            rendered.append((context["group"]["lang"], context["group"]["release"]))
+        return real(theme, template, **context)
+
+    monkeypatch.setattr(Theme, "render", render)
+    _build(site)
+    assert {lang for lang, _ in rendered} == {"en", "ko"} and len(set(rendered)) >= 4  # the translations' findings
+    rendered.clear()
+    (site / "releases" / "r2.md").write_text(_release(2, "Freibad", " Der Eintritt bleibt frei."), encoding="utf-8")
+    _build(site)
+    assert rendered and set(rendered) <= {("en", SLUGS[2]), ("ko", SLUGS[2])}
+    report = (site / "output" / "qa-report.html").read_text(encoding="utf-8")
+    assert all(f"<code>{slug}</code>" in report for slug in SLUGS)  # still one page with every edition
+    rendered.clear()
+    (site / "output" / "qa-report.html").unlink()
+    _build(site)  # nothing changed: the whole report is written again from stored sections
+    assert rendered == [] and (site / "output" / "qa-report.html").read_text(encoding="utf-8") == report
+
+
+def test_an_incremental_build_gives_the_site_a_full_render_gives(site: Path) -> None:
+    (site / "releases" / "r4.md").write_text(JUNE, encoding="utf-8")
+    _build(site)
+    (site / "releases" / "r2.md").write_text(_release(2, "Freibad", " Der Eintritt bleibt frei."), encoding="utf-8")
+    (site / "releases" / "r1.md").unlink()
+    _build(site)
+    incremental = _contents(site / "output")
+    for path in (site / "output").iterdir():  # everything but the state (the editions' times)
+        if path.name != STATE_DIR:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+    result = _build(site)
+    assert sum(len(slugs) for slugs in result.rebuilt.values()) == 12  # every edition rendered again
+    assert _contents(site / "output") == incremental
+
+
+def test_a_month_whose_releases_all_went_leaves_the_search(site: Path) -> None:
+    (site / "releases" / "r4.md").write_text(JUNE, encoding="utf-8")
+    _build(site)
+    assert (site / "output" / SEARCH_DIR / "2025-06").is_dir()
+    assert "pagefind/2025-06/" in (site / "output" / "en" / "search.html").read_text(encoding="utf-8")
+    (site / "releases" / "r4.md").unlink()
+    _build(site)
+    assert sorted(p.name for p in (site / "output" / SEARCH_DIR).iterdir()) == ["2025-08"]
+    assert "pagefind/2025-06/" not in (site / "output" / "en" / "search.html").read_text(encoding="utf-8")
+    assert describe(site / "output" / SEARCH_DIR).pages == {lang: 4 for lang in LANGUAGES}
+    assert not list((site / "output").glob("*/tags/kultur*"))  # its tag's page and feeds are not listed ...
 
 
 def test_a_build_for_fewer_languages_leaves_the_others_alone(site: Path) -> None:

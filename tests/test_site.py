@@ -240,12 +240,16 @@ def test_search_index_covers_every_language(tmp_path: Path, settings: Settings) 
     sizes = {lang: {e.slug: 1000 for e in eds} for lang, eds in editions.items()}
     index = publish_site(editions, tmp_path, settings, docx_sizes=sizes)
     assert index.pages == {"de": 3, "en": 3, "ko": 3}  # release pages only, not the lists
-    assert index.size > 0 and (tmp_path / "pagefind" / "pagefind-ui.js").is_file()
+    # One shard per month of the release dates (the first release is from December 2024).
+    assert sorted(p.name for p in (tmp_path / "pagefind").iterdir()) == ["2024-12", "2025-01"]
+    assert index.size > 0 and (tmp_path / "pagefind" / "2025-01" / "pagefind-ui.js").is_file()
     assert not list(tmp_path.glob(".pagefind*"))  # the staging folder was swapped into place
     for lang in LANGS:
         search = _page(tmp_path / lang / "search.html")
         assert search.get("lang") == lang
-        assert search.xpath("//script/@src") == ["../pagefind/pagefind-ui.js"]
+        assert search.xpath("//script/@src") == ["../pagefind/2025-01/pagefind-ui.js"]  # the newest shard's UI
+        script = "".join(search.xpath("//script[not(@src)]/text()"))
+        assert '["pagefind/2025-01/", "pagefind/2024-12/"]' in script  # merged, newest first
 
 
 def test_a_demo_build_marks_every_list_and_the_search_page(tmp_path: Path, settings: Settings) -> None:
@@ -392,7 +396,9 @@ def test_a_new_search_index_replaces_the_old_one_whole(tmp_path: Path, settings:
     _publish(tmp_path, settings, 3)
     fragments = {p.name for p in (tmp_path / "pagefind").rglob("*.pf_fragment")}
     assert len(first) == 6 and len(fragments) == 9 and fragments != first
-    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    metas = {p.name for p in (tmp_path / "pagefind").glob("*.pf_meta")}
-    assert metas == {f"pagefind.{lang['hash']}.pf_meta" for lang in entry["languages"].values()}
+    for shard in ("2024-12", "2025-01"):
+        folder = tmp_path / "pagefind" / shard
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        metas = {p.name for p in folder.glob("*.pf_meta")}
+        assert metas == {f"pagefind.{lang['hash']}.pf_meta" for lang in entry["languages"].values()}
     assert not list(tmp_path.glob(".pagefind*"))

@@ -198,6 +198,7 @@ SEARCHABLE = {
         ["시영 전력회사가 금요일에 25메가와트 태양광 발전소를 개장합니다."],
     ),
 }
+OLDER = "solarpark"  # published in February: its pages are in an older search shard than the others
 QUERIES = [
     ("de", "Stadtbahn", "stadtbahn-moehringen"),
     ("de", "Partnerschaftsvertrag", "partnerschaft-sejong"),
@@ -212,7 +213,8 @@ QUERIES = [
 def _searchable_site(out: Path) -> Path:
     by_lang: dict[str, list[Edition]] = {"de": [], "en": [], "ko": []}
     for n, (slug, (de, en, ko, de_body, en_body, ko_body)) in enumerate(SEARCHABLE.items()):
-        release = Release(slug, de, datetime(2025, 5, 1 + n, 10, tzinfo=BERLIN), [Paragraph(Text(t)) for t in de_body], Path(f"{slug}.md"))
+        date = datetime(2025, 2 if slug == OLDER else 5, 1 + n, 10, tzinfo=BERLIN)
+        release = Release(slug, de, date, [Paragraph(Text(t)) for t in de_body], Path(f"{slug}.md"))
         by_lang["de"].append(Edition.original(release))
         for lang, title, body in (("en", en, en_body), ("ko", ko, ko_body)):
             by_lang[lang].append(Edition.from_texts(release, lang, [Text(t) for t in (title, "", "", *body)]))
@@ -269,6 +271,21 @@ def test_search_finds_the_release_in_each_language(browser: tuple[object, str], 
     found = _search(driver, f"{base}{lang}/search.html", query)
     assert found and found[0] == f"{lang}/{slug}.html", found
     assert all(path.startswith(f"{lang}/") for path in found)  # each language searches its own index
+
+
+@pytest.mark.browser
+def test_search_merges_every_shard_and_finds_a_release_of_an_older_month(browser: tuple[object, str]) -> None:
+    import urllib.request
+
+    driver, base = browser
+    for shard in ("2025-05", "2025-02"):  # each month is a complete Pagefind bundle of its own
+        with urllib.request.urlopen(f"{base}pagefind/{shard}/pagefind-entry.json") as response:
+            assert set(json.loads(response.read())["languages"]) == {"de", "en", "ko"}
+    for lang, query in (("de", "Solarpark"), ("en", "solar"), ("ko", "태양광")):
+        found = _search(driver, f"{base}{lang}/search.html", query)
+        assert found and found[0] == f"{lang}/{OLDER}.html", found  # from the older shard
+    found = _search(driver, f"{base}en/search.html", "partnership")
+    assert found and found[0] == "en/partnerschaft-sejong.html", found  # and the newest one, merged
 
 
 @pytest.mark.browser

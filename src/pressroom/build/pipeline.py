@@ -133,7 +133,7 @@ def _stages(
     from pressroom.build import plan
     from pressroom.build.changes import checked_editions
     from pressroom.build.state import STATE_FILE, PublishState
-    from pressroom.qa.report import counts, publish_report
+    from pressroom.qa.report import ReportParts, counts, publish_report
     from pressroom.review.store import REVIEWS_FILE, back_up_reviews
 
     result = BuildResult(strict=options.strict)
@@ -146,18 +146,20 @@ def _stages(
         plans = plan.plan_editions(releases, _languages(settings, options), settings, engines, result, reporter)
         result.demo = plan.refuse_unwanted_demo(plans, options)
         published = publish_plans(plans, settings, options, glossary, state, result, reporter, now, runner)
+        parts = ReportParts(state.report_parts(), {(built.lang, built.slug): built.fingerprint for built in published})
+        try:
+            findings, records = checked_editions(published)
+            result.findings = publish_report(
+                findings, records, result.published, options.output_dir, state_dir, settings=settings, demo=result.demo, parts=parts
+            )
+            result.quality = counts(result.findings)
+        except OSError as exc:
+            raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
+        state.remember_report_parts(parts.new, parts.used)
     finally:
         state.close()
     if state.recovered:
         note_problem(result.warnings, reporter, state.path, state.recovered, False)
-    try:
-        findings, records = checked_editions(published)
-        result.findings = publish_report(
-            findings, records, result.published, options.output_dir, state_dir, settings=settings, demo=result.demo
-        )
-        result.quality = counts(result.findings)
-    except OSError as exc:
-        raise BuildError(f"Cannot write the quality report to {options.output_dir}: {exc.strerror or exc}") from None
     note = back_up_reviews(state_dir)  # people's work: kept after every build
     if note:
         note_problem(result.warnings, reporter, state_dir / REVIEWS_FILE, note, False)
@@ -200,7 +202,9 @@ def publish_plans(
     changes.note_findings(made, findings)
     review = review_notes(findings) if settings.review_marks else {}
     languages = _languages(settings, options)
-    return publish.write_editions(made, languages, settings, options, now, result, reporter, review, state, previous, glossary, runner)
+    return publish.write_editions(
+        made, languages, settings, options, now, result, reporter, review, state, previous, glossary, runner, context.shaping
+    )
 
 
 def _languages(settings: Settings, options: BuildOptions) -> list[str]:

@@ -5,8 +5,9 @@ published.
 The order keeps every file complete and the next build correct wherever a build is killed
 (each file is written atomically): the changed editions' DOCX first; then the files of editions
 no longer published are deleted (so the search index, which reads the pages on disk, never
-finds them); then the website (changed release pages, every list, feed, sitemap and the search
-index); then the publish state records the changed editions and forgets the removed ones. A
+finds them); then the website (changed release pages, the search shards and lists, feeds and
+sitemap whose content changed: :mod:`pressroom.writers.memo`, whose keys the state records
+next); then the publish state records the changed editions and forgets the removed ones. A
 build killed before that renders the changed editions again and deletes the removed ones again.
 
 A release whose file fails in this build keeps its last published editions in the lists (a
@@ -31,6 +32,7 @@ from pressroom.qa.glossary import Glossary
 from pressroom.translate.corpus import ChunkRunner, LocalChunks
 from pressroom.writers.links import EDITION_EXTENSIONS, edition_files, edition_url, output_path
 from pressroom.writers.media import media_path, pictures, write_media
+from pressroom.writers.memo import OutputMemo
 from pressroom.writers.search import SearchIndexError
 from pressroom.writers.site import publish_site
 from pressroom.writers.theme import ThemeError
@@ -49,6 +51,7 @@ def write_editions(
     previous: Mapping[tuple[str, str], Built],
     glossary: Glossary | None = None,
     runner: ChunkRunner | None = None,
+    shaping: str = "",
 ) -> list[Built]:
     """Publish this build's editions; returns those it published (in ``made``'s order).
 
@@ -56,6 +59,8 @@ def write_editions(
     messages per (language, slug) and segment, written into the DOCX as comments when
     ``settings.review_marks`` is on. Tags are named through ``glossary`` where pressroom.toml's
     tag table has no name. ``runner`` renders the DOCX files (here unless a cluster's is given).
+    ``shaping`` (the build context's) salts the keys of list pages and feeds, so a changed
+    template or setting writes them all again.
     """
     output_dir = options.output_dir
     for item in made:
@@ -75,10 +80,18 @@ def write_editions(
     try:
         gone = _remove_unlisted(state, listed, previous, options)
         sizes = {lang: {e.slug: edition_files(output_dir, e, False)[0].stat().st_size for e in eds} for lang, eds in listed.items()}  # [0]: the DOCX
+        fingerprints = {key: built.fingerprint for key, built in previous.items()}
+        fingerprints.update({(item.built.lang, item.built.slug): item.built.fingerprint for item in published})
+        memo = OutputMemo(output_dir, state.outputs(), shaping, fingerprints)
+        others: dict[str, list[Edition]] = {}  # languages this build does not make stay searchable
+        for built in previous.values():
+            if built.lang not in listed:
+                others.setdefault(built.lang, []).append(built.edition)
         publish_site(
             listed, output_dir, settings, docx_sizes=sizes, in_feeds=in_feeds, glossary=glossary,
-            pages=pages, search=bool(pages or gone),
+            pages=pages, memo=memo, also_searched=others,
         )  # fmt: skip
+        state.remember_outputs(memo.written, memo.removed)
         for item in published:
             if item.changed:
                 item.built.files = files_signature(edition_files(output_dir, item.built.edition, options.bilingual))

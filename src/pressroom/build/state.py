@@ -9,6 +9,11 @@
   instead of translating, checking and rendering it again; feeds and indexes list it from here;
   a release whose file is broken today (half-saved, bad YAML) stays listed with what
   subscribers already have.
+- ``outputs``: the key of each list page, feed and sitemap as last written, with its size and
+  time stamp (:mod:`pressroom.writers.memo`), so a list whose entries did not change is not
+  rendered again.
+- ``report_parts``: each edition's section of the HTML quality report, by a key of what it
+  shows (:class:`pressroom.qa.report.ReportParts`), so an edit renders one section again.
 - ``reads``: each release file as last read (its key: content, time stamp, reading settings),
   so an unchanged file is neither parsed nor language-detected again.
 
@@ -56,6 +61,16 @@ CREATE TABLE IF NOT EXISTS built (
     PRIMARY KEY (lang, slug)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS built_by_source ON built (source);
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT NOT NULL PRIMARY KEY,
+    key TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS report_parts (
+    key TEXT NOT NULL PRIMARY KEY,
+    html TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS reads (
     source TEXT NOT NULL PRIMARY KEY,
     key TEXT NOT NULL,
@@ -285,6 +300,45 @@ class PublishState(RecoveringDatabase):
                 self._db.executemany("DELETE FROM built WHERE lang = ? AND slug = ?", gone)
 
         self._guarded(delete)
+
+    def outputs(self) -> dict[str, tuple[str, int, int]]:
+        """``path -> (key, size, mtime_ns)`` of every site file written through the memo."""
+        if not self._exists():
+            return {}
+        rows = self._guarded(lambda: self._db.execute("SELECT path, key, size, mtime FROM outputs").fetchall())
+        return {row[0]: (row[1], row[2], row[3]) for row in rows}
+
+    def remember_outputs(self, written: Mapping[str, tuple[str, int, int]], removed: Iterable[str] = ()) -> None:
+        """Record the keys of files this build wrote, and forget those it removed (after both)."""
+        rows = [(path, *stamp) for path, stamp in written.items()]
+        gone = [(path,) for path in removed]
+        if not rows and not gone:
+            return
+
+        def insert() -> None:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?, ?)", rows)
+                self._db.executemany("DELETE FROM outputs WHERE path = ?", gone)
+
+        self._guarded(insert)
+
+    def report_parts(self) -> dict[str, str]:
+        """Every stored section of the quality report, by key."""
+        if not self._exists():
+            return {}
+        return dict(self._guarded(lambda: self._db.execute("SELECT key, html FROM report_parts").fetchall()))
+
+    def remember_report_parts(self, new: Mapping[str, str], used: Iterable[str]) -> None:
+        """Keep the sections rendered in this build and forget those the report no longer shows."""
+        used = set(used)
+
+        def update() -> None:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO report_parts VALUES (?, ?)", new.items())
+                stale = [row for row in self._db.execute("SELECT key FROM report_parts") if row[0] not in used]
+                self._db.executemany("DELETE FROM report_parts WHERE key = ?", stale)
+
+        self._guarded(update)
 
     def all_built(self) -> dict[tuple[str, str], Built]:
         """Every published edition by ``(lang, slug)``."""

@@ -16,12 +16,15 @@ again, with the current glossary, without translating anything.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pressroom import __version__
 from pressroom.atomic import atomic_write_text
 from pressroom.config import Settings
 from pressroom.document.inline import Text
@@ -33,6 +36,7 @@ REPORT_HTML = "qa-report.html"
 RECORDS_FILE = "qa-segments.json"
 RECORDS_VERSION = 1
 SEGMENT_NAMES = {0: "Title", 1: "Kicker", 2: "Summary"}
+PART_TEMPLATE = "qa-report-edition.html"
 
 class RecordsError(ValueError):
     """The stored segments of the last build are missing or unreadable; the message says what to do."""
@@ -56,10 +60,12 @@ def write_report(
     *,
     settings: Settings | None = None,
     demo: bool = False,
+    parts: ReportParts | None = None,
 ) -> None:
     """Write ``qa-report.json`` and ``qa-report.html`` into ``output_dir`` atomically.
 
     Neither holds the time of the run: a build that changes nothing leaves the files as they were.
+    ``parts`` holds each edition's section of the HTML report as an earlier build rendered it.
     """
     errors, warnings = counts(findings)
     data = {
@@ -77,50 +83,100 @@ def write_report(
             for r in records
         ],
     }
-    atomic_write_text(output_dir / REPORT_JSON, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    atomic_write_text(output_dir / REPORT_HTML, _html(findings, records, settings or Settings(), demo))
+    # One line: json's C encoder (an indented dump runs in Python, seconds for a large site).
+    atomic_write_text(output_dir / REPORT_JSON, json.dumps(data, ensure_ascii=False) + "\n")
+    atomic_write_text(output_dir / REPORT_HTML, _html(findings, records, settings or Settings(), demo, parts))
 
 
 def _rounded(score: float | None) -> float | None:
     return None if score is None else round(score, 3)
 
 
-def _html(findings: Sequence[Finding], records: Sequence[EditionRecord], settings: Settings, demo: bool) -> str:
+class ReportParts:
+    """Each edition's section of the HTML report, kept between builds (the publish state keeps
+    them) so that an edit renders one section again and takes the others as they were.
+
+    A section is keyed by the edition's fingerprint (``editions``: ``(lang, slug)`` to what the
+    build knows the edition is, its checked record and the context of glossary and settings
+    included, which decide its findings), the section template and pressroom's version. An
+    edition without a fingerprint is rendered every time."""
+
+    def __init__(self, stored: Mapping[str, str] | None = None, editions: Mapping[tuple[str, str], str] | None = None) -> None:
+        self.stored = dict(stored or {})
+        self.editions = dict(editions or {})
+        self.used: dict[str, str] = {}
+
+    def get(self, lang: str, slug: str, salt: str, render: Callable[[], str]) -> str:
+        """The section of edition ``(lang, slug)``, rendered only when not stored."""
+        fingerprint = self.editions.get((lang, slug))
+        if fingerprint is None:
+            return render()
+        key = hashlib.sha256(f"{salt}\0{fingerprint}".encode()).hexdigest()
+        if key not in self.used:
+            self.used[key] = self.stored[key] if key in self.stored else render()
+        return self.used[key]
+
+    @property
+    def new(self) -> dict[str, str]:
+        """The sections rendered in this build."""
+        return {key: html for key, html in self.used.items() if key not in self.stored}
+
+
+def _html(
+    findings: Sequence[Finding], records: Sequence[EditionRecord], settings: Settings, demo: bool, parts: ReportParts | None = None
+) -> str:
     """The report through the theme: editions with errors first, then by release and language."""
+    from markupsafe import Markup
+
     from pressroom.writers.theme import Theme
 
     errors, warnings = counts(findings)
-    by_edition: dict[tuple[str, str], dict[int, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    by_edition: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    has_error: set[tuple[str, str]] = set()
     for finding in findings:
-        by_edition[(finding.release, finding.lang)][finding.segment].append(finding)
+        by_edition[(finding.release, finding.lang)].append(finding)
+        if finding.severity == ERROR:
+            has_error.add((finding.release, finding.lang))
     titles = {(r.release, r.lang): r.title for r in records}
-    order = sorted(by_edition, key=lambda key: (not any(f.severity == ERROR for s in by_edition[key].values() for f in s), key))
-    groups = []
-    for release, lang in order:
-        rows = []
-        for index in sorted(by_edition[(release, lang)]):
-            items = sorted(by_edition[(release, lang)][index], key=lambda f: f.severity != ERROR)
-            rows.append(
-                {
-                    "part": segment_name(index), "source": xml_safe(items[0].source), "target": xml_safe(items[0].target),
-                    "findings": items, "confidence": items[0].confidence,
-                }
-            )
-        groups.append(
-            {"title": xml_safe(titles.get((release, lang), release)), "lang": lang, "release": release, "href": f"{lang}/{release}.html", "rows": rows}
-        )
-    return Theme(settings).render(
+    theme = Theme(settings)
+    parts = parts if parts is not None else ReportParts()
+    salt = __version__ + (theme.env.loader.get_source(theme.env, PART_TEMPLATE)[0] if theme.env.loader else "")
+
+    def section(release: str, lang: str) -> str:
+        group = _group(release, lang, titles.get((release, lang), release), by_edition[(release, lang)])
+        return theme.render(PART_TEMPLATE, group=group)
+
+    order = sorted(by_edition, key=lambda key: (key not in has_error, key))
+    sections = [Markup(parts.get(lang, release, salt, partial(section, release, lang))) for release, lang in order]  # noqa: S704 - rendered with autoescape
+    return theme.render(
         "qa-report.html",
         lang="en",
         errors=errors,
         warnings=warnings,
         checked=len(records),
-        groups=groups,
+        parts=sections,
         records=records,
         checks=list(CHECKS.values()),
         demo=demo,
         demo_banner=DEMO_SITE_BANNER,
     )
+
+
+def _group(release: str, lang: str, title: str, findings: Sequence[Finding]) -> dict[str, Any]:
+    """What the section of one edition shows: its flagged segments in order, errors first."""
+    by_segment: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_segment[finding.segment].append(finding)
+    rows = []
+    for index in sorted(by_segment):
+        items = sorted(by_segment[index], key=lambda f: f.severity != ERROR)
+        rows.append(
+            {
+                "part": segment_name(index), "source": xml_safe(items[0].source), "target": xml_safe(items[0].target),
+                "findings": items, "confidence": items[0].confidence,
+            }
+        )
+    return {"title": xml_safe(title), "lang": lang, "release": release, "href": f"{lang}/{release}.html", "rows": rows}
 
 
 def was_demo(output_dir: Path) -> bool:
@@ -140,14 +196,16 @@ def publish_report(
     *,
     settings: Settings | None = None,
     demo: bool = False,
+    parts: ReportParts | None = None,
 ) -> list[Finding]:
     """Report on the editions that were published (``published``: slugs per language), store
-    their segments for ``pressroom qa``, and return their findings."""
+    their segments for ``pressroom qa``, and return their findings. ``parts``: see
+    :func:`write_report`."""
     shown = {(lang, slug) for lang, slugs in published.items() for slug in slugs}
     kept = [r for r in records if (r.lang, r.release) in shown]
     kept_findings = [f for f in findings if (f.lang, f.release) in shown]
     save_records(kept, state_dir)
-    write_report(kept_findings, kept, output_dir, settings=settings, demo=demo)
+    write_report(kept_findings, kept, output_dir, settings=settings, demo=demo, parts=parts)
     return kept_findings
 
 

@@ -7,6 +7,8 @@ an incremental build can list unchanged editions from stored metadata without re
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -94,6 +96,7 @@ class Tag:
         return self.names.get(lang) or self.source
 
 
+@functools.lru_cache(maxsize=4096)  # every list asks for every entry's tags: slugify once per tag
 def tag_slug(tag: str) -> str:
     """The file name of a tag's pages and feeds: the same in every language."""
     return slugify(tag)

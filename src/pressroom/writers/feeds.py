@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from pressroom import __version__
-from pressroom.atomic import atomic_write_bytes
 from pressroom.config import Settings
 from pressroom.document.model import Edition
 from pressroom.writers.body import body_tree, first_picture
@@ -54,6 +54,7 @@ from pressroom.writers.links import (
     tag_feed,
     tag_page,
 )
+from pressroom.writers.memo import OutputMemo, write_file
 from pressroom.writers.theme import Theme
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -105,15 +106,41 @@ def write_feeds(
     docx_sizes: Mapping[str, int],
     channel: Channel | None = None,
     theme: Theme | None = None,
+    memo: OutputMemo | None = None,
 ) -> None:
     """Write ``out_dir/rss.xml`` and ``out_dir/atom.xml`` for the newest editions of ``lang``
     (or the feeds of ``channel``, such as a tag's).
 
-    ``docx_sizes`` maps each slug to its DOCX's byte length, the enclosure length.
+    ``docx_sizes`` maps each slug to its DOCX's byte length, the enclosure length. With a
+    ``memo`` the feeds are rendered only when their entries (by fingerprint, time and DOCX
+    size) or the channel changed.
     """
     channel = channel or Channel.of_language(lang, out_dir, settings)
     theme = theme or Theme(settings)
     chosen = sorted(editions, key=lambda e: (e.release.date, e.slug), reverse=True)[: max(settings.max_feed_items, 0)]
+    rendered: dict[str, bytes] = {}
+
+    def render(kind: str) -> bytes:
+        if not rendered:
+            rendered.update(_render(chosen, lang, channel, settings, docx_sizes, theme))
+        return rendered[kind]
+
+    def shown() -> object:
+        assert memo is not None
+        keys = [memo.edition_key(lang, e.slug) for e in chosen]
+        if None in keys:
+            return None
+        entries = [(e.slug, key, e.updated, e.review_status, docx_sizes.get(e.slug)) for e, key in zip(chosen, keys)]
+        return (channel.title, channel.page, dict(channel.urls), entries, len(chosen) == 0)
+
+    for kind in ("rss", "atom"):
+        write_file(memo, channel.files[kind], shown, partial(render, kind))
+
+
+def _render(
+    chosen: Sequence[Edition], lang: str, channel: Channel, settings: Settings, docx_sizes: Mapping[str, int], theme: Theme
+) -> dict[str, bytes]:
+    """Both feeds of ``channel`` over the ``chosen`` editions, newest first."""
     links: Links = {
         edition_url(settings, lang, e.slug, "html"): _entry_links(e, lang, settings, docx_sizes)
         for e in chosen
@@ -126,8 +153,7 @@ def write_feeds(
     pictures = {edition_url(settings, lang, e.slug, "html"): _picture(e, media) for e in chosen}
     rss = _generator(chosen, channel, settings, links, contents, "rss").rss_str()
     atom = _generator(chosen, channel, settings, links, contents, "atom").atom_str()
-    atomic_write_bytes(channel.files["rss"], _fix_rss(rss, channel.page, pictures))
-    atomic_write_bytes(channel.files["atom"], _fix_atom(atom, links, lang, pictures))
+    return {"rss": _fix_rss(rss, channel.page, pictures), "atom": _fix_atom(atom, links, lang, pictures)}
 
 
 def _entry_links(

@@ -17,6 +17,7 @@ from pressroom.writers.labels import DEMO_SITE_BANNER, feed_title, label
 from pressroom.writers.links import (
     FEEDS,
     INDEX_FILE,
+    SEARCH_DIR,
     SEARCH_FILE,
     archive_page,
     edition_file,
@@ -53,7 +54,11 @@ def write_indexes(entries_by_lang: Mapping[str, Sequence[Entry]], output_dir: Pa
             _write_tag_page(lang, tag, entries_by_tag(ordered, tag.slug), banner, output_dir, site)
         path = (lang, SEARCH_FILE)
         context = site.context(lang, path, title=label(lang, "search_title"), demo_banner=banner)
-        context.update(heading=label(lang, "search_title"), language_links=_language_links(site, lang, path, SEARCH_FILE))
+        context.update(
+            heading=label(lang, "search_title"),
+            language_links=_language_links(site, lang, path, SEARCH_FILE),
+            shards=[f"{SEARCH_DIR}/{shard}/" for shard in site.search_shards],
+        )
         site.write(output_dir, path, "search.html", context)
     _write_front_page(entries_by_lang, banner, output_dir, site)
 

@@ -7,6 +7,8 @@ outside ``output/``.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import quote
@@ -46,14 +48,13 @@ FEEDS = {
 RESERVED_FILES = frozenset({INDEX_FILE, SEARCH_FILE, *(kind.file for kind in FEEDS.values())})
 
 
+# A separator or a control character: never part of one path segment.
+_UNSAFE_CHARS = re.compile(r"[/\\\x00-\x1f]")
+
+
 def _segment(name: str) -> str:
     """``name`` if it is one harmless path segment; otherwise a ValueError naming it."""
-    if (
-        not name
-        or name in {".", ".."}
-        or any(char in name for char in "/\\")
-        or any(ord(char) < 0x20 for char in name)
-    ):
+    if not name or name in {".", ".."} or _UNSAFE_CHARS.search(name):
         raise ValueError(f"unsafe name for an output file or folder: {name!r}")
     return name
 

@@ -46,6 +46,7 @@ from pressroom.writers.links import (
     relative,
     tag_page,
 )
+from pressroom.writers.memo import OutputMemo, write_file
 from pressroom.writers.theme import Theme, iso, logo_name
 
 
@@ -58,6 +59,8 @@ class Site:
     theme: Theme
     tags: Mapping[str, Tag] = field(default_factory=dict)
     legal: Mapping[str, str] = field(default_factory=dict)  # "imprint"/"privacy" -> URL or site path
+    memo: OutputMemo | None = None  # skips pages whose template values did not change
+    search_shards: Sequence[str] = ()  # the search index's shards, newest first
 
     @classmethod
     def make(cls, settings: Settings, languages: Sequence[str], theme: Theme | None = None, tags: Mapping[str, Tag] | None = None) -> Site:
@@ -87,8 +90,14 @@ class Site:
         return {"lang": lang, "root": root, "links": links, "language_links": [], **values}
 
     def write(self, output_dir: Path, path: tuple[str, ...], template: str, context: dict[str, Any]) -> None:
-        """Render ``template`` and write it to ``path`` under ``output_dir``, atomically."""
-        atomic_write_text(contained_path(output_dir, *path), self.theme.render(template, **context))
+        """Render ``template`` and write it to ``path`` under ``output_dir``, atomically, unless
+        the memo knows it is written from the same values already."""
+        write_file(
+            self.memo,
+            contained_path(output_dir, *path),
+            lambda: (template, context),
+            lambda: self.theme.render(template, **context).encode("utf-8"),
+        )
 
 
 def feed_links(settings: Settings, lang: str) -> list[dict[str, str]]:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from lxml import etree
 
-from pressroom.atomic import atomic_write_bytes, atomic_write_text
 from pressroom.config import Settings
 from pressroom.writers.entries import Entry, Tag, entries_by_tag
 from pressroom.writers.links import (
@@ -24,6 +23,7 @@ from pressroom.writers.links import (
     page_url,
     tag_page,
 )
+from pressroom.writers.memo import OutputMemo, write_file
 from pressroom.writers.theme import iso
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -32,9 +32,25 @@ MAX_URLS = 50_000  # the sitemap protocol's limit for one file
 
 
 def write_sitemap(
-    entries_by_lang: Mapping[str, Sequence[Entry]], output_dir: Path, settings: Settings, tags: Mapping[str, Tag]
+    entries_by_lang: Mapping[str, Sequence[Entry]],
+    output_dir: Path,
+    settings: Settings,
+    tags: Mapping[str, Tag],
+    memo: OutputMemo | None = None,
 ) -> None:
-    """Every release page, language index and tag page, each with its language alternates."""
+    """Every release page, language index and tag page, each with its language alternates
+    (written only when an entry or tag changed, where there is a ``memo``)."""
+    write_file(
+        memo,
+        contained_path(output_dir, SITEMAP_FILE),
+        lambda: ([(lang, list(entries)) for lang, entries in entries_by_lang.items()], sorted(tags.items())),
+        lambda: _xml(_urls(entries_by_lang, settings, tags)[:MAX_URLS]),
+    )
+
+
+def _urls(
+    entries_by_lang: Mapping[str, Sequence[Entry]], settings: Settings, tags: Mapping[str, Tag]
+) -> list[tuple[str, datetime | None, dict[str, str]]]:
     urls: list[tuple[str, datetime | None, dict[str, str]]] = []
     languages = list(entries_by_lang)
     newest = max((e.updated for entries in entries_by_lang.values() for e in entries), default=None)
@@ -56,7 +72,7 @@ def write_sitemap(
         alternates = {lang: page_url(settings, *tag_page(lang, tag.slug)) for lang in languages if present[lang]}
         for lang in alternates:
             urls.append((alternates[lang], max(e.updated for e in present[lang]), alternates))
-    atomic_write_bytes(contained_path(output_dir, SITEMAP_FILE), _xml(urls[:MAX_URLS]))
+    return urls
 
 
 def _xml(urls: Sequence[tuple[str, datetime | None, Mapping[str, str]]]) -> bytes:
@@ -72,7 +88,7 @@ def _xml(urls: Sequence[tuple[str, datetime | None, Mapping[str, str]]]) -> byte
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def write_robots(output_dir: Path, settings: Settings) -> None:
+def write_robots(output_dir: Path, settings: Settings, memo: OutputMemo | None = None) -> None:
     """Allow everything except the build's hidden state, and name the sitemap."""
-    text = f"User-agent: *\nDisallow: /.pressroom/\n\nSitemap: {page_url(settings, SITEMAP_FILE)}\n"
-    atomic_write_text(contained_path(output_dir, ROBOTS_FILE), text)
+    data = f"User-agent: *\nDisallow: /.pressroom/\n\nSitemap: {page_url(settings, SITEMAP_FILE)}\n".encode()
+    write_file(memo, contained_path(output_dir, ROBOTS_FILE), lambda: data, lambda: data)

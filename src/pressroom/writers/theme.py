@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pressroom.atomic import atomic_write_bytes
 from pressroom.config import LANGUAGE_NAMES, Settings
 from pressroom.writers.labels import dateline_text, format_date, label, machine_date, whole_seconds, xml_safe
 from pressroom.writers.links import STATIC_DIR, contained_path
+from pressroom.writers.memo import OutputMemo, write_file
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 TEMPLATES = "templates"
@@ -77,13 +77,16 @@ class Theme:
                 files.update({p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()})
         return files
 
-    def copy_static(self, output_dir: Path) -> None:
-        """Copy the static files to ``output/theme/``, and the logo beside them (each atomically)."""
-        for name, source in self.static_files().items():
-            atomic_write_bytes(contained_path(output_dir, STATIC_DIR, *name.split("/")), source.read_bytes())
+    def copy_static(self, output_dir: Path, memo: OutputMemo | None = None) -> None:
+        """Copy the static files to ``output/theme/``, and the logo beside them (each atomically;
+        with a ``memo``, only those whose bytes changed)."""
+        copies = {contained_path(output_dir, STATIC_DIR, *name.split("/")): source for name, source in self.static_files().items()}
         logo = self.logo_file()
         if logo:
-            atomic_write_bytes(contained_path(output_dir, STATIC_DIR, logo_name(self.settings)), logo.read_bytes())
+            copies[contained_path(output_dir, STATIC_DIR, logo_name(self.settings))] = logo
+        for target, source in copies.items():
+            data = source.read_bytes()
+            write_file(memo, target, lambda: data, lambda: data)  # noqa: B023 - called at once
 
     def logo_file(self) -> Path | None:
         """The configured logo file, when it exists."""
