@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import shutil
 import re
 import shutil
 from dataclasses import dataclass
