@@ -186,3 +186,23 @@ def test_a_translation_that_cannot_read_as_german_takes_one_trial(monkeypatch: p
         reads_as.cache_clear()
         assert reads_as(text, FOREIGN[lang], STILL_FOREIGN) == expected
         assert len(trials) == count, text
+
+
+THREADED = """
+from concurrent.futures import ThreadPoolExecutor
+from pressroom.langid import reads_as
+texts = [f"Die Stadt eröffnet am Montag den neuen Park Nummer {n} in Bad Cannstatt." for n in range(8)]
+with ThreadPoolExecutor(8) as pool:
+    answers = list(pool.map(lambda text: reads_as(text, frozenset({"de"}), 0.9), texts))
+assert answers == ["de"] * 8, answers
+"""
+
+
+def test_threads_detecting_at_once_in_a_fresh_process_all_see_every_language() -> None:
+    """A Dask worker checks editions in several threads: the first detections of a process
+    must not see langdetect's factory half loaded (it is published before its profiles)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", THREADED], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -14,6 +14,7 @@ langdetect's (``tests/test_langid.py`` compares them over the corpus and hard ca
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -22,6 +23,10 @@ MIN_LETTERS = 20
 SEED = 0
 # A sum this far below a bound stays below it whatever the rounding of langdetect's sums.
 _MARGIN = 1e-9
+# langdetect's init_factory publishes its factory before the profiles are loaded into it: a
+# second thread (a cluster worker checks editions in several) would see a factory of one or two
+# languages. One thread loads, the others wait.
+_LOADING = threading.Lock()
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -78,7 +83,8 @@ def _features(text: str) -> tuple[Any, list[str]]:
     # and builds that detect nothing (a build with nothing changed) never pay for it.
     from langdetect import detector_factory
 
-    detector_factory.init_factory()
+    with _LOADING:
+        detector_factory.init_factory()
     factory = detector_factory._factory
     factory.seed = SEED
     detector = factory.create()
