@@ -139,11 +139,11 @@ def test_a_cluster_build_publishes_exactly_what_a_local_build_does(
     assert sum(s.translated for s in again.engines) == 0 and all(s.from_memory for s in again.engines)
 
 
-class _KillFirstTranslatingWorker(WorkerPlugin):
-    """SIGKILLs the worker process that first starts a task whose key begins with ``kind``
-    (a translation chunk unless told), once per cluster."""
+class _KillFirstWorker(WorkerPlugin):
+    """SIGKILLs the worker process that first starts a task whose key begins with ``kind``,
+    once per cluster."""
 
-    def __init__(self, marker: str, kind: str = "pressroom-translate") -> None:
+    def __init__(self, marker: str, kind: str) -> None:
         self.marker = marker
         self.kind = kind
 
@@ -156,34 +156,23 @@ class _KillFirstTranslatingWorker(WorkerPlugin):
             os.kill(os.getpid(), signal.SIGKILL)
 
 
-def test_a_worker_killed_mid_chunk_leaves_a_complete_and_correct_build(
-    site: Path, models_dir: Path, local_output: Path, cluster: LocalCluster, client: Client, tmp_path: Path
+@pytest.mark.parametrize(
+    ("task", "doing"), [("pressroom-translate", "translated"), ("pressroom-render_edition-", "rendered a DOCX")]
+)
+def test_a_worker_killed_mid_task_leaves_a_complete_and_correct_build(
+    site: Path, models_dir: Path, local_output: Path, cluster: LocalCluster, client: Client, tmp_path: Path,
+    task: str, doing: str,
 ) -> None:
+    """A worker SIGKILLed while it translates a chunk, or while it renders an edition, is
+    replaced by Dask and its task runs again elsewhere: the build is complete and the same."""
     marker = tmp_path / "killed"
     pids = set(client.run(os.getpid).values())
-    client.register_plugin(_KillFirstTranslatingWorker(str(marker)), name="kill-first")
+    client.register_plugin(_KillFirstWorker(str(marker), task), name="kill-first")
     try:
         result = _build(site, models_dir, tmp_path / "output", cluster.scheduler_address)
     finally:
         client.unregister_worker_plugin("kill-first")
-    assert marker.exists(), "a worker was killed while it translated"
-    assert not result.failed
-    assert _published(tmp_path / "output") == _published(local_output)
-    client.wait_for_workers(2, timeout=60)
-    assert len(pids - set(client.run(os.getpid).values())) == 1, "the killed worker was replaced"
-
-
-def test_a_worker_killed_mid_render_leaves_a_complete_and_correct_build(
-    site: Path, models_dir: Path, local_output: Path, cluster: LocalCluster, client: Client, tmp_path: Path
-) -> None:
-    marker = tmp_path / "killed"
-    pids = set(client.run(os.getpid).values())
-    client.register_plugin(_KillFirstTranslatingWorker(str(marker), "pressroom-render_edition-"), name="kill-render")
-    try:
-        result = _build(site, models_dir, tmp_path / "output", cluster.scheduler_address)
-    finally:
-        client.unregister_worker_plugin("kill-render")
-    assert marker.exists(), "a worker was killed while it rendered a DOCX"
+    assert marker.exists(), f"a worker was killed while it {doing}"
     assert not result.failed
     assert _published(tmp_path / "output") == _published(local_output)
     client.wait_for_workers(2, timeout=60)
